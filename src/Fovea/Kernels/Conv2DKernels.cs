@@ -1,0 +1,204 @@
+using System.Buffers;
+
+namespace Fovea.Kernels;
+
+/// <summary>
+/// 2-D convolution (cross-correlation, as in PyTorch/Keras), NCHW, weights [OC, Cg, KH, KW]; see
+/// <see cref="ConvGeometry"/> for the legend. Each image and group maps onto one GEMM:
+///   forward          y[n, g] (OCg×P)  = W[g] (OCg×K) · im2col(x[n, g]) (K×P) + b
+///   backward input   dx[n, g]        += col2im(W[g]ᵀ (K×OCg) · dy[n, g] (OCg×P))
+///   backward weight  dW[g] (OCg×K)   += Σ_n dy[n, g] (OCg×P) · im2col(x[n, g])ᵀ (P×K)
+///   backward bias    db[oc]           = Σ_n Σ_p dy[n, oc, p]
+/// Images are split over the kernel threads in fixed chunks; the weight gradient sums one partial per chunk in
+/// chunk order, so results are deterministic. Reference twin: <see cref="Reference.ReferenceConv2D"/>.
+/// </summary>
+internal static unsafe class Conv2DKernels
+{
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,
+        in ConvGeometry g)
+    {
+        fixed (float* px = x, pw = w, pb = bias, py = y)
+        {
+            var job = new ForwardJob { X = px, W = pw, B = bias.IsEmpty ? null : pb, Y = py, G = g };
+            KernelThreads.For(g.N, job);
+        }
+    }
+
+    public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g)
+    {
+        fixed (float* pdy = dy, pw = w, pdx = dx)
+        {
+            var job = new BackwardInputJob { DY = pdy, W = pw, DX = pdx, G = g };
+            KernelThreads.For(g.N, job);
+        }
+    }
+
+    /// <summary>dw = Σ_n dy[n] · im2col(x[n])ᵀ (overwrites dw).</summary>
+    public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g)
+    {
+        int chunks = Math.Max(1, Math.Min(KernelThreads.ThreadCount, g.N));
+        int len = g.WeightLength;
+        float[] partials = ArrayPool<float>.Shared.Rent(chunks * len);
+        try
+        {
+            fixed (float* pdy = dy, px = x, pdw = partials)
+            {
+                var job = new BackwardWeightJob { DY = pdy, X = px, Partials = pdw, Chunks = chunks, G = g };
+                KernelThreads.For(chunks, job);
+            }
+            var first = partials.AsSpan(0, len);
+            first.CopyTo(dw);
+            for (int t = 1; t < chunks; t++)
+                Elementwise.AddInPlace(dw, partials.AsSpan(t * len, len));
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(partials);
+        }
+    }
+
+    /// <summary>db[oc] = Σ_n Σ_p dy[n, oc, p] (overwrites db).</summary>
+    public static void BackwardBias(ReadOnlySpan<float> dy, Span<float> db, in ConvGeometry g)
+    {
+        db.Clear();
+        int p = g.P;
+        for (int n = 0; n < g.N; n++)
+        {
+            for (int oc = 0; oc < g.OC; oc++)
+                db[oc] += (float)Elementwise.Sum(dy.Slice((n * g.OC + oc) * p, p));
+        }
+    }
+
+    private struct ForwardJob : IParallelJob
+    {
+        public float* X, W, B, Y;
+        public ConvGeometry G;
+
+        public readonly void Execute(int begin, int end)
+        {
+            var g = G;
+            float[]? col = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(g.K * g.P);
+            try
+            {
+                fixed (float* pcol = col)
+                {
+                    for (int n = begin; n < end; n++)
+                    {
+                        for (int grp = 0; grp < g.Groups; grp++)
+                        {
+                            float* xg = X + (long)n * g.InputImage + (long)grp * g.Cg * g.H * g.W;
+                            float* yg = Y + (long)n * g.OutputImage + (long)grp * g.OCg * g.P;
+                            float* b = xg;
+                            if (!g.IsPointwise)
+                            {
+                                Im2Col.Unfold(xg, pcol, g);
+                                b = pcol;
+                            }
+                            Gemm.Multiply(false, false, g.OCg, g.P, g.K, W + (long)grp * g.OCg * g.K, g.K, b, g.P, yg, g.P,
+                                accumulate: false);
+                            if (B is not null)
+                            {
+                                for (int oc = 0; oc < g.OCg; oc++)
+                                    Elementwise.AddScalar(new ReadOnlySpan<float>(yg + (long)oc * g.P, g.P), B[grp * g.OCg + oc],
+                                        new Span<float>(yg + (long)oc * g.P, g.P));
+                            }
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                if (col is not null)
+                    ArrayPool<float>.Shared.Return(col);
+            }
+        }
+    }
+
+    private struct BackwardInputJob : IParallelJob
+    {
+        public float* DY, W, DX;
+        public ConvGeometry G;
+
+        public readonly void Execute(int begin, int end)
+        {
+            var g = G;
+            float[]? col = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(g.K * g.P);
+            try
+            {
+                fixed (float* pcol = col)
+                {
+                    for (int n = begin; n < end; n++)
+                    {
+                        float* dxn = DX + (long)n * g.InputImage;
+                        if (!g.IsPointwise)
+                            new Span<float>(dxn, g.InputImage).Clear();
+                        for (int grp = 0; grp < g.Groups; grp++)
+                        {
+                            float* dxg = dxn + (long)grp * g.Cg * g.H * g.W;
+                            float* dyg = DY + (long)n * g.OutputImage + (long)grp * g.OCg * g.P;
+                            float* wg = W + (long)grp * g.OCg * g.K;
+                            if (g.IsPointwise)
+                            {
+                                Gemm.Multiply(true, false, g.K, g.P, g.OCg, wg, g.K, dyg, g.P, dxg, g.P, accumulate: false);
+                                continue;
+                            }
+                            Gemm.Multiply(true, false, g.K, g.P, g.OCg, wg, g.K, dyg, g.P, pcol, g.P, accumulate: false);
+                            Im2Col.Fold(pcol, dxg, g);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                if (col is not null)
+                    ArrayPool<float>.Shared.Return(col);
+            }
+        }
+    }
+
+    private struct BackwardWeightJob : IParallelJob
+    {
+        public float* DY, X, Partials;
+        public int Chunks;
+        public ConvGeometry G;
+
+        public readonly void Execute(int begin, int end)
+        {
+            var g = G;
+            float[]? col = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(g.K * g.P);
+            try
+            {
+                fixed (float* pcol = col)
+                {
+                    for (int t = begin; t < end; t++)
+                    {
+                        float* dw = Partials + (long)t * g.WeightLength;
+                        new Span<float>(dw, g.WeightLength).Clear();
+                        int n0 = (int)((long)t * g.N / Chunks), n1 = (int)((long)(t + 1) * g.N / Chunks);
+                        for (int n = n0; n < n1; n++)
+                        {
+                            for (int grp = 0; grp < g.Groups; grp++)
+                            {
+                                float* xg = X + (long)n * g.InputImage + (long)grp * g.Cg * g.H * g.W;
+                                float* dyg = DY + (long)n * g.OutputImage + (long)grp * g.OCg * g.P;
+                                float* b = xg;
+                                if (!g.IsPointwise)
+                                {
+                                    Im2Col.Unfold(xg, pcol, g);
+                                    b = pcol;
+                                }
+                                Gemm.Multiply(false, true, g.OCg, g.K, g.P, dyg, g.P, b, g.P, dw + (long)grp * g.OCg * g.K, g.K,
+                                    accumulate: true);
+                            }
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                if (col is not null)
+                    ArrayPool<float>.Shared.Return(col);
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+namespace Fovea.Kernels;
+
+/// <summary>
+/// Unfolds one image's group of channels into columns and folds them back.
+/// im2col: col[(c·KH + kh)·KW + kw, oh·OW + ow] = x[c, oh·SH − padTop + kh·DH, ow·SW − padLeft + kw·DW] (0 outside).
+/// col2im: the adjoint, x[...] += col[...]. x points at channel 0 of the group ([Cg, H, W]); col is [K, P].
+/// Reference twin: <see cref="Reference.ReferenceConv2D"/> (the convolution computed directly).
+/// </summary>
+internal static unsafe class Im2Col
+{
+    public static void Unfold(float* x, float* col, in ConvGeometry g)
+    {
+        int oh = g.OH, ow = g.OW, h = g.H, w = g.W;
+        for (int c = 0; c < g.Cg; c++)
+        {
+            float* xc = x + (long)c * h * w;
+            for (int kh = 0; kh < g.KH; kh++)
+            {
+                for (int kw = 0; kw < g.KW; kw++)
+                {
+                    float* row = col + (long)((c * g.KH + kh) * g.KW + kw) * oh * ow;
+                    int colOffset = kw * g.DilationW - g.PadLeft;
+                    ValidRange(ow, w, g.StrideW, colOffset, out int owLo, out int owHi);
+                    for (int y = 0; y < oh; y++)
+                    {
+                        float* dst = row + y * ow;
+                        int ih = y * g.StrideH - g.PadTop + kh * g.DilationH;
+                        if ((uint)ih >= (uint)h)
+                        {
+                            new Span<float>(dst, ow).Clear();
+                            continue;
+                        }
+                        float* src = xc + ih * w + colOffset;
+                        if (owLo > 0)
+                            new Span<float>(dst, owLo).Clear();
+                        if (g.StrideW == 1)
+                        {
+                            if (owHi > owLo)
+                                new ReadOnlySpan<float>(src + owLo, owHi - owLo).CopyTo(new Span<float>(dst + owLo, owHi - owLo));
+                        }
+                        else
+                        {
+                            for (int xo = owLo; xo < owHi; xo++)
+                                dst[xo] = src[xo * g.StrideW];
+                        }
+                        if (owHi < ow)
+                            new Span<float>(dst + Math.Max(owHi, owLo), ow - Math.Max(owHi, owLo)).Clear();
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>x += col2im(col). x must be initialised by the caller.</summary>
+    public static void Fold(float* col, float* x, in ConvGeometry g)
+    {
+        int oh = g.OH, ow = g.OW, h = g.H, w = g.W;
+        for (int c = 0; c < g.Cg; c++)
+        {
+            float* xc = x + (long)c * h * w;
+            for (int kh = 0; kh < g.KH; kh++)
+            {
+                for (int kw = 0; kw < g.KW; kw++)
+                {
+                    float* row = col + (long)((c * g.KH + kh) * g.KW + kw) * oh * ow;
+                    int colOffset = kw * g.DilationW - g.PadLeft;
+                    ValidRange(ow, w, g.StrideW, colOffset, out int owLo, out int owHi);
+                    for (int y = 0; y < oh; y++)
+                    {
+                        int ih = y * g.StrideH - g.PadTop + kh * g.DilationH;
+                        if ((uint)ih >= (uint)h)
+                            continue;
+                        float* src = row + y * ow;
+                        float* dst = xc + ih * w + colOffset;
+                        if (g.StrideW == 1)
+                        {
+                            for (int xo = owLo; xo < owHi; xo++)
+                                dst[xo] += src[xo];
+                        }
+                        else
+                        {
+                            for (int xo = owLo; xo < owHi; xo++)
+                                dst[xo * g.StrideW] += src[xo];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Output columns [lo, hi) whose input column xo·stride + offset lies inside [0, width).</summary>
+    private static void ValidRange(int outWidth, int width, int stride, int offset, out int lo, out int hi)
+    {
+        // xo·stride + offset >= 0  ⇔  xo >= ceil(−offset / stride)
+        lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+        // xo·stride + offset <= width − 1  ⇔  xo <= floor((width − 1 − offset) / stride)
+        int last = width - 1 - offset;
+        hi = last < 0 ? 0 : Math.Min(outWidth, last / stride + 1);
+        lo = Math.Min(lo, outWidth);
+        if (hi < lo)
+            hi = lo;
+    }
+}
