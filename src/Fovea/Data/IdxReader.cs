@@ -110,7 +110,10 @@ public static class IdxReader
         }
         long extra = CountRemaining(stream);
         if (extra > 0)
-            throw new FoveaException($"'{name}' is longer than its header says: it promises {promise}, found {extra} more");
+        {
+            throw new FoveaException(
+                $"'{name}' is longer than its header says: it promises {promise}, found {extra} more");
+        }
         return new IdxData(new Shape(dims), values);
     }
 
