@@ -21,6 +21,9 @@ internal sealed class IdxDatasetSource(
 
     public DatasetDownloader Downloader { get; } = downloader;
 
+    /// <summary>Where downloads go (searched last); tests point it at a temporary folder.</summary>
+    public string CacheFolder { get; init; } = DatasetLocator.CacheFolder(name);
+
     /// <summary>Loads (train, test) from <paramref name="folder"/>; when null, finds or downloads the files.</summary>
     public (Dataset Train, Dataset Test) Load(string? folder, Normalization? normalization)
     {
@@ -51,10 +54,12 @@ internal sealed class IdxDatasetSource(
     private string FindOrDownload()
     {
         var searched = DatasetLocator.SearchFolders(Name);
+        string cache = Path.GetFullPath(CacheFolder);
+        if (!searched.Contains(cache))
+            searched = [.. searched, cache];
         string? found = DatasetLocator.Find(searched, Files);
         if (found is not null)
             return found;
-        string cache = DatasetLocator.CacheFolder(Name);
         try
         {
             Downloader.DownloadMissing(cache);

@@ -8,7 +8,7 @@ public class DataLoaderTests
 {
     private static Dataset Indexed(int n) => DatasetTests.Indexed(n, i => i % 10);
 
-    /// <summary>One epoch as the sample ids of each batch (made outside any scope, so the batches stay valid).</summary>
+    /// <summary>One epoch as the sample ids of each batch (made outside any scope, so they stay valid).</summary>
     private static List<int[]> Epoch(DataLoader loader)
     {
         var batches = new List<int[]>();
