@@ -49,7 +49,10 @@ internal static class Graph
                 var g = fn.Output.Grad;
                 if (g is null)
                     continue;
+                long t0 = Profiler.Start();
                 var grads = fn.Backward(g);
+                if (Profiler.Enabled)
+                    Profiler.Stop($"backward {fn.Name} {g.Shape}", t0);
                 var inputs = fn.Inputs;
                 for (int j = 0; j < inputs.Length; j++)
                 {

@@ -1,0 +1,24 @@
+using System.Text.Json.Nodes;
+using Fovea.Tensors;
+
+namespace Fovea.Layers;
+
+/// <summary>Applies an activation function: <c>new Activation(Activations.Swish)</c>.</summary>
+public sealed class Activation(ActivationFunction function, string? name = null) : Layer(name)
+{
+    public ActivationFunction Function { get; } = function ?? throw new ArgumentNullException(nameof(function));
+
+    protected override Tensor Forward(Tensor x, bool training) => Function.Apply(x);
+
+    public override JsonObject GetConfig()
+    {
+        var c = base.GetConfig();
+        c["activation"] = Function.Name;
+        if (Function.Name == "leaky_relu")
+            c["activation_alpha"] = Function.Alpha;
+        return c;
+    }
+
+    public static Activation FromConfig(JsonObject c) => LayerConfig.Common(new Activation(
+        BaseConv2D.ActivationOf(c) ?? Activations.Linear, LayerConfig.Name(c)), c);
+}

@@ -1,0 +1,30 @@
+using Fovea.Autograd;
+using Fovea.Tensors;
+
+namespace Fovea.Layers;
+
+/// <summary>
+/// An activation usable in a layer's <c>activation:</c> argument or an <see cref="Activation"/> layer.
+/// The instances live in <see cref="Activations"/>.
+/// </summary>
+public sealed class ActivationFunction
+{
+    private readonly Func<Tensor, Tensor> _apply;
+
+    internal ActivationFunction(string name, Func<Tensor, Tensor> apply, float alpha = 0f)
+    {
+        Name = name;
+        _apply = apply;
+        Alpha = alpha;
+    }
+
+    /// <summary>Config name (Keras spelling: "relu", "swish", "softmax", ...).</summary>
+    public string Name { get; }
+
+    /// <summary>The slope of LeakyReLU; 0 otherwise.</summary>
+    public float Alpha { get; }
+
+    public Tensor Apply(Tensor x) => _apply(x);
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,42 @@
+using Fovea.Autograd;
+
+namespace Fovea.Layers;
+
+/// <summary>The activations: <c>Activations.Relu</c>, <c>Activations.Swish</c>, <c>Activations.Softmax</c>, ...</summary>
+public static class Activations
+{
+    public static ActivationFunction Linear { get; } = new("linear", x => x);
+
+    public static ActivationFunction Relu { get; } = new("relu", Functional.Relu);
+
+    /// <summary>x·σ(x) (also named SiLU).</summary>
+    public static ActivationFunction Swish { get; } = new("swish", Functional.Silu);
+
+    /// <summary>The same function as <see cref="Swish"/>.</summary>
+    public static ActivationFunction Silu { get; } = new("silu", Functional.Silu);
+
+    public static ActivationFunction Sigmoid { get; } = new("sigmoid", Functional.Sigmoid);
+
+    public static ActivationFunction Tanh { get; } = new("tanh", Functional.Tanh);
+
+    /// <summary>Softmax over the last axis (classes).</summary>
+    public static ActivationFunction Softmax { get; } = new("softmax", Functional.Softmax);
+
+    /// <summary>LeakyReLU with the given negative slope (Keras's activation default is 0.2).</summary>
+    public static ActivationFunction LeakyRelu(float alpha = 0.2f) =>
+        new("leaky_relu", x => Functional.LeakyRelu(x, alpha), alpha);
+
+    /// <summary>Looks an activation up by its config name.</summary>
+    public static ActivationFunction FromName(string name, float alpha = 0.2f) => name switch
+    {
+        "linear" => Linear,
+        "relu" => Relu,
+        "swish" => Swish,
+        "silu" => Silu,
+        "sigmoid" => Sigmoid,
+        "tanh" => Tanh,
+        "softmax" => Softmax,
+        "leaky_relu" => LeakyRelu(alpha),
+        _ => throw new FoveaException($"unknown activation '{name}'; known: linear, relu, swish, silu, sigmoid, tanh, softmax, leaky_relu"),
+    };
+}

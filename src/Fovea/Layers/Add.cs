@@ -1,0 +1,13 @@
+using System.Text.Json.Nodes;
+using Fovea.Autograd;
+using Fovea.Tensors;
+
+namespace Fovea.Layers;
+
+/// <summary>Elementwise sum of inputs of one shape (Keras <c>Add</c>), e.g. a residual connection.</summary>
+public sealed class Add(string? name = null) : MergeLayer(name)
+{
+    protected override Tensor Merge(IReadOnlyList<Tensor> inputs) => inputs.Count == 1 ? inputs[0] : Functional.AddN(inputs);
+
+    public static Add FromConfig(JsonObject c) => LayerConfig.Common(new Add(LayerConfig.Name(c)), c);
+}

@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Fovea.Tensors;
+
+namespace Fovea.Layers;
+
+/// <summary>
+/// The layer lifecycle (Keras): the constructor holds configuration; <see cref="Build"/> creates the weights on the
+/// first call, when the input shape is known; <see cref="Forward"/> does the math through
+/// <see cref="Autograd.Functional"/>; <see cref="GetConfig"/> serialises the configuration.
+/// Shapes include the batch axis: a convolution sees [N, C, H, W].
+/// </summary>
+public abstract class Layer
+{
+    private static readonly object s_seedGate = new();
+    private static readonly Rng s_standaloneSeeds = new(20251125);
+    private readonly List<(Parameter Weight, bool DeclaredTrainable, Regularizer? Regularizer)> _weights = [];
+    private bool _trainable = true;
+    private Rng? _rng;
+
+    protected Layer(string? name = null)
+    {
+        Name = name;
+    }
+
+    /// <summary>Unique within a model; given by the model (e.g. "conv2d_1") when not set.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Name of the layer type in configs and summaries (the class name).</summary>
+    public virtual string TypeName => GetType().Name;
+
+    public bool Built { get; private set; }
+
+    /// <summary>The input shape this layer was built for (batch axis included, as first seen).</summary>
+    public Shape? BuiltInputShape { get; private set; }
+
+    /// <summary>The output shape of the most recent call.</summary>
+    public Shape? OutputShape { get; protected set; }
+
+    /// <summary>
+    /// False freezes the layer: its weights get no gradients and are not updated, and layers with a training
+    /// behaviour (BatchNormalization) run in inference mode, as in Keras.
+    /// </summary>
+    public virtual bool Trainable
+    {
+        get => _trainable;
+        set
+        {
+            _trainable = value;
+            foreach (var (w, declared, _) in _weights)
+                w.SetTrainable(declared && value);
+        }
+    }
+
+    /// <summary>Every weight, trainable or not, in creation order.</summary>
+    public virtual IReadOnlyList<Parameter> Weights => _weights.Select(w => w.Weight).ToList();
+
+    public IEnumerable<Parameter> TrainableWeights => Weights.Where(w => w.Trainable);
+
+    public IEnumerable<Parameter> NonTrainableWeights => Weights.Where(w => !w.Trainable);
+
+    /// <summary>Weights with a penalty (kernel regularizers), for the training loss.</summary>
+    public virtual IEnumerable<(Parameter Weight, Regularizer Regularizer)> Regularized =>
+        _weights.Where(w => w.Regularizer is not null).Select(w => (w.Weight, w.Regularizer!));
+
+    public long ParameterCount => Weights.Sum(w => (long)w.Length);
+
+    /// <summary>The random generator for initialisation and dropout; a model gives each layer its own stream.</summary>
+    public Rng Rng
+    {
+        get
+        {
+            if (_rng is null)
+            {
+                lock (s_seedGate)
+                    _rng = s_standaloneSeeds.Fork();
+            }
+            return _rng;
+        }
+        set => _rng = value;
+    }
+
+    /// <summary>Applies the layer; builds it first if needed. <paramref name="training"/> selects training behaviour.</summary>
+    public Tensor Call(Tensor x, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (!Built)
+        {
+            Build(x.Shape);
+            Built = true;
+            BuiltInputShape = x.Shape;
+        }
+        long t0 = Profiler.Start();
+        var y = Forward(x, training);
+        if (Profiler.Enabled && this is not Models.Model)
+            Profiler.Stop($"forward {TypeName} {x.Shape}", t0);
+        OutputShape = y.Shape;
+        return y;
+    }
+
+    /// <summary>Creates the weights for inputs of <paramref name="inputShape"/>. Runs once, on the first call.</summary>
+    protected virtual void Build(Shape inputShape)
+    {
+    }
+
+    /// <summary>Marks the layer built (for layers restored with weights already created).</summary>
+    protected void MarkBuilt(Shape inputShape)
+    {
+        Built = true;
+        BuiltInputShape = inputShape;
+    }
+
+    /// <summary>The computation. Called with the batch axis first.</summary>
+    protected abstract Tensor Forward(Tensor x, bool training);
+
+    /// <summary>Creates a weight, fills it with <paramref name="initializer"/> and registers it.</summary>
+    protected Parameter AddWeight(string name, Shape shape, Initializer initializer, bool trainable = true,
+        Regularizer? regularizer = null)
+    {
+        var p = new Parameter(name, shape, trainable && _trainable);
+        initializer.Fill(p.AsSpan(), shape, Rng);
+        _weights.Add((p, trainable, regularizer));
+        return p;
+    }
+
+    /// <summary>Configuration for <see cref="LayerRegistry.FromConfig"/>; derived layers add their arguments.</summary>
+    public virtual JsonObject GetConfig() => new() { ["name"] = Name, ["trainable"] = Trainable };
+
+    /// <summary>"Conv2D 'conv2d_1'" — how error messages refer to this layer.</summary>
+    public string Describe() => Name is null ? TypeName : $"{TypeName} '{Name}'";
+
+    /// <summary>An error that names this layer and says what was expected and what was received.</summary>
+    protected FoveaException ShapeError(string expected, Shape received) =>
+        new($"{Describe()}: expected input {expected}, received {received}");
+
+    /// <summary>Keras-style default name: "Conv2D" → "conv2d", "BatchNormalization" → "batch_normalization".</summary>
+    public static string DefaultName(string typeName)
+    {
+        var sb = new StringBuilder();
+        for (int i = 0; i < typeName.Length; i++)
+        {
+            char c = typeName[i];
+            if (char.IsUpper(c) && i > 0 && char.IsLower(typeName[i - 1]))
+                sb.Append('_');
+            sb.Append(char.ToLowerInvariant(c));
+        }
+        return sb.ToString();
+    }
+
+    public override string ToString() => Describe();
+}

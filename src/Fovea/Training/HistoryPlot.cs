@@ -1,0 +1,49 @@
+using Fovea.IO;
+using ScottPlot;
+
+namespace Fovea.Training;
+
+/// <summary>Draws a <see cref="History"/> with ScottPlot: one panel per quantity, train vs validation.</summary>
+internal static class HistoryPlot
+{
+    public static void Save(History history, string path, string metric, int width, int height)
+    {
+        if (history.Epochs.Count == 0)
+            throw new FoveaException("History.SavePlot: nothing was logged yet");
+        var multiplot = new ScottPlot.Multiplot();
+        multiplot.AddPlots(2);
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        Panel(multiplot.GetPlot(0), history, metric, Title(metric));
+        Panel(multiplot.GetPlot(1), history, "loss", "Loss");
+        byte[] png = multiplot.Render(width, height).GetImageBytes(ScottPlot.ImageFormat.Png);
+        AtomicFile.Write(path, s => s.Write(png));
+    }
+
+    private static void Panel(ScottPlot.Plot plot, History history, string key, string title)
+    {
+        double[] xs = history.Epochs.Select(e => (double)(e + 1)).ToArray();
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel(key);
+        bool any = false;
+        if (history.Values.TryGetValue(key, out var train))
+        {
+            var s = plot.Add.Scatter(xs, train.ToArray());
+            s.LegendText = "train";
+            s.LineWidth = 2;
+            any = true;
+        }
+        if (history.Values.TryGetValue("val_" + key, out var val))
+        {
+            var s = plot.Add.Scatter(xs, val.ToArray());
+            s.LegendText = "validation";
+            s.LineWidth = 2;
+            any = true;
+        }
+        if (any)
+            plot.ShowLegend();
+    }
+
+    private static string Title(string key) =>
+        key.Length == 0 ? key : char.ToUpperInvariant(key[0]) + key[1..].Replace('_', ' ');
+}

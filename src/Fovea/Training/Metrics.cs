@@ -1,0 +1,67 @@
+using Fovea.Tensors;
+
+namespace Fovea.Training;
+
+/// <summary>
+/// Classification metrics. Targets may be class indices [N] or one-hot/probability rows [N, classes] (then the
+/// arg-max is the class, as Keras's "accuracy" chooses).
+/// </summary>
+public static class Metrics
+{
+    /// <summary>Fraction of samples whose arg-max prediction is the true class (a new metric each time).</summary>
+    public static Metric Accuracy => new TopK(1, "accuracy");
+
+    /// <summary>Fraction of samples whose true class is among the <paramref name="k"/> highest scores.</summary>
+    public static Metric TopKAccuracy(int k = 5) => k > 0
+        ? new TopK(k, $"top_{k}_accuracy")
+        : throw new ArgumentOutOfRangeException(nameof(k), $"k must be positive, received {k}");
+
+    private sealed class TopK(int k, string name) : Metric
+    {
+        private long _correct, _total;
+
+        public override string Name => name;
+
+        public override double Result => _total == 0 ? 0 : (double)_correct / _total;
+
+        public override void Reset() => (_correct, _total) = (0, 0);
+
+        public override void Update(Tensor prediction, Tensor target)
+        {
+            int classes = prediction.Shape[-1];
+            int rows = prediction.Length / Math.Max(1, classes);
+            var p = prediction.AsReadOnlySpan();
+            var t = target.AsReadOnlySpan();
+            bool oneHot = target.Length == prediction.Length && classes > 1;
+            for (int r = 0; r < rows; r++)
+            {
+                var pr = p.Slice(r * classes, classes);
+                int label = oneHot ? ArgMax(t.Slice(r * classes, classes)) : (int)t[r];
+                if ((uint)label >= (uint)classes)
+                    throw new FoveaException($"{name}: label {t[r]} of sample {r} is not a class index in [0, {classes})");
+                // rank of the true class = number of classes scoring strictly higher
+                float score = pr[label];
+                int higher = 0;
+                foreach (float v in pr)
+                {
+                    if (v > score)
+                        higher++;
+                }
+                if (higher < k)
+                    _correct++;
+            }
+            _total += rows;
+        }
+
+        private static int ArgMax(ReadOnlySpan<float> row)
+        {
+            int best = 0;
+            for (int j = 1; j < row.Length; j++)
+            {
+                if (row[j] > row[best])
+                    best = j;
+            }
+            return best;
+        }
+    }
+}

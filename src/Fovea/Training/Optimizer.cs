@@ -1,0 +1,69 @@
+using Fovea.Tensors;
+
+namespace Fovea.Training;
+
+/// <summary>
+/// Updates parameters from their gradients. Keeps per-parameter state (momentum, moments) keyed by parameter;
+/// <see cref="LearningRate"/> may change between steps (schedules, ReduceLROnPlateau).
+/// </summary>
+public abstract class Optimizer
+{
+    private readonly Dictionary<Parameter, float[][]> _state = new(ReferenceEqualityComparer.Instance);
+
+    protected Optimizer(double learningRate)
+    {
+        if (!(learningRate > 0))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), $"learning rate must be positive, received {learningRate}");
+        LearningRate = learningRate;
+    }
+
+    /// <summary>The learning rate of the next step.</summary>
+    public double LearningRate { get; set; }
+
+    /// <summary>Steps taken so far.</summary>
+    public int Iterations { get; private set; }
+
+    /// <summary>Applies one update to every trainable parameter that has a gradient.</summary>
+    public void Step(IEnumerable<Parameter> parameters)
+    {
+        Iterations++;
+        foreach (var p in parameters)
+        {
+            if (!p.Trainable || p.Grad is null)
+                continue;
+            if (!_state.TryGetValue(p, out var slots))
+            {
+                slots = new float[SlotCount][];
+                for (int i = 0; i < slots.Length; i++)
+                    slots[i] = new float[p.Length];
+                _state[p] = slots;
+            }
+            Update(p.AsSpan(), p.Grad.AsReadOnlySpan(), slots, Iterations);
+        }
+    }
+
+    /// <summary>Clears the gradients of <paramref name="parameters"/>.</summary>
+    public static void ZeroGrad(IEnumerable<Parameter> parameters)
+    {
+        foreach (var p in parameters)
+            p.ZeroGrad();
+    }
+
+    /// <summary>Number of state arrays per parameter (e.g. 2 for Adam's moments).</summary>
+    protected abstract int SlotCount { get; }
+
+    /// <summary>Updates one parameter in place; <paramref name="step"/> counts from 1.</summary>
+    protected abstract void Update(Span<float> parameter, ReadOnlySpan<float> gradient, float[][] slots, int step);
+
+    /// <summary>The state arrays of one parameter, for checkpoints (null before its first update).</summary>
+    public IReadOnlyList<float[]>? GetState(Parameter p) => _state.TryGetValue(p, out var s) ? s : null;
+
+    /// <summary>Restores state from a checkpoint.</summary>
+    public void SetState(Parameter p, float[][] slots, int iterations)
+    {
+        if (slots.Length != SlotCount || slots.Any(s => s.Length != p.Length))
+            throw new FoveaException($"optimizer state for '{p.Name}' {p.Shape} does not match {GetType().Name}");
+        _state[p] = slots;
+        Iterations = iterations;
+    }
+}
