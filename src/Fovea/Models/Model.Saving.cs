@@ -1,0 +1,116 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fovea.IO;
+using Fovea.Layers;
+using Fovea.Tensors;
+
+namespace Fovea.Models;
+
+public abstract partial class Model
+{
+    /// <summary>File names inside a saved model folder.</summary>
+    public const string ConfigFileName = "model.json";
+    public const string WeightsFileName = "model.safetensors";
+
+    /// <summary>Every weight with its path "layer.weight" (nested models add their own prefix).</summary>
+    public IReadOnlyList<KeyValuePair<string, Parameter>> NamedWeights()
+    {
+        var list = new List<KeyValuePair<string, Parameter>>();
+        var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+        Collect(this, "", list, seen);
+        return list;
+
+        static void Collect(Model model, string prefix, List<KeyValuePair<string, Parameter>> list, HashSet<Parameter> seen)
+        {
+            foreach (var layer in model.Layers)
+            {
+                if (layer is Model inner)
+                {
+                    Collect(inner, prefix + inner.Name + ".", list, seen);
+                    continue;
+                }
+                foreach (var w in layer.Weights)
+                {
+                    if (seen.Add(w))
+                        list.Add(new(prefix + layer.Name + "." + w.Name, w));
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes every weight to a safetensors file (PyTorch-readable), atomically.</summary>
+    public void SaveWeights(string path)
+    {
+        if (!Built)
+            throw new FoveaException($"model '{Name}' has no weights yet: build it (Build or Fit) before SaveWeights");
+        Safetensors.Save(path, NamedWeights().Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value)),
+            new Dictionary<string, string> { ["format"] = "pt", ["producer"] = "Fovea", ["model"] = Name ?? "" });
+    }
+
+    /// <summary>
+    /// Loads weights saved by <see cref="SaveWeights"/>. Every weight of the model must be in the file with the same
+    /// shape, and the file must hold nothing else; otherwise nothing is changed and the error names the tensor.
+    /// </summary>
+    public void LoadWeights(string path)
+    {
+        if (!Built)
+            throw new FoveaException($"model '{Name}' must be built (Build(sampleShape)) before LoadWeights('{path}')");
+        var (tensors, _) = Safetensors.Load(path);
+        var byName = new Dictionary<string, Tensor>();
+        foreach (var (k, t) in tensors)
+            byName[k] = t;
+        var named = NamedWeights();
+        foreach (var (name, w) in named)
+        {
+            if (!byName.TryGetValue(name, out var t))
+                throw new FoveaException($"'{path}' has no tensor '{name}' (the model expects {w.Shape})");
+            if (t.Shape != w.Shape)
+                throw new FoveaException($"'{path}': tensor '{name}' has shape {t.Shape}, the model expects {w.Shape}");
+        }
+        var expected = named.Select(kv => kv.Key).ToHashSet();
+        var extra = byName.Keys.FirstOrDefault(k => !expected.Contains(k));
+        if (extra is not null)
+            throw new FoveaException($"'{path}' holds tensor '{extra}' {byName[extra].Shape}, which model '{Name}' does not have");
+        foreach (var (name, w) in named)
+            w.Assign(byName[name].AsReadOnlySpan());
+    }
+
+    /// <summary>Saves the whole model into folder <paramref name="directory"/>: config (JSON) and weights (safetensors).</summary>
+    public void Save(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var config = new JsonObject { ["format"] = "fovea-model", ["version"] = 1, ["class"] = TypeName, ["config"] = GetConfig() };
+        SaveWeights(Path.Combine(directory, WeightsFileName));
+        AtomicFile.WriteAllText(Path.Combine(directory, ConfigFileName),
+            config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>Loads a model saved with <see cref="Save"/>.</summary>
+    public static Model Load(string directory)
+    {
+        string configPath = Path.Combine(directory, ConfigFileName);
+        if (!File.Exists(configPath))
+            throw new FoveaException($"'{directory}' is not a saved model: '{ConfigFileName}' is missing");
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(configPath)) as JsonObject
+                ?? throw new FoveaException($"'{configPath}' is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new FoveaException($"'{configPath}' is not valid JSON: {e.Message}", e);
+        }
+        string type = root["class"]?.GetValue<string>() ?? throw new FoveaException($"'{configPath}' has no model 'class'");
+        var config = root["config"] as JsonObject ?? throw new FoveaException($"'{configPath}' has no 'config'");
+        Model model = type switch
+        {
+            "Sequential" => Sequential.FromConfig(config),
+            _ => throw new FoveaException($"'{configPath}': unknown model class '{type}'"),
+        };
+        if (!model.Built)
+            throw new FoveaException($"'{configPath}' has no input shape, so its weights cannot be placed");
+        model.LoadWeights(Path.Combine(directory, WeightsFileName));
+        return model;
+    }
+}

@@ -1,0 +1,204 @@
+using Fovea.Autograd;
+using Fovea.Data;
+using Fovea.Layers;
+using Fovea.Tensors;
+using Fovea.Training;
+
+namespace Fovea.Models;
+
+/// <summary>
+/// A trainable network (Keras <c>Model</c>): Compile, Fit, Evaluate, Predict, Summary, and saving. A model is also
+/// a layer, so it can be called inside another model. Every layer gets its own random stream forked from the
+/// model's seeded generator, so the same seed gives the same initial weights and the same dropout masks.
+/// </summary>
+public abstract partial class Model : Layer, ITrainableModel
+{
+    private Trainer? _trainer;
+
+    protected Model(string? name, int seed)
+        : base(name)
+    {
+        Seed = seed;
+        Rng = new Rng(seed);
+    }
+
+    /// <summary>The seed of the model's generator (initialisation, dropout, shuffling).</summary>
+    public int Seed { get; }
+
+    /// <summary>The layers, in order.</summary>
+    public abstract IReadOnlyList<Layer> Layers { get; }
+
+    public Optimizer? Optimizer { get; private set; }
+
+    public Loss? Loss { get; private set; }
+
+    public IReadOnlyList<Metric> Metrics { get; private set; } = [];
+
+    public bool StopTraining { get; set; }
+
+    /// <summary>Wall time of the last training epoch's loop, in seconds (validation excluded).</summary>
+    public double LastEpochSeconds => _trainer?.LastEpochSeconds ?? 0;
+
+    public override IReadOnlyList<Parameter> Weights
+    {
+        get
+        {
+            var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+            var all = new List<Parameter>();
+            foreach (var layer in Layers)
+            {
+                foreach (var w in layer.Weights)
+                {
+                    if (seen.Add(w))
+                        all.Add(w);
+                }
+            }
+            return all;
+        }
+    }
+
+    public override IEnumerable<(Parameter Weight, Regularizer Regularizer)> Regularized =>
+        Layers.SelectMany(l => l.Regularized);
+
+    /// <summary>Freezing a model freezes every layer in it (Keras).</summary>
+    public override bool Trainable
+    {
+        get => base.Trainable;
+        set
+        {
+            base.Trainable = value;
+            foreach (var layer in Layers)
+                layer.Trainable = value;
+        }
+    }
+
+    /// <summary>Chooses how to train: optimizer, loss and the metrics to report.</summary>
+    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric>? metrics = null)
+    {
+        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        Loss = loss ?? throw new ArgumentNullException(nameof(loss));
+        Metrics = metrics?.ToList() ?? [];
+        var duplicate = Metrics.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new ArgumentException($"metric '{duplicate.Key}' was given twice");
+        _trainer = null;
+    }
+
+    /// <summary>
+    /// Builds the model for samples of <paramref name="sampleShape"/> (no batch axis: <c>Build(1, 28, 28)</c>) by running one
+    /// zero sample through it, which creates every weight and records every layer's output shape.
+    /// </summary>
+    public void Build(params int[] sampleShape)
+    {
+        var shape = new Shape(sampleShape);
+        using var scope = TensorScope.Begin();
+        using var _ = GradMode.NoGrad();
+        Call(Tensor.Zeros(shape.WithBatch(1)), training: false);
+        SampleShape = shape;
+    }
+
+    /// <summary>The per-sample input shape the model was built or first called with.</summary>
+    public Shape? SampleShape { get; protected set; }
+
+    /// <summary>Trains on <paramref name="x"/> [N, ...] with targets <paramref name="y"/> (class indices [N] or rows [N, C]).</summary>
+    public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, Dataset? validationData = null,
+        double validationSplit = 0, IEnumerable<Callback>? callbacks = null, bool shuffle = true, int verbose = 1,
+        int initialEpoch = 0) =>
+        Fit(new Dataset(x, y), epochs, batchSize, validationData, validationSplit, callbacks, shuffle, verbose, initialEpoch);
+
+    /// <summary>
+    /// Trains for <paramref name="epochs"/> epochs (Keras <c>fit</c>). <paramref name="validationSplit"/> holds out
+    /// the last fraction of the data (before shuffling) when no <paramref name="validationData"/> is given.
+    /// <paramref name="verbose"/>: 0 silent, 1 progress bar, 2 one line per epoch.
+    /// </summary>
+    public History Fit(Dataset train, int epochs = 1, int batchSize = 32, Dataset? validationData = null,
+        double validationSplit = 0, IEnumerable<Callback>? callbacks = null, bool shuffle = true, int verbose = 1,
+        int initialEpoch = 0)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        RequireCompiled("Fit");
+        if (epochs < 0)
+            throw new ArgumentOutOfRangeException(nameof(epochs), $"epochs must be >= 0, received {epochs}");
+        if (batchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), $"batchSize must be positive, received {batchSize}");
+        if (validationSplit < 0 || validationSplit >= 1)
+            throw new ArgumentOutOfRangeException(nameof(validationSplit), $"validationSplit must be in [0, 1), received {validationSplit}");
+        if (train.Count == 0)
+            throw new FoveaException("Fit: the training data is empty");
+        if (validationData is null && validationSplit > 0)
+        {
+            int holdOut = Math.Max(1, (int)Math.Round(train.Count * validationSplit));
+            var indices = Enumerable.Range(0, train.Count).ToArray();
+            validationData = train.Subset(indices.AsSpan(train.Count - holdOut));
+            train = train.Subset(indices.AsSpan(0, train.Count - holdOut));
+        }
+        EnsureBuilt(train);
+        var trainer = NewTrainer();
+        var loader = new DataLoader(train, batchSize, shuffle, seed: (int)(Rng.NextUInt64() & int.MaxValue));
+        var val = validationData is null ? null : new DataLoader(validationData, batchSize, shuffle: false);
+        var all = new List<Callback>();
+        if (verbose > 0)
+            all.Add(new ProgressBarLogger(Console.Out, showBar: verbose == 1));
+        if (callbacks is not null)
+            all.AddRange(callbacks);
+        return trainer.Fit(loader, loader.BatchCount, val, epochs, all, initialEpoch);
+    }
+
+    /// <summary>Loss and metrics on <paramref name="data"/> in inference mode (Keras <c>evaluate</c>).</summary>
+    public EvaluationResult Evaluate(Dataset data, int batchSize = 128)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        RequireCompiled("Evaluate");
+        EnsureBuilt(data);
+        return NewTrainer().Evaluate(new DataLoader(data, batchSize, shuffle: false));
+    }
+
+    /// <summary>Loss and metrics of <paramref name="x"/> against <paramref name="y"/>.</summary>
+    public EvaluationResult Evaluate(Tensor x, Tensor y, int batchSize = 128) => Evaluate(new Dataset(x, y), batchSize);
+
+    /// <summary>The model's outputs for <paramref name="x"/> [N, ...], in inference mode, batch by batch.</summary>
+    public Tensor Predict(Tensor x, int batchSize = 128)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (batchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), $"batchSize must be positive, received {batchSize}");
+        if (x.Rank == 0 || x.Shape[0] == 0)
+            throw new FoveaException($"Predict: expected a batch [N, ...] with N > 0, received {x.Shape}");
+        using var _ = GradMode.NoGrad();
+        float[]? result = null;
+        Shape outShape = default;
+        int n = x.Shape[0];
+        for (int start = 0; start < n; start += batchSize)
+        {
+            int count = Math.Min(batchSize, n - start);
+            using var scope = TensorScope.Begin();
+            var y = Call(x.SliceRows(start, count), training: false);
+            if (result is null)
+            {
+                outShape = y.Shape.With(0, n);
+                result = new float[outShape.Length];
+            }
+            int row = y.Length / count;
+            y.AsReadOnlySpan().CopyTo(result.AsSpan(start * row, count * row));
+        }
+        return Tensor.Wrap(result!, outShape);
+    }
+
+    private void RequireCompiled(string what)
+    {
+        if (Optimizer is null || Loss is null)
+            throw new FoveaException($"{what}: the model is not compiled; call Compile(optimizer, loss, metrics) first");
+    }
+
+    /// <summary>A trainer over the weights that are trainable now (freezing takes effect at the next Fit).</summary>
+    private Trainer NewTrainer() => _trainer = new Trainer(this, (x, training) => Call(x, training),
+        Weights.Where(w => w.Trainable), Regularized, Optimizer!, Loss!, Metrics);
+
+    private void EnsureBuilt(Dataset data)
+    {
+        if (!Built)
+            Build(data.SampleShape.ToArray());
+        else if (SampleShape is { } s && s != data.SampleShape)
+            throw new FoveaException($"model '{Name}' expects samples of shape {s}, the data has {data.SampleShape}");
+    }
+}
