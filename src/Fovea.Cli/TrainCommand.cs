@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Globalization;
+using Fovea.Data;
+using Fovea.Models;
+using Fovea.Models.Zoo;
+using Fovea.Training;
+
+namespace Fovea.Cli;
+
+/// <summary>
+/// <c>fovea train</c>: trains the reference CNN on Fashion-MNIST (bundled) and writes a run folder with the model
+/// (config + safetensors weights), history.csv and curves.png; prints one line per epoch and test_accuracy.
+/// </summary>
+internal static class TrainCommand
+{
+    public const int DefaultEpochs = 5;
+
+    public static Command Create()
+    {
+        var epochs = new Option<int>("--epochs") { Description = "Epochs to train", DefaultValueFactory = _ => DefaultEpochs };
+        var batchSize = new Option<int>("--batch-size") { Description = "Samples per training step", DefaultValueFactory = _ => 128 };
+        var lr = new Option<double>("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => 1e-3 };
+        var seed = new Option<int>("--seed") { Description = "Seed for initialisation, dropout and shuffling", DefaultValueFactory = _ => 0 };
+        var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only" };
+        var data = new Option<string?>("--data")
+        {
+            Description = "Folder with the four Fashion-MNIST IDX files (default: bundled data/fashion-mnist, the Debian package, the cache, else download)",
+        };
+        var outDir = new Option<string?>("--out") { Description = "Run folder (default: runs/<date-time>)" };
+        var validationSplit = new Option<double>("--validation-split")
+        {
+            Description = "Fraction of the training images held out for validation",
+            DefaultValueFactory = _ => 0.1,
+        };
+        var command = new Command("train", "Train the reference CNN on Fashion-MNIST and report the test accuracy")
+        {
+            epochs, batchSize, lr, seed, limit, data, outDir, validationSplit,
+        };
+        command.SetAction(r => Run(new TrainOptions(r.GetValue(epochs), r.GetValue(batchSize), r.GetValue(lr), r.GetValue(seed),
+            r.GetValue(limit), r.GetValue(data), r.GetValue(outDir), r.GetValue(validationSplit))));
+        return command;
+    }
+
+    private static int Run(TrainOptions o)
+    {
+        if (o.Epochs <= 0)
+            return CliRunner.Fail($"--epochs must be positive, received {o.Epochs}");
+        if (o.BatchSize <= 0)
+            return CliRunner.Fail($"--batch-size must be positive, received {o.BatchSize}");
+        if (!(o.LearningRate > 0))
+            return CliRunner.Fail($"--lr must be positive, received {o.LearningRate}");
+        if (o.Limit is <= 0)
+            return CliRunner.Fail($"--limit must be positive, received {o.Limit}");
+        if (o.ValidationSplit is < 0 or >= 1)
+            return CliRunner.Fail($"--validation-split must be in [0, 1), received {o.ValidationSplit}");
+
+        var (train, test) = FashionMnist.Load(o.DataFolder, FashionMnist.Standardization);
+        if (o.Limit is int n && n < train.Count)
+            train = train.Take(n);
+        string runDir = o.OutDir ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(runDir);
+
+        var model = ReferenceCnn.Create(classes: 10, seed: o.Seed, inputShape: train.SampleShape.ToArray());
+        model.Compile(new AdamW(o.LearningRate, weightDecay: 0.01, epsilon: 1e-8), Losses.SparseCategoricalCrossentropy(),
+            [Metrics.Accuracy]);
+        Console.WriteLine($"fovea train: {train.Count} training images ({(int)Math.Round(train.Count * o.ValidationSplit)} held out for validation), " +
+            $"{test.Count} test images, {model.ParameterCount:N0} parameters, batch {o.BatchSize}, {o.Epochs} epochs, run folder {runDir}");
+
+        var progress = new ConsoleProgress();
+        var history = model.Fit(train, epochs: o.Epochs, batchSize: o.BatchSize, validationSplit: o.ValidationSplit, verbose: 0,
+            callbacks:
+            [
+                new ReduceLROnPlateau(monitor: "val_loss", factor: 0.5, patience: 5, minLearningRate: 1e-7),
+                new EarlyStopping(monitor: "val_loss", patience: 15, restoreBestWeights: true),
+                new CsvLogger(Path.Combine(runDir, "history.csv")),
+                new ProgressCallback(progress.OnBatch, progress.OnEpoch),
+            ]);
+
+        var result = model.Evaluate(test);
+        if (Environment.GetEnvironmentVariable("FOVEA_PROFILE") == "1")
+            Console.Error.WriteLine(Profiler.Report());
+        model.Save(runDir);
+        history.SavePlot(Path.Combine(runDir, "curves.png"));
+        Console.WriteLine($"test_loss={result.Loss.ToString("F4", CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"test_accuracy={result.Accuracy.ToString("F4", CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"saved {Path.Combine(runDir, Model.ConfigFileName)}, {Model.WeightsFileName}, history.csv and curves.png");
+        return 0;
+    }
+
+    private sealed record TrainOptions(int Epochs, int BatchSize, double LearningRate, int Seed, int? Limit, string? DataFolder,
+        string? OutDir, double ValidationSplit);
+}
