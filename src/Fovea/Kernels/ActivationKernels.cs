@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 
 namespace Fovea.Kernels;
 
@@ -15,78 +14,31 @@ namespace Fovea.Kernels;
 /// </summary>
 internal static class ActivationKernels
 {
-    public static void Relu(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
+    public static void Relu(ReadOnlySpan<float> x, Span<float> y) => ElementwiseDriver.Map(x, y, new ActivationOps.Relu());
 
-    public static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= x.Length - 16; i += 16)
-            {
-                var m = Vector512.GreaterThan(Vector512.Create(x.Slice(i, 16)), Vector512<float>.Zero);
-                Vector512.BitwiseAnd(Vector512.Create(dy.Slice(i, 16)), m).CopyTo(dx.Slice(i, 16));
-            }
-        }
-        for (; i < x.Length; i++)
-            dx[i] = x[i] > 0 ? dy[i] : 0f;
-    }
+    public static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
+        ElementwiseDriver.Map(x, dy, dx, new ActivationOps.ReluBackward());
 
-    public static void LeakyRelu(ReadOnlySpan<float> x, float alpha, Span<float> y)
-    {
-        for (int i = 0; i < x.Length; i++)
-            y[i] = x[i] > 0 ? x[i] : alpha * x[i];
-    }
+    public static void LeakyRelu(ReadOnlySpan<float> x, float alpha, Span<float> y) =>
+        ElementwiseDriver.Map(x, y, new ActivationOps.LeakyRelu(alpha));
 
-    public static void LeakyReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float alpha, Span<float> dx)
-    {
-        for (int i = 0; i < x.Length; i++)
-            dx[i] = x[i] > 0 ? dy[i] : alpha * dy[i];
-    }
+    public static void LeakyReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, float alpha, Span<float> dx) =>
+        ElementwiseDriver.Map(x, dy, dx, new ActivationOps.LeakyReluBackward(alpha));
 
-    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sigmoid(x, y);
+    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => ElementwiseDriver.Map(x, y, new ActivationOps.Sigmoid());
 
-    public static void SigmoidBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        for (int i = 0; i < y.Length; i++)
-            dx[i] = dy[i] * y[i] * (1f - y[i]);
-    }
+    public static void SigmoidBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
+        ElementwiseDriver.Map(y, dy, dx, new ActivationOps.SigmoidBackward());
 
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Tanh(x, y);
 
-    public static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        for (int i = 0; i < y.Length; i++)
-            dx[i] = dy[i] * (1f - y[i] * y[i]);
-    }
+    public static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
+        ElementwiseDriver.Map(y, dy, dx, new ActivationOps.TanhBackward());
 
-    public static void Silu(ReadOnlySpan<float> x, Span<float> y)
-    {
-        TensorPrimitives.Sigmoid(x, y);
-        TensorPrimitives.Multiply(x, y, y);
-    }
+    public static void Silu(ReadOnlySpan<float> x, Span<float> y) => ElementwiseDriver.Map(x, y, new ActivationOps.Silu());
 
-    public static void SiluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        TensorPrimitives.Sigmoid(x, dx); // dx holds σ(x) for now
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var one = Vector512<float>.One;
-            for (; i <= x.Length - 16; i += 16)
-            {
-                var s = Vector512.Create(dx.Slice(i, 16));
-                var xv = Vector512.Create(x.Slice(i, 16));
-                var d = Vector512.Create(dy.Slice(i, 16)) * s * Vector512.FusedMultiplyAdd(xv, one - s, one);
-                d.CopyTo(dx.Slice(i, 16));
-            }
-        }
-        for (; i < x.Length; i++)
-        {
-            float s = dx[i];
-            dx[i] = dy[i] * s * (1f + x[i] * (1f - s));
-        }
-    }
+    public static void SiluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
+        ElementwiseDriver.Map(x, dy, dx, new ActivationOps.SiluBackward());
 
     /// <summary>PReLU with one slope per channel: x is [N, C, S] (S = product of the remaining dims).</summary>
     public static void PRelu(ReadOnlySpan<float> x, ReadOnlySpan<float> alpha, Span<float> y, int n, int c, int s)
