@@ -81,21 +81,18 @@ internal static unsafe class BatchNormKernels
             long m = (long)N * S;
             for (int ch = begin; ch < end; ch++)
             {
-                double sum = 0;
-                for (int i = 0; i < N; i++)
-                    sum += Elementwise.Sum(new ReadOnlySpan<float>(X + ((long)i * C + ch) * S, S));
-                double mu = sum / m;
-                double sq = 0;
+                // One pass: Σ(x − K) and Σ(x − K)² with K = the channel's first value (shifting keeps the variance
+                // accurate when |mean| ≫ std), each row summed in float vectors and added up in double.
+                float shift0 = X[(long)ch * S];
+                double sum = 0, sq = 0;
                 for (int i = 0; i < N; i++)
                 {
-                    float* xs = X + ((long)i * C + ch) * S;
-                    for (int j = 0; j < S; j++)
-                    {
-                        double d = xs[j] - mu;
-                        sq += d * d;
-                    }
+                    var (rs, rq) = Elementwise.ShiftedSums(new ReadOnlySpan<float>(X + ((long)i * C + ch) * S, S), shift0);
+                    sum += rs;
+                    sq += rq;
                 }
-                double var = sq / m;
+                double mu = shift0 + sum / m;
+                double var = Math.Max(0, sq / m - (sum / m) * (sum / m));
                 float inv = (float)(1.0 / Math.Sqrt(var + Eps));
                 Mean[ch] = (float)mu;
                 InvStd[ch] = inv;
