@@ -134,6 +134,8 @@ def conv2d():
         (1, 6, 9, 9, 3, (2, 2), (2, 2), (0, 1, 1, 0), (2, 2), 3, True),
         (1, 2, 7, 6, 2, (3, 3), (1, 1), "same", (2, 2), 1, True),
         (2, 8, 10, 10, 16, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1), 1, True),
+        (1, 2, 10, 11, 3, (3, 3), (3, 3), (3, 0, 1, 2), (1, 1), 1, True),
+        (2, 3, 4, 4, 2, (4, 4), (1, 1), "valid", (1, 1), 1, True),
     ]
     for n, c, h, w, oc, (kh, kw), stride, padding, dilation, groups, bias in grid:
         cg = c // groups
@@ -177,6 +179,9 @@ def batchnorm():
         ((8, 5), False, 0.9, 1e-5, 0.0, 1.0),
         ((2, 4, 3, 3), True, 0.99, 1e-3, 5.0, 3.0),
         ((3, 2, 4, 4), True, 0.5, 0.1, -1.0, 0.5),
+        ((2, 3), True, 0.99, 1e-3, 0.0, 1.0),
+        ((1, 2, 3, 3), True, 0.9, 1e-3, 0.0, 1.0),
+        ((3, 2, 4, 4), False, 0.5, 0.1, -1.0, 0.5),
     ]
     for shape, training, momentum, eps, mu, sigma in grid:
         c = shape[1]
@@ -232,6 +237,8 @@ def pooling():
         ("avg", (2, 2, 8, 6), (3, 3), (2, 2), "same"),
         ("avg", (1, 3, 7, 6), (3, 2), (2, 1), "valid"),
         ("avg", (1, 2, 5, 5), (2, 2), (2, 2), "same"),
+        ("max", (1, 2, 4, 5), (2, 2), (1, 1), "same"),
+        ("avg", (1, 2, 4, 5), (2, 2), (1, 1), "same"),
         ("global", (2, 3, 5, 4), None, None, None),
         ("global", (2, 5, 7, 7), None, None, None),
     ]
@@ -370,6 +377,7 @@ def optimizers():
     configs = [
         {"optimizer": "sgd", "lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01},
         {"optimizer": "sgd", "lr": 0.05, "momentum": 0.9, "nesterov": False, "weight_decay": 0.0},
+        {"optimizer": "sgd", "lr": 0.1, "momentum": 0.0, "nesterov": False, "weight_decay": 0.05},
         {"optimizer": "adam", "lr": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "weight_decay": 0.0},
         {"optimizer": "adam", "lr": 0.01, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-8, "weight_decay": 0.1},
         {"optimizer": "adamw", "lr": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "weight_decay": 0.1},
