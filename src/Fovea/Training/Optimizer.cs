@@ -8,7 +8,7 @@ namespace Fovea.Training;
 /// </summary>
 public abstract class Optimizer
 {
-    private readonly Dictionary<Parameter, float[][]> _state = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Parameter, SlotState> _state = new(ReferenceEqualityComparer.Instance);
 
     protected Optimizer(double learningRate)
     {
@@ -20,10 +20,13 @@ public abstract class Optimizer
     /// <summary>The learning rate of the next step.</summary>
     public double LearningRate { get; set; }
 
-    /// <summary>Steps taken so far.</summary>
+    /// <summary>Calls of <see cref="Step"/> so far.</summary>
     public int Iterations { get; private set; }
 
-    /// <summary>Applies one update to every trainable parameter that has a gradient.</summary>
+    /// <summary>
+    /// Applies one update to every trainable parameter that has a gradient. Each parameter counts its own steps
+    /// (as torch.optim does), so a layer unfrozen later starts its bias correction from 1.
+    /// </summary>
     public void Step(IEnumerable<Parameter> parameters)
     {
         Iterations++;
@@ -31,14 +34,16 @@ public abstract class Optimizer
         {
             if (!p.Trainable || p.Grad is null)
                 continue;
-            if (!_state.TryGetValue(p, out var slots))
+            if (!_state.TryGetValue(p, out var state))
             {
-                slots = new float[SlotCount][];
+                var slots = new float[SlotCount][];
                 for (int i = 0; i < slots.Length; i++)
                     slots[i] = new float[p.Length];
-                _state[p] = slots;
+                state = new SlotState(slots);
+                _state[p] = state;
             }
-            Update(p.AsSpan(), p.Grad.AsReadOnlySpan(), slots, Iterations);
+            state.Steps++;
+            Update(p.AsSpan(), p.Grad.AsReadOnlySpan(), state.Slots, state.Steps);
         }
     }
 
@@ -55,15 +60,22 @@ public abstract class Optimizer
     /// <summary>Updates one parameter in place; <paramref name="step"/> counts from 1.</summary>
     protected abstract void Update(Span<float> parameter, ReadOnlySpan<float> gradient, float[][] slots, int step);
 
-    /// <summary>The state arrays of one parameter, for checkpoints (null before its first update).</summary>
-    public IReadOnlyList<float[]>? GetState(Parameter p) => _state.TryGetValue(p, out var s) ? s : null;
+    /// <summary>The state arrays and step count of one parameter, for checkpoints (null before its first update).</summary>
+    public (IReadOnlyList<float[]> Slots, int Steps)? GetState(Parameter p) =>
+        _state.TryGetValue(p, out var s) ? (s.Slots, s.Steps) : null;
 
-    /// <summary>Restores state from a checkpoint.</summary>
-    public void SetState(Parameter p, float[][] slots, int iterations)
+    /// <summary>Restores one parameter's state from a checkpoint.</summary>
+    public void SetState(Parameter p, float[][] slots, int steps)
     {
         if (slots.Length != SlotCount || slots.Any(s => s.Length != p.Length))
             throw new FoveaException($"optimizer state for '{p.Name}' {p.Shape} does not match {GetType().Name}");
-        _state[p] = slots;
-        Iterations = iterations;
+        _state[p] = new SlotState(slots) { Steps = steps };
+    }
+
+    private sealed class SlotState(float[][] slots)
+    {
+        public float[][] Slots { get; } = slots;
+
+        public int Steps { get; set; }
     }
 }
