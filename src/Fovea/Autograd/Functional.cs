@@ -86,11 +86,32 @@ public static partial class Functional
     public static Tensor BatchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVariance,
         bool training, float momentum = 0.99f, float epsilon = 1e-3f)
     {
+        CheckBatchNormInputs(x, gamma, beta, runningMean, runningVariance);
+        return BatchNormFunction.Apply(x, gamma, beta, runningMean, runningVariance, training, momentum, epsilon);
+    }
+
+    private static void CheckBatchNormInputs(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVariance)
+    {
         if (x.Rank < 2 || gamma.Length != x.Shape[1] || beta.Length != x.Shape[1] ||
             runningMean.Length != x.Shape[1] || runningVariance.Length != x.Shape[1])
             throw new ArgumentException(
                 $"BatchNorm: input {x.Shape} needs γ, β and running statistics of length {(x.Rank < 2 ? 0 : x.Shape[1])}, received {gamma.Shape}");
-        return BatchNormFunction.Apply(x, gamma, beta, runningMean, runningVariance, training, momentum, epsilon);
+    }
+
+    /// <summary>
+    /// <see cref="BatchNorm"/> followed by an activation, as one fused op (ReLU, LeakyReLU and SiLU; others run the two
+    /// ops apart). Same results and running-statistics updates as the two ops.
+    /// </summary>
+    internal static Tensor BatchNormActivation(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVariance,
+        bool training, float momentum, float epsilon, ActivationKind kind, float alpha)
+    {
+        if (!BatchNormActivationFunction.Supports(kind))
+        {
+            var y = BatchNorm(x, gamma, beta, runningMean, runningVariance, training, momentum, epsilon);
+            return ActivationFunction.Apply(y, kind, alpha);
+        }
+        CheckBatchNormInputs(x, gamma, beta, runningMean, runningVariance);
+        return BatchNormActivationFunction.Apply(x, gamma, beta, runningMean, runningVariance, training, momentum, epsilon, kind, alpha);
     }
 
     /// <summary>Fully connected layer: x [..., in] · weightᵀ + bias with weight [out, in] (PyTorch layout).</summary>

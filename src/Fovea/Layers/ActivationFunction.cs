@@ -1,4 +1,5 @@
 using Fovea.Autograd;
+using Fovea.Autograd.Functions;
 using Fovea.Tensors;
 
 namespace Fovea.Layers;
@@ -11,12 +12,16 @@ public sealed class ActivationFunction
 {
     private readonly Func<Tensor, Tensor> _apply;
 
-    internal ActivationFunction(string name, Func<Tensor, Tensor> apply, float alpha = 0f)
+    internal ActivationFunction(string name, Func<Tensor, Tensor> apply, float alpha = 0f, ActivationKind? kind = null)
     {
         Name = name;
         _apply = apply;
         Alpha = alpha;
+        Kind = kind;
     }
+
+    /// <summary>The elementwise kernel behind this activation, when there is one (enables fusion with BatchNorm).</summary>
+    internal ActivationKind? Kind { get; }
 
     /// <summary>Config name (Keras spelling: "relu", "swish", "softmax", ...).</summary>
     public string Name { get; }

@@ -1,4 +1,5 @@
 using Fovea.Autograd;
+using Fovea.Autograd.Functions;
 
 namespace Fovea.Layers;
 
@@ -7,24 +8,24 @@ public static class Activations
 {
     public static ActivationFunction Linear { get; } = new("linear", x => x);
 
-    public static ActivationFunction Relu { get; } = new("relu", Functional.Relu);
+    public static ActivationFunction Relu { get; } = new("relu", Functional.Relu, kind: ActivationKind.Relu);
 
     /// <summary>x·σ(x) (also named SiLU).</summary>
-    public static ActivationFunction Swish { get; } = new("swish", Functional.Silu);
+    public static ActivationFunction Swish { get; } = new("swish", Functional.Silu, kind: ActivationKind.Silu);
 
     /// <summary>The same function as <see cref="Swish"/>.</summary>
-    public static ActivationFunction Silu { get; } = new("silu", Functional.Silu);
+    public static ActivationFunction Silu { get; } = new("silu", Functional.Silu, kind: ActivationKind.Silu);
 
-    public static ActivationFunction Sigmoid { get; } = new("sigmoid", Functional.Sigmoid);
+    public static ActivationFunction Sigmoid { get; } = new("sigmoid", Functional.Sigmoid, kind: ActivationKind.Sigmoid);
 
-    public static ActivationFunction Tanh { get; } = new("tanh", Functional.Tanh);
+    public static ActivationFunction Tanh { get; } = new("tanh", Functional.Tanh, kind: ActivationKind.Tanh);
 
     /// <summary>Softmax over the last axis (classes).</summary>
     public static ActivationFunction Softmax { get; } = new("softmax", Functional.Softmax);
 
     /// <summary>LeakyReLU with the given negative slope (Keras's activation default is 0.2).</summary>
     public static ActivationFunction LeakyRelu(float alpha = 0.2f) =>
-        new("leaky_relu", x => Functional.LeakyRelu(x, alpha), alpha);
+        new("leaky_relu", x => Functional.LeakyRelu(x, alpha), alpha, ActivationKind.LeakyRelu);
 
     /// <summary>Looks an activation up by its config name.</summary>
     public static ActivationFunction FromName(string name, float alpha = 0.2f) => name switch

@@ -62,6 +62,36 @@ public sealed class BatchNormalization : Layer
         }
     }
 
+    /// <summary>Whether this layer can run fused with <paramref name="activation"/> (see <see cref="CallFused"/>).</summary>
+    internal static bool CanFuse(ActivationFunction activation) =>
+        activation.Kind is Autograd.Functions.ActivationKind.Relu or Autograd.Functions.ActivationKind.LeakyRelu
+            or Autograd.Functions.ActivationKind.Silu;
+
+    /// <summary>
+    /// This layer and the <paramref name="activation"/> layer after it, computed as one fused op (identical results).
+    /// Models use it for a BatchNormalization directly followed by an Activation.
+    /// </summary>
+    internal Tensor CallFused(Tensor x, bool training, Activation activation)
+    {
+        var y = Invoke(x, training, (input, t) =>
+        {
+            if (input.Rank < 2 || input.Shape[1] != Gamma.Length)
+                throw ShapeError($"[N, {Gamma.Length}, ...]", input.Shape);
+            var f = activation.Function;
+            try
+            {
+                return Functional.BatchNormActivation(input, Gamma, Beta, MovingMean, MovingVariance, t && Trainable, Momentum,
+                    Epsilon, f.Kind!.Value, f.Alpha);
+            }
+            catch (ArgumentException e)
+            {
+                throw new FoveaException($"{Describe()}: {e.Message}", e);
+            }
+        });
+        activation.RecordFusedCall(y.Shape, y.Shape);
+        return y;
+    }
+
     public override JsonObject GetConfig()
     {
         var c = base.GetConfig();

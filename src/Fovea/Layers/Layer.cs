@@ -81,7 +81,13 @@ public abstract class Layer
     }
 
     /// <summary>Applies the layer; builds it first if needed. <paramref name="training"/> selects training behaviour.</summary>
-    public Tensor Call(Tensor x, bool training = false)
+    public Tensor Call(Tensor x, bool training = false) => Invoke(x, training, Forward);
+
+    /// <summary>
+    /// The call protocol (build on first use, run <paramref name="forward"/>, record the output shape), also used by
+    /// models that run a layer fused with its successor.
+    /// </summary>
+    internal Tensor Invoke(Tensor x, bool training, Func<Tensor, bool, Tensor> forward)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (!Built)
@@ -91,11 +97,22 @@ public abstract class Layer
             BuiltInputShape = x.Shape;
         }
         long t0 = Profiler.Start();
-        var y = Forward(x, training);
+        var y = forward(x, training);
         if (Profiler.Enabled && this is not Models.Model)
             Profiler.Stop($"forward {TypeName} {x.Shape}", t0);
         OutputShape = y.Shape;
         return y;
+    }
+
+    /// <summary>Records a call whose work another layer did (fusion): marks the layer built and sets its output shape.</summary>
+    internal void RecordFusedCall(Shape input, Shape output)
+    {
+        if (!Built)
+        {
+            Built = true;
+            BuiltInputShape = input;
+        }
+        OutputShape = output;
     }
 
     /// <summary>Creates the weights for inputs of <paramref name="inputShape"/>. Runs once, on the first call.</summary>

@@ -38,6 +38,9 @@ public sealed class Sequential : Model
 
     public override IReadOnlyList<Layer> Layers => _layers;
 
+    /// <summary>Run BatchNormalization + Activation pairs as one fused op (on by default; same results).</summary>
+    public bool FuseBatchNorm { get; set; } = true;
+
     /// <summary>Appends a layer (Keras <c>model.add</c>). Unnamed layers get "conv2d", "conv2d_1", ...</summary>
     public void Add(Layer layer)
     {
@@ -70,8 +73,18 @@ public sealed class Sequential : Model
         if (_layers.Count == 0)
             throw new FoveaException($"model '{Name}' has no layers");
         SampleShape ??= x.Shape.WithoutBatch();
-        foreach (var layer in _layers)
-            x = layer.Call(x, training);
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            // BatchNormalization directly followed by a ReLU/LeakyReLU/SiLU Activation runs as one fused op.
+            if (FuseBatchNorm && _layers[i] is BatchNormalization bn && i + 1 < _layers.Count &&
+                _layers[i + 1] is Activation act && BatchNormalization.CanFuse(act.Function))
+            {
+                x = bn.CallFused(x, training, act);
+                i++;
+                continue;
+            }
+            x = _layers[i].Call(x, training);
+        }
         return x;
     }
 
