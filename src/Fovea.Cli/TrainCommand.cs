@@ -67,11 +67,12 @@ internal static class TrainCommand
             $"{test.Count} test images, {model.ParameterCount:N0} parameters, batch {o.BatchSize}, {o.Epochs} epochs, run folder {runDir}");
 
         var progress = new ConsoleProgress();
+        string monitor = o.ValidationSplit > 0 ? "val_loss" : "loss";
         var history = model.Fit(train, epochs: o.Epochs, batchSize: o.BatchSize, validationSplit: o.ValidationSplit, verbose: 0,
             callbacks:
             [
-                new ReduceLROnPlateau(monitor: "val_loss", factor: 0.5, patience: 5, minLearningRate: 1e-7),
-                new EarlyStopping(monitor: "val_loss", patience: 15, restoreBestWeights: true),
+                new ReduceLROnPlateau(monitor: monitor, factor: 0.5, patience: 5, minLearningRate: 1e-7),
+                new EarlyStopping(monitor: monitor, patience: 15, restoreBestWeights: true),
                 new CsvLogger(Path.Combine(runDir, "history.csv")),
                 new ProgressCallback(progress.OnBatch, progress.OnEpoch),
             ]);

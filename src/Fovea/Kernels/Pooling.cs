@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Fovea.Kernels.Reference;
 
 namespace Fovea.Kernels;
@@ -98,7 +100,8 @@ internal static unsafe class Pooling
                 var r0 = xp.Slice(2 * i * w, w);
                 var r1 = xp.Slice((2 * i + 1) * w, w);
                 var yr = yp.Slice(i * ow, ow);
-                for (int j = 0; j < ow; j++)
+                int j = Avx512F.IsSupported ? Max2x2ForwardRow512(r0, r1, yr) : 0;
+                for (; j < ow; j++)
                 {
                     // Same tie and NaN rule as the reference: first maximum in row-major order wins.
                     float m = r0[2 * j];
@@ -127,7 +130,10 @@ internal static unsafe class Pooling
             for (int i = 0; i < oh; i++)
             {
                 int a0 = 2 * i * w, a1 = (2 * i + 1) * w;
-                for (int j = 0; j < ow; j++)
+                int j = Avx512F.IsSupported
+                    ? Max2x2BackwardRow512(xp.Slice(a0, w), xp.Slice(a1, w), dyp.Slice(i * ow, ow), dxp.Slice(a0, w), dxp.Slice(a1, w))
+                    : 0;
+                for (; j < ow; j++)
                 {
                     int best = a0 + 2 * j;
                     float m = xp[best];
@@ -141,5 +147,64 @@ internal static unsafe class Pooling
                 }
             }
         }
+    }
+
+    // Even and odd lanes of a 32-float pair (a, b), and the inverse interleave, for vpermt2ps.
+    private static readonly Vector512<int> s_even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    private static readonly Vector512<int> s_odd = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    private static readonly Vector512<int> s_zipLo = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    private static readonly Vector512<int> s_zipHi = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+
+    /// <summary>16 outputs at a time of one output row; returns how many outputs it wrote (a multiple of 16).</summary>
+    private static int Max2x2ForwardRow512(ReadOnlySpan<float> r0, ReadOnlySpan<float> r1, Span<float> y)
+    {
+        int j = 0;
+        for (; j + 16 <= y.Length; j += 16)
+        {
+            var m0 = Vector512.Max(Vector512.Create(r0.Slice(2 * j, 16)), Vector512.Create(r1.Slice(2 * j, 16)));
+            var m1 = Vector512.Max(Vector512.Create(r0.Slice(2 * j + 16, 16)), Vector512.Create(r1.Slice(2 * j + 16, 16)));
+            Vector512.Max(Avx512F.PermuteVar16x32x2(m0, s_even, m1), Avx512F.PermuteVar16x32x2(m0, s_odd, m1)).CopyTo(y.Slice(j, 16));
+        }
+        return j;
+    }
+
+    /// <summary>
+    /// Routes 16 outputs' gradients at a time to the first maximum of each window (order: top-left, top-right,
+    /// bottom-left, bottom-right), writing both input rows completely; stops before a block holding a NaN maximum
+    /// (the scalar loop routes those). Returns the number of outputs handled.
+    /// </summary>
+    private static int Max2x2BackwardRow512(ReadOnlySpan<float> r0, ReadOnlySpan<float> r1, ReadOnlySpan<float> dy,
+        Span<float> d0, Span<float> d1)
+    {
+        int j = 0;
+        for (; j + 16 <= dy.Length; j += 16)
+        {
+            var a0 = Vector512.Create(r0.Slice(2 * j, 16));
+            var a1 = Vector512.Create(r0.Slice(2 * j + 16, 16));
+            var b0 = Vector512.Create(r1.Slice(2 * j, 16));
+            var b1 = Vector512.Create(r1.Slice(2 * j + 16, 16));
+            var tl = Avx512F.PermuteVar16x32x2(a0, s_even, a1);
+            var tr = Avx512F.PermuteVar16x32x2(a0, s_odd, a1);
+            var bl = Avx512F.PermuteVar16x32x2(b0, s_even, b1);
+            var br = Avx512F.PermuteVar16x32x2(b0, s_odd, b1);
+            var y = Vector512.Max(Vector512.Max(tl, tr), Vector512.Max(bl, br));
+            if (!Vector512.EqualsAll(y, y))
+                break;
+            var g = Vector512.Create(dy.Slice(j, 16));
+            var mtl = Vector512.Equals(tl, y);
+            var mtr = Vector512.AndNot(Vector512.Equals(tr, y), mtl);
+            var taken = mtl | mtr;
+            var mbl = Vector512.AndNot(Vector512.Equals(bl, y), taken);
+            var mbr = ~(taken | mbl);
+            var gtl = g & mtl.AsSingle();
+            var gtr = g & mtr.AsSingle();
+            var gbl = g & mbl.AsSingle();
+            var gbr = g & mbr.AsSingle();
+            Avx512F.PermuteVar16x32x2(gtl, s_zipLo, gtr).CopyTo(d0.Slice(2 * j, 16));
+            Avx512F.PermuteVar16x32x2(gtl, s_zipHi, gtr).CopyTo(d0.Slice(2 * j + 16, 16));
+            Avx512F.PermuteVar16x32x2(gbl, s_zipLo, gbr).CopyTo(d1.Slice(2 * j, 16));
+            Avx512F.PermuteVar16x32x2(gbl, s_zipHi, gbr).CopyTo(d1.Slice(2 * j + 16, 16));
+        }
+        return j;
     }
 }
