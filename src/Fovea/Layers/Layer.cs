@@ -104,6 +104,42 @@ public abstract class Layer
         return y;
     }
 
+    /// <summary>
+    /// Records a call on symbolic tensors (functional API) and returns the symbolic output. <paramref name="training"/>
+    /// fixes the mode of this call (e.g. a frozen base model called with <c>training: false</c>); null follows the
+    /// model's mode.
+    /// </summary>
+    public SymbolicTensor Call(SymbolicTensor x, bool? training = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return CallSymbolic([x], training, examples => Call(examples[0], training: false));
+    }
+
+    /// <summary>The calls of this layer recorded on symbolic tensors, in order.</summary>
+    internal List<LayerNode> InboundNodes { get; } = [];
+
+    /// <summary>The symbolic output of this layer's only symbolic call (Keras <c>layer.output</c>).</summary>
+    public SymbolicTensor Output => InboundNodes.Count == 1
+        ? InboundNodes[0].Output
+        : throw new FoveaException(InboundNodes.Count == 0
+            ? $"{Describe()} has not been called on symbolic tensors, so it has no output yet"
+            : $"{Describe()} was called {InboundNodes.Count} times; its output is ambiguous");
+
+    internal SymbolicTensor CallSymbolic(SymbolicTensor[] inputs, bool? training, Func<Tensor[], Tensor> run)
+    {
+        Tensor example;
+        using (Autograd.GradMode.NoGrad())
+        {
+            var y = run(inputs.Select(i => i.Example).ToArray());
+            example = Tensor.AllocateOwned(y.Shape);
+            y.AsReadOnlySpan().CopyTo(example.AsSpan());
+        }
+        var node = new LayerNode(this, inputs, training);
+        node.Output = new SymbolicTensor(example, node, null);
+        InboundNodes.Add(node);
+        return node.Output;
+    }
+
     /// <summary>Records a call whose work another layer did (fusion): marks the layer built and sets its output shape.</summary>
     internal void RecordFusedCall(Shape input, Shape output)
     {

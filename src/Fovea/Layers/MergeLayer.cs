@@ -26,6 +26,13 @@ public abstract class MergeLayer(string? name) : Layer(name)
         return y;
     }
 
+    /// <summary>Records the merge of symbolic tensors (functional API).</summary>
+    public SymbolicTensor Call(IReadOnlyList<SymbolicTensor> inputs, bool? training = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return CallSymbolic(inputs.ToArray(), training, examples => Call(examples, training: false));
+    }
+
     protected abstract Tensor Merge(IReadOnlyList<Tensor> inputs);
 
     protected override Tensor Forward(Tensor x, bool training) => Merge([x]);

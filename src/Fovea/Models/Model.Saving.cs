@@ -6,7 +6,7 @@ using Fovea.Tensors;
 
 namespace Fovea.Models;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>File names inside a saved model folder.</summary>
     public const string ConfigFileName = "model.json";
@@ -106,6 +106,7 @@ public abstract partial class Model
         Model model = type switch
         {
             "Sequential" => Sequential.FromConfig(config),
+            "Functional" => FromFunctionalConfig(config),
             _ => throw new FoveaException($"'{configPath}': unknown model class '{type}'"),
         };
         if (!model.Built)

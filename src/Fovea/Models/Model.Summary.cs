@@ -4,7 +4,7 @@ using Fovea.Layers;
 
 namespace Fovea.Models;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>Prints the Keras-style summary table to <paramref name="writer"/> (the console by default).</summary>
     public void Summary(TextWriter? writer = null) => (writer ?? Console.Out).Write(SummaryText());

@@ -8,10 +8,12 @@ namespace Fovea.Models;
 
 /// <summary>
 /// A trainable network (Keras <c>Model</c>): Compile, Fit, Evaluate, Predict, Summary, and saving. A model is also
-/// a layer, so it can be called inside another model. Every layer gets its own random stream forked from the
+/// a layer, so it can be called inside another model. <c>new Model(inputs, outputs)</c> builds a functional model
+/// from layer calls on <see cref="SymbolicTensor"/>s (branches, merges, shared layers, nested models);
+/// <see cref="Sequential"/> is the plain stack. Every layer gets its own random stream forked from the
 /// model's seeded generator, so the same seed gives the same initial weights and the same dropout masks.
 /// </summary>
-public abstract partial class Model : Layer, ITrainableModel
+public partial class Model : Layer, ITrainableModel
 {
     private Trainer? _trainer;
 
@@ -25,8 +27,8 @@ public abstract partial class Model : Layer, ITrainableModel
     /// <summary>The seed of the model's generator (initialisation, dropout, shuffling).</summary>
     public int Seed { get; }
 
-    /// <summary>The layers, in order.</summary>
-    public abstract IReadOnlyList<Layer> Layers { get; }
+    /// <summary>The layers, in order (for a functional model: in the order the graph runs them).</summary>
+    public virtual IReadOnlyList<Layer> Layers => _graph?.Layers ?? [];
 
     public Optimizer? Optimizer { get; private set; }
 
