@@ -1,0 +1,325 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Fovea.Kernels;
+
+/// <summary>
+/// Register-tiled micro-kernels of <see cref="Gemm"/>: C[MR×NR] (+)= Ã[MR×kc]·B̃[kc×NR] where Ã is one packed A
+/// panel (for each p, MR consecutive row values) and B̃ one packed B panel (for each p, NR consecutive column
+/// values), C row-major with row stride ldc. Vectors run along N and A values are broadcast, so each row of the
+/// tile is NR/lanes accumulators. One kernel per instruction set, each a small method of its own so the JIT
+/// keeps every accumulator in a register:
+///   Vector512  12×32 (24 zmm accumulators) and 12×16 for a last panel with ≤ 16 valid columns
+///   Vector256   6×16 (12 ymm accumulators)
+///   Vector128   6×8  (12 xmm accumulators)
+///   scalar      4×4
+/// <c>load</c> adds the existing C (accumulate) instead of overwriting it; C is never read when it is false.
+/// The B panel stride (<c>nr</c> values per p) may exceed the columns a kernel computes.
+/// Reference twin: <see cref="Reference.ReferenceGemm"/> (through <see cref="Gemm"/>).
+/// </summary>
+internal static unsafe class GemmMicroKernels
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(Vector512<float> v, float* c, bool load)
+    {
+        if (load)
+            v += Vector512.Load(c);
+        Vector512.Store(v, c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(Vector256<float> v, float* c, bool load)
+    {
+        if (load)
+            v += Vector256.Load(c);
+        Vector256.Store(v, c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(Vector128<float> v, float* c, bool load)
+    {
+        if (load)
+            v += Vector128.Load(c);
+        Vector128.Store(v, c);
+    }
+
+    /// <summary>12×32 tile, AVX-512: Ã is 12 values per p, B̃ 32 values per p.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel12x32(int kc, float* a, float* b, float* c, nint ldc, bool load)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
+        Vector512<float> c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var av = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(av, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(av, b1, c01);
+            av = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(av, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(av, b1, c11);
+            av = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(av, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(av, b1, c21);
+            av = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(av, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(av, b1, c31);
+            av = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(av, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(av, b1, c41);
+            av = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(av, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(av, b1, c51);
+            av = Vector512.Create(a[6]);
+            c60 = Vector512.FusedMultiplyAdd(av, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(av, b1, c61);
+            av = Vector512.Create(a[7]);
+            c70 = Vector512.FusedMultiplyAdd(av, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(av, b1, c71);
+            av = Vector512.Create(a[8]);
+            c80 = Vector512.FusedMultiplyAdd(av, b0, c80);
+            c81 = Vector512.FusedMultiplyAdd(av, b1, c81);
+            av = Vector512.Create(a[9]);
+            c90 = Vector512.FusedMultiplyAdd(av, b0, c90);
+            c91 = Vector512.FusedMultiplyAdd(av, b1, c91);
+            av = Vector512.Create(a[10]);
+            ca0 = Vector512.FusedMultiplyAdd(av, b0, ca0);
+            ca1 = Vector512.FusedMultiplyAdd(av, b1, ca1);
+            av = Vector512.Create(a[11]);
+            cb0 = Vector512.FusedMultiplyAdd(av, b0, cb0);
+            cb1 = Vector512.FusedMultiplyAdd(av, b1, cb1);
+            a += 12;
+            b += 32;
+        }
+        Put(c00, c, load);
+        Put(c01, c + 16, load);
+        c += ldc;
+        Put(c10, c, load);
+        Put(c11, c + 16, load);
+        c += ldc;
+        Put(c20, c, load);
+        Put(c21, c + 16, load);
+        c += ldc;
+        Put(c30, c, load);
+        Put(c31, c + 16, load);
+        c += ldc;
+        Put(c40, c, load);
+        Put(c41, c + 16, load);
+        c += ldc;
+        Put(c50, c, load);
+        Put(c51, c + 16, load);
+        c += ldc;
+        Put(c60, c, load);
+        Put(c61, c + 16, load);
+        c += ldc;
+        Put(c70, c, load);
+        Put(c71, c + 16, load);
+        c += ldc;
+        Put(c80, c, load);
+        Put(c81, c + 16, load);
+        c += ldc;
+        Put(c90, c, load);
+        Put(c91, c + 16, load);
+        c += ldc;
+        Put(ca0, c, load);
+        Put(ca1, c + 16, load);
+        c += ldc;
+        Put(cb0, c, load);
+        Put(cb1, c + 16, load);
+    }
+
+    /// <summary>12×16 tile, AVX-512, for a last panel with at most 16 valid columns (B̃ stride 32 per p).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel12x16(int kc, float* a, float* b, float* c, nint ldc, bool load)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        Vector512<float> c6 = default, c7 = default, c8 = default, c9 = default, ca = default, cb = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c7);
+            c8 = Vector512.FusedMultiplyAdd(Vector512.Create(a[8]), b0, c8);
+            c9 = Vector512.FusedMultiplyAdd(Vector512.Create(a[9]), b0, c9);
+            ca = Vector512.FusedMultiplyAdd(Vector512.Create(a[10]), b0, ca);
+            cb = Vector512.FusedMultiplyAdd(Vector512.Create(a[11]), b0, cb);
+            a += 12;
+            b += 32;
+        }
+        Put(c0, c, load);
+        Put(c1, c + ldc, load);
+        Put(c2, c + 2 * ldc, load);
+        Put(c3, c + 3 * ldc, load);
+        Put(c4, c + 4 * ldc, load);
+        Put(c5, c + 5 * ldc, load);
+        Put(c6, c + 6 * ldc, load);
+        Put(c7, c + 7 * ldc, load);
+        Put(c8, c + 8 * ldc, load);
+        Put(c9, c + 9 * ldc, load);
+        Put(ca, c + 10 * ldc, load);
+        Put(cb, c + 11 * ldc, load);
+    }
+
+    /// <summary>6×16 tile, AVX2: Ã is 6 values per p, B̃ 16 values per p.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel6x16(int kc, float* a, float* b, float* c, nint ldc, bool load)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var av = Vector256.Create(a[0]);
+            c00 = Vector256.MultiplyAddEstimate(av, b0, c00);
+            c01 = Vector256.MultiplyAddEstimate(av, b1, c01);
+            av = Vector256.Create(a[1]);
+            c10 = Vector256.MultiplyAddEstimate(av, b0, c10);
+            c11 = Vector256.MultiplyAddEstimate(av, b1, c11);
+            av = Vector256.Create(a[2]);
+            c20 = Vector256.MultiplyAddEstimate(av, b0, c20);
+            c21 = Vector256.MultiplyAddEstimate(av, b1, c21);
+            av = Vector256.Create(a[3]);
+            c30 = Vector256.MultiplyAddEstimate(av, b0, c30);
+            c31 = Vector256.MultiplyAddEstimate(av, b1, c31);
+            av = Vector256.Create(a[4]);
+            c40 = Vector256.MultiplyAddEstimate(av, b0, c40);
+            c41 = Vector256.MultiplyAddEstimate(av, b1, c41);
+            av = Vector256.Create(a[5]);
+            c50 = Vector256.MultiplyAddEstimate(av, b0, c50);
+            c51 = Vector256.MultiplyAddEstimate(av, b1, c51);
+            a += 6;
+            b += 16;
+        }
+        Put(c00, c, load);
+        Put(c01, c + 8, load);
+        c += ldc;
+        Put(c10, c, load);
+        Put(c11, c + 8, load);
+        c += ldc;
+        Put(c20, c, load);
+        Put(c21, c + 8, load);
+        c += ldc;
+        Put(c30, c, load);
+        Put(c31, c + 8, load);
+        c += ldc;
+        Put(c40, c, load);
+        Put(c41, c + 8, load);
+        c += ldc;
+        Put(c50, c, load);
+        Put(c51, c + 8, load);
+    }
+
+    /// <summary>6×8 tile, 128-bit vectors: Ã is 6 values per p, B̃ 8 values per p.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel6x8(int kc, float* a, float* b, float* c, nint ldc, bool load)
+    {
+        Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector128<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector128.Load(b);
+            var b1 = Vector128.Load(b + 4);
+            var av = Vector128.Create(a[0]);
+            c00 = Vector128.MultiplyAddEstimate(av, b0, c00);
+            c01 = Vector128.MultiplyAddEstimate(av, b1, c01);
+            av = Vector128.Create(a[1]);
+            c10 = Vector128.MultiplyAddEstimate(av, b0, c10);
+            c11 = Vector128.MultiplyAddEstimate(av, b1, c11);
+            av = Vector128.Create(a[2]);
+            c20 = Vector128.MultiplyAddEstimate(av, b0, c20);
+            c21 = Vector128.MultiplyAddEstimate(av, b1, c21);
+            av = Vector128.Create(a[3]);
+            c30 = Vector128.MultiplyAddEstimate(av, b0, c30);
+            c31 = Vector128.MultiplyAddEstimate(av, b1, c31);
+            av = Vector128.Create(a[4]);
+            c40 = Vector128.MultiplyAddEstimate(av, b0, c40);
+            c41 = Vector128.MultiplyAddEstimate(av, b1, c41);
+            av = Vector128.Create(a[5]);
+            c50 = Vector128.MultiplyAddEstimate(av, b0, c50);
+            c51 = Vector128.MultiplyAddEstimate(av, b1, c51);
+            a += 6;
+            b += 8;
+        }
+        Put(c00, c, load);
+        Put(c01, c + 4, load);
+        c += ldc;
+        Put(c10, c, load);
+        Put(c11, c + 4, load);
+        c += ldc;
+        Put(c20, c, load);
+        Put(c21, c + 4, load);
+        c += ldc;
+        Put(c30, c, load);
+        Put(c31, c + 4, load);
+        c += ldc;
+        Put(c40, c, load);
+        Put(c41, c + 4, load);
+        c += ldc;
+        Put(c50, c, load);
+        Put(c51, c + 4, load);
+    }
+
+    /// <summary>4×4 tile in scalar code: Ã is 4 values per p, B̃ 4 values per p.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Kernel4x4(int kc, float* a, float* b, float* c, nint ldc, bool load)
+    {
+        float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (int p = 0; p < kc; p++)
+        {
+            float b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
+            float av = a[0];
+            c00 += av * b0;
+            c01 += av * b1;
+            c02 += av * b2;
+            c03 += av * b3;
+            av = a[1];
+            c10 += av * b0;
+            c11 += av * b1;
+            c12 += av * b2;
+            c13 += av * b3;
+            av = a[2];
+            c20 += av * b0;
+            c21 += av * b1;
+            c22 += av * b2;
+            c23 += av * b3;
+            av = a[3];
+            c30 += av * b0;
+            c31 += av * b1;
+            c32 += av * b2;
+            c33 += av * b3;
+            a += 4;
+            b += 4;
+        }
+        PutRow(c, c00, c01, c02, c03, load);
+        PutRow(c + ldc, c10, c11, c12, c13, load);
+        PutRow(c + 2 * ldc, c20, c21, c22, c23, load);
+        PutRow(c + 3 * ldc, c30, c31, c32, c33, load);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PutRow(float* c, float v0, float v1, float v2, float v3, bool load)
+    {
+        if (load)
+        {
+            v0 += c[0];
+            v1 += c[1];
+            v2 += c[2];
+            v3 += c[3];
+        }
+        c[0] = v0;
+        c[1] = v1;
+        c[2] = v2;
+        c[3] = v3;
+    }
+}

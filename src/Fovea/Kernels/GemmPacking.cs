@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Fovea.Kernels;
+
+/// <summary>
+/// Packing for <see cref="Gemm"/>: copies a block of A or B into panels the micro-kernels read contiguously.
+/// A panel has <c>lanes</c> values for each of its <c>kc</c> steps, dst[p·lanes + l], zero past <c>valid</c> lanes:
+///   an A panel's lanes are MR rows of op(A), a B panel's lanes are NR columns of op(B).
+/// Two source layouts cover all four transpose cases:
+///   <see cref="Copy"/>       lanes contiguous in memory: src[p·ld + l]   (Aᵀ stored k×m; B stored k×n)
+///   <see cref="Transpose"/>  steps contiguous in memory: src[l·ld + p]   (A stored m×k; Bᵀ stored n×k)
+/// Reference twin: <see cref="Reference.ReferenceGemm"/> (through <see cref="Gemm"/>).
+/// </summary>
+internal static unsafe class GemmPacking
+{
+    /// <summary>Packs <paramref name="total"/> lanes as consecutive panels, each <paramref name="lanes"/> wide.</summary>
+    public static void Panels(bool stepsContiguous, float* src, nint ld, int total, int kc, int lanes, float* dst)
+    {
+        for (int l0 = 0; l0 < total; l0 += lanes)
+        {
+            int valid = Math.Min(lanes, total - l0);
+            if (stepsContiguous)
+                Transpose(src + l0 * ld, ld, lanes, kc, valid, dst);
+            else
+                Copy(src + l0, ld, lanes, kc, valid, dst);
+            dst += (nint)lanes * kc;
+        }
+    }
+
+    /// <summary>dst[p·lanes + l] = src[p·ld + l] for l &lt; valid, else 0.</summary>
+    public static void Copy(float* src, nint ld, int lanes, int kc, int valid, float* dst)
+    {
+        if (valid == lanes)
+        {
+            if (Vector512.IsHardwareAccelerated && lanes % 16 == 0)
+                Copy512(src, ld, lanes, kc, dst);
+            else if (Vector256.IsHardwareAccelerated && lanes % 8 == 0)
+                Copy256(src, ld, lanes, kc, dst);
+            else if (Vector128.IsHardwareAccelerated && lanes % 4 == 0)
+                Copy128(src, ld, lanes, kc, dst);
+            else
+                CopyScalar(src, ld, lanes, kc, valid, dst);
+            return;
+        }
+        CopyScalar(src, ld, lanes, kc, valid, dst);
+    }
+
+    private static void Copy512(float* src, nint ld, int lanes, int kc, float* dst)
+    {
+        for (int p = 0; p < kc; p++)
+        {
+            for (int l = 0; l < lanes; l += 16)
+                Vector512.Store(Vector512.Load(src + l), dst + l);
+            src += ld;
+            dst += lanes;
+        }
+    }
+
+    private static void Copy256(float* src, nint ld, int lanes, int kc, float* dst)
+    {
+        for (int p = 0; p < kc; p++)
+        {
+            for (int l = 0; l < lanes; l += 8)
+                Vector256.Store(Vector256.Load(src + l), dst + l);
+            src += ld;
+            dst += lanes;
+        }
+    }
+
+    private static void Copy128(float* src, nint ld, int lanes, int kc, float* dst)
+    {
+        for (int p = 0; p < kc; p++)
+        {
+            for (int l = 0; l < lanes; l += 4)
+                Vector128.Store(Vector128.Load(src + l), dst + l);
+            src += ld;
+            dst += lanes;
+        }
+    }
+
+    private static void CopyScalar(float* src, nint ld, int lanes, int kc, int valid, float* dst)
+    {
+        for (int p = 0; p < kc; p++)
+        {
+            int l = 0;
+            for (; l < valid; l++)
+                dst[l] = src[l];
+            for (; l < lanes; l++)
+                dst[l] = 0f;
+            src += ld;
+            dst += lanes;
+        }
+    }
+
+    /// <summary>dst[p·lanes + l] = src[l·ld + p] for l &lt; valid, else 0.</summary>
+    public static void Transpose(float* src, nint ld, int lanes, int kc, int valid, float* dst)
+    {
+        int l = 0;
+        if (Sse.IsSupported)
+        {
+            for (; l + 4 <= valid; l += 4)
+                Transpose4Sse(src + l * ld, ld, lanes, kc, dst + l);
+        }
+        for (; l < valid; l++)
+        {
+            float* s = src + l * ld;
+            float* d = dst + l;
+            for (int p = 0; p < kc; p++)
+                d[(nint)p * lanes] = s[p];
+        }
+        for (; l < lanes; l++)
+        {
+            float* d = dst + l;
+            for (int p = 0; p < kc; p++)
+                d[(nint)p * lanes] = 0f;
+        }
+    }
+
+    /// <summary>Four lanes at once: 4×4 blocks transposed in SSE registers.</summary>
+    private static void Transpose4Sse(float* src, nint ld, int lanes, int kc, float* dst)
+    {
+        float* s0 = src, s1 = src + ld, s2 = src + 2 * ld, s3 = src + 3 * ld;
+        nint stride = lanes;
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            var r0 = Sse.LoadVector128(s0 + p);
+            var r1 = Sse.LoadVector128(s1 + p);
+            var r2 = Sse.LoadVector128(s2 + p);
+            var r3 = Sse.LoadVector128(s3 + p);
+            var t0 = Sse.UnpackLow(r0, r1);   // a0 b0 a1 b1
+            var t1 = Sse.UnpackLow(r2, r3);   // c0 d0 c1 d1
+            var t2 = Sse.UnpackHigh(r0, r1);  // a2 b2 a3 b3
+            var t3 = Sse.UnpackHigh(r2, r3);  // c2 d2 c3 d3
+            float* d = dst + p * stride;
+            Sse.Store(d, Sse.MoveLowToHigh(t0, t1));
+            Sse.Store(d + stride, Sse.MoveHighToLow(t1, t0));
+            Sse.Store(d + 2 * stride, Sse.MoveLowToHigh(t2, t3));
+            Sse.Store(d + 3 * stride, Sse.MoveHighToLow(t3, t2));
+        }
+        for (; p < kc; p++)
+        {
+            float* d = dst + p * stride;
+            d[0] = s0[p];
+            d[1] = s1[p];
+            d[2] = s2[p];
+            d[3] = s3[p];
+        }
+    }
+
+    /// <summary>Adds (or copies) the valid part of a full tile computed into scratch.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void StoreEdge(float* tile, int tileStride, float* c, nint ldc, int rows, int cols, bool load)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            float* t = tile + (nint)i * tileStride;
+            float* cr = c + i * ldc;
+            if (load)
+            {
+                for (int j = 0; j < cols; j++)
+                    cr[j] += t[j];
+            }
+            else
+            {
+                for (int j = 0; j < cols; j++)
+                    cr[j] = t[j];
+            }
+        }
+    }
+}
