@@ -12,10 +12,12 @@ namespace Fovea.Kernels;
 /// GotoBLAS/BLIS structure, per thread:
 ///   for jc in n step NC:  for pc in k step KC:  pack B[pc:+KC, jc:+NC] into NR-wide panels   (L3)
 ///     for ic in m step MC:  pack A[ic:+MC, pc:+KC] into MR-tall panels                        (L2)
-///       for jr in NC step NR:  for ir in MC step MR:  micro-kernel C[MR×NR] += Ã·B̃            (B̃ panel in L1)
-/// Packing absorbs the transposes (<see cref="GemmPacking"/>), so all four cases run the same micro-kernel
-/// (<see cref="GemmMicroKernels"/>: 12×32 with AVX-512, 6×16 AVX2, 6×8 128-bit, 4×4 scalar). Edge tiles are
-/// zero-padded in the panels and computed into scratch; only their valid part reaches C.
+///       for jr in NC step NR:  for ir in MC step MR:  micro-kernel C[MR×NR] (+)= Ã·B̃
+/// Packing absorbs the transposes (<see cref="GemmPacking"/>), so all four cases run the same micro-kernels
+/// (<see cref="GemmMicroKernels"/>: 8×48 with AVX-512, 6×16 AVX2, 6×8 128-bit, 4×4 scalar). With AVX-512 an
+/// untransposed operand that few tiles reuse is read in place instead (A when n is small, B when m is small:
+/// the convolution shapes), which saves the packing pass; only a partial last panel is then packed. Edge tiles
+/// are computed in full into scratch (panels zero-padded) and only their valid part reaches C.
 /// Threads: called outside a parallel region with enough work, the larger of m and n (counted in tiles) is
 /// split into fixed contiguous ranges over <see cref="KernelThreads"/>; every C element is computed by the same
 /// code in the same order whatever the split, so results are deterministic. Inside a parallel region (Conv2D's
@@ -26,19 +28,17 @@ internal static unsafe class Gemm
     /// <summary>Below this m·n·k a call stays on one thread (fork/join would cost more than it saves).</summary>
     private const long ParallelMinWork = 1L << 19;
 
-    private static int MR => Vector512.IsHardwareAccelerated ? 12 : Vector128.IsHardwareAccelerated ? 6 : 4;
+    private static int MR => Vector512.IsHardwareAccelerated ? 8 : Vector128.IsHardwareAccelerated ? 6 : 4;
 
-    private static int NR => Vector512.IsHardwareAccelerated ? 32 : Vector256.IsHardwareAccelerated ? 16
+    private static int NR => Vector512.IsHardwareAccelerated ? 48 : Vector256.IsHardwareAccelerated ? 16
         : Vector128.IsHardwareAccelerated ? 8 : 4;
 
-    /// <summary>Width of the narrower AVX-512 kernel used for a last panel of at most 16 columns.</summary>
-    private static int HalfNR => Vector512.IsHardwareAccelerated ? 16 : -1;
-
-    /// <summary>Depth of a block: one B̃ panel (KC·NR floats) stays in L1 while MC/MR A panels stream past it.</summary>
-    private static int KC => Vector512.IsHardwareAccelerated ? 256 : 256;
+    /// <summary>Depth of a block. Measured: deep blocks (fewer C passes) beat an L1-sized B̃ panel, which the
+    /// L2 streams fast enough.</summary>
+    private static int KC => Vector512.IsHardwareAccelerated ? 512 : 256;
 
     /// <summary>Rows of the packed A block (MC·KC floats), kept in L2.</summary>
-    private static int MC => Vector512.IsHardwareAccelerated ? 144 : 120;
+    private static int MC => Vector512.IsHardwareAccelerated ? 128 : 120;
 
     /// <summary>Columns of the packed B block (KC·NC floats), kept in L3.</summary>
     private static int NC => 2048;
@@ -108,15 +108,18 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Serial(bool transA, bool transB, int m, int n, int k,
         float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
     {
         int mr = MR, nr = NR;
+        bool directA = !transA && ReadADirectly(m, n, k);
+        bool directB = !transB && ReadBDirectly(m, n, k, ldb);
         int kcStep = Split(k, KC, 1);
         int mcStep = Split(m, MC, mr);
         int ncStep = Split(n, NC, nr);
-        int aLength = kcStep * RoundUp(Math.Min(mcStep, m), mr);
-        int bLength = kcStep * RoundUp(Math.Min(ncStep, n), nr);
+        int aLength = kcStep * (directA ? mr : RoundUp(Math.Min(mcStep, m), mr));
+        int bLength = kcStep * (directB ? nr : RoundUp(Math.Min(ncStep, n), nr));
         float[] buffer = ArrayPool<float>.Shared.Rent(aLength + bLength + mr * nr + 16);
         try
         {
@@ -132,18 +135,52 @@ internal static unsafe class Gemm
                     {
                         int kc = Math.Min(kcStep, k - pc);
                         bool load = accumulate || pc > 0;
-                        if (transB)
-                            GemmPacking.Panels(true, b + (nint)jc * ldb + pc, ldb, nc, kc, nr, bp);
+                        var bs = new Source { Edge = null };
+                        if (directB)
+                        {
+                            bs = new Source { Base = b + (nint)pc * ldb + jc, StepStride = ldb, PanelStep = nr };
+                            int last = (nc - 1) / nr * nr, width = nc - last;
+                            if (width != TileWidth(width))
+                            {
+                                GemmPacking.Copy(bs.Base + last, ldb, nr, kc, width, bp);
+                                bs.Edge = bp;
+                            }
+                        }
                         else
-                            GemmPacking.Panels(false, b + (nint)pc * ldb + jc, ldb, nc, kc, nr, bp);
+                        {
+                            if (transB)
+                                GemmPacking.Panels(true, b + (nint)jc * ldb + pc, ldb, nc, kc, nr, bp);
+                            else
+                                GemmPacking.Panels(false, b + (nint)pc * ldb + jc, ldb, nc, kc, nr, bp);
+                            bs = new Source { Base = bp, StepStride = nr, PanelStep = (nint)nr * kc };
+                        }
                         for (int ic = 0; ic < m; ic += mcStep)
                         {
                             int mc = Math.Min(mcStep, m - ic);
-                            if (transA)
-                                GemmPacking.Panels(false, a + (nint)pc * lda + ic, lda, mc, kc, mr, ap);
+                            Source s;
+                            if (directA)
+                            {
+                                s = new Source
+                                {
+                                    Base = a + (nint)ic * lda + pc, LaneStride = lda, StepStride = 1,
+                                    PanelStep = (nint)mr * lda,
+                                };
+                                int last = (mc - 1) / mr * mr;
+                                if (mc - last != mr)
+                                {
+                                    GemmPacking.Transpose(s.Base + last * s.LaneStride, lda, mr, kc, mc - last, ap);
+                                    s.Edge = ap;
+                                }
+                            }
                             else
-                                GemmPacking.Panels(true, a + (nint)ic * lda + pc, lda, mc, kc, mr, ap);
-                            Macro(mc, nc, kc, ap, bp, c + (nint)ic * ldc + jc, ldc, load, tile);
+                            {
+                                if (transA)
+                                    GemmPacking.Panels(false, a + (nint)pc * lda + ic, lda, mc, kc, mr, ap);
+                                else
+                                    GemmPacking.Panels(true, a + (nint)ic * lda + pc, lda, mc, kc, mr, ap);
+                                s = new Source { Base = ap, LaneStride = 1, StepStride = mr, PanelStep = (nint)mr * kc };
+                            }
+                            Macro(mc, nc, kc, s, bs, c + (nint)ic * ldc + jc, ldc, load, tile);
                         }
                     }
                 }
@@ -155,26 +192,52 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>All tiles of one packed block: C[mc×nc] (+)= Ã[mc×kc]·B̃[kc×nc].</summary>
-    private static void Macro(int mc, int nc, int kc, float* ap, float* bp, float* c, nint ldc, bool load, float* tile)
+    /// <summary>Where the micro-kernels read a block of op(A) (lanes = rows) or op(B) (lanes = columns): panel q
+    /// starts at Base + q·PanelStep, lane l of step p at + p·StepStride + l·LaneStride. A packed block has
+    /// LaneStride 1 and StepStride MR (or NR); a block read in place has the source's strides, and its partial last
+    /// panel, when the kernel would read past the matrix, is packed into Edge.</summary>
+    private struct Source
+    {
+        public float* Base;
+        public float* Edge;
+        public nint LaneStride, StepStride, PanelStep;
+    }
+
+    /// <summary>All tiles of one block: C[mc×nc] (+)= op(A)[mc×kc]·op(B)[kc×nc].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Macro(int mc, int nc, int kc, in Source a, in Source b, float* c, nint ldc, bool load,
+        float* tile)
     {
         int mr = MR, nr = NR;
         for (int jr = 0; jr < nc; jr += nr)
         {
             int nv = Math.Min(nr, nc - jr);
-            float* bPanel = bp + (nint)jr * kc;
+            float* bPanel = b.Base + jr / nr * b.PanelStep;
+            nint bStride = b.StepStride;
+            if (b.Edge != null && jr + nr >= nc)
+            {
+                bPanel = b.Edge;
+                bStride = nr;
+            }
             for (int ir = 0; ir < mc; ir += mr)
             {
                 int mv = Math.Min(mr, mc - ir);
-                float* aPanel = ap + (nint)ir * kc;
-                float* cTile = c + ir * ldc + jr;
-                if (mv == mr && (nv == nr || nv == HalfNR))
+                float* aPanel = a.Base + ir / mr * a.PanelStep;
+                nint aLane = a.LaneStride, aStep = a.StepStride;
+                if (a.Edge != null && ir + mr >= mc)
                 {
-                    Tile(kc, aPanel, bPanel, cTile, ldc, load, nv);
+                    aPanel = a.Edge;
+                    aLane = 1;
+                    aStep = mr;
+                }
+                float* cTile = c + ir * ldc + jr;
+                if (mv == mr && nv == TileWidth(nv))
+                {
+                    Tile(kc, aPanel, aLane, aStep, bPanel, bStride, cTile, ldc, load, nv);
                 }
                 else
                 {
-                    Tile(kc, aPanel, bPanel, tile, nr, false, nv);
+                    Tile(kc, aPanel, aLane, aStep, bPanel, bStride, tile, nr, false, nv);
                     GemmPacking.StoreEdge(tile, nr, cTile, ldc, mv, nv, load);
                 }
             }
@@ -182,14 +245,17 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile(int kc, float* a, float* b, float* c, nint ldc, bool load, int cols)
+    private static void Tile(int kc, float* a, nint ars, nint aks, float* b, nint bks, float* c, nint ldc, bool load,
+        int cols)
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            if (cols <= 16)
-                GemmMicroKernels.Kernel12x16(kc, a, b, c, ldc, load);
+            if (cols > 32)
+                GemmMicroKernels.Kernel8x48(kc, a, ars, aks, b, bks, c, ldc, load);
+            else if (cols > 16)
+                GemmMicroKernels.Kernel8x32(kc, a, ars, aks, b, bks, c, ldc, load);
             else
-                GemmMicroKernels.Kernel12x32(kc, a, b, c, ldc, load);
+                GemmMicroKernels.Kernel8x16(kc, a, ars, aks, b, bks, c, ldc, load);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
@@ -204,6 +270,19 @@ internal static unsafe class Gemm
             GemmMicroKernels.Kernel4x4(kc, a, b, c, ldc, load);
         }
     }
+
+    /// <summary>Whether to read A (stored m×k) in place rather than pack it: when few column panels reuse it.</summary>
+    private static bool ReadADirectly(int m, int n, int k) =>
+        Vector512.IsHardwareAccelerated && n <= 512;
+
+    /// <summary>Whether to read B (stored k×n) in place rather than pack it: when few row tiles reuse it.</summary>
+    private static bool ReadBDirectly(int m, int n, int k, int ldb) =>
+        Vector512.IsHardwareAccelerated && (m <= 128 || (m <= 512 && ldb % 1024 != 0));
+
+    /// <summary>Columns the kernel for a panel with <paramref name="cols"/> valid columns computes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int TileWidth(int cols) =>
+        Vector512.IsHardwareAccelerated ? (cols > 32 ? 48 : cols > 16 ? 32 : 16) : NR;
 
     /// <summary>Step that splits <paramref name="total"/> into equal blocks of at most about <paramref name="max"/>,
     /// rounded up to a multiple of <paramref name="multiple"/>.</summary>

@@ -9,7 +9,7 @@ namespace Fovea.Kernels;
 /// values), C row-major with row stride ldc. Vectors run along N and A values are broadcast, so each row of the
 /// tile is NR/lanes accumulators. One kernel per instruction set, each a small method of its own so the JIT
 /// keeps every accumulator in a register:
-///   Vector512  12×32 (24 zmm accumulators) and 12×16 for a last panel with ≤ 16 valid columns
+///   Vector512   8×48 (24 zmm accumulators), and 8×32, 8×16 for a last panel with ≤ 32 or ≤ 16 columns
 ///   Vector256   6×16 (12 ymm accumulators)
 ///   Vector128   6×8  (12 xmm accumulators)
 ///   scalar      4×4
@@ -43,14 +43,99 @@ internal static unsafe class GemmMicroKernels
         Vector128.Store(v, c);
     }
 
-    /// <summary>12×32 tile, AVX-512: Ã is 12 values per p, B̃ 32 values per p.</summary>
+    /// <summary>8×48 tile, AVX-512.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel12x32(int kc, float* a, float* b, float* c, nint ldc, bool load)
+    public static void Kernel8x48(int kc, float* a, nint ars, nint aks, float* b, nint bks, float* c, nint ldc,
+        bool load)
     {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
-        Vector512<float> c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
+        Vector512<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
+        Vector512<float> c40 = default, c41 = default, c42 = default, c50 = default, c51 = default, c52 = default;
+        Vector512<float> c60 = default, c61 = default, c62 = default, c70 = default, c71 = default, c72 = default;
+        nint a1 = ars, a2 = 2 * ars, a3 = 3 * ars, a4 = 4 * ars, a5 = 5 * ars, a6 = 6 * ars, a7 = 7 * ars;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var b2 = Vector512.Load(b + 32);
+            var av = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(av, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(av, b1, c01);
+            c02 = Vector512.FusedMultiplyAdd(av, b2, c02);
+            av = Vector512.Create(a[a1]);
+            c10 = Vector512.FusedMultiplyAdd(av, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(av, b1, c11);
+            c12 = Vector512.FusedMultiplyAdd(av, b2, c12);
+            av = Vector512.Create(a[a2]);
+            c20 = Vector512.FusedMultiplyAdd(av, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(av, b1, c21);
+            c22 = Vector512.FusedMultiplyAdd(av, b2, c22);
+            av = Vector512.Create(a[a3]);
+            c30 = Vector512.FusedMultiplyAdd(av, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(av, b1, c31);
+            c32 = Vector512.FusedMultiplyAdd(av, b2, c32);
+            av = Vector512.Create(a[a4]);
+            c40 = Vector512.FusedMultiplyAdd(av, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(av, b1, c41);
+            c42 = Vector512.FusedMultiplyAdd(av, b2, c42);
+            av = Vector512.Create(a[a5]);
+            c50 = Vector512.FusedMultiplyAdd(av, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(av, b1, c51);
+            c52 = Vector512.FusedMultiplyAdd(av, b2, c52);
+            av = Vector512.Create(a[a6]);
+            c60 = Vector512.FusedMultiplyAdd(av, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(av, b1, c61);
+            c62 = Vector512.FusedMultiplyAdd(av, b2, c62);
+            av = Vector512.Create(a[a7]);
+            c70 = Vector512.FusedMultiplyAdd(av, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(av, b1, c71);
+            c72 = Vector512.FusedMultiplyAdd(av, b2, c72);
+            a += aks;
+            b += bks;
+        }
+        Put(c00, c, load);
+        Put(c01, c + 16, load);
+        Put(c02, c + 32, load);
+        c += ldc;
+        Put(c10, c, load);
+        Put(c11, c + 16, load);
+        Put(c12, c + 32, load);
+        c += ldc;
+        Put(c20, c, load);
+        Put(c21, c + 16, load);
+        Put(c22, c + 32, load);
+        c += ldc;
+        Put(c30, c, load);
+        Put(c31, c + 16, load);
+        Put(c32, c + 32, load);
+        c += ldc;
+        Put(c40, c, load);
+        Put(c41, c + 16, load);
+        Put(c42, c + 32, load);
+        c += ldc;
+        Put(c50, c, load);
+        Put(c51, c + 16, load);
+        Put(c52, c + 32, load);
+        c += ldc;
+        Put(c60, c, load);
+        Put(c61, c + 16, load);
+        Put(c62, c + 32, load);
+        c += ldc;
+        Put(c70, c, load);
+        Put(c71, c + 16, load);
+        Put(c72, c + 32, load);
+    }
+
+    /// <summary>8×32 tile, AVX-512.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel8x32(int kc, float* a, nint ars, nint aks, float* b, nint bks, float* c, nint ldc,
+        bool load)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        nint a1 = ars, a2 = 2 * ars, a3 = 3 * ars, a4 = 4 * ars, a5 = 5 * ars, a6 = 6 * ars, a7 = 7 * ars;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
@@ -58,41 +143,29 @@ internal static unsafe class GemmMicroKernels
             var av = Vector512.Create(a[0]);
             c00 = Vector512.FusedMultiplyAdd(av, b0, c00);
             c01 = Vector512.FusedMultiplyAdd(av, b1, c01);
-            av = Vector512.Create(a[1]);
+            av = Vector512.Create(a[a1]);
             c10 = Vector512.FusedMultiplyAdd(av, b0, c10);
             c11 = Vector512.FusedMultiplyAdd(av, b1, c11);
-            av = Vector512.Create(a[2]);
+            av = Vector512.Create(a[a2]);
             c20 = Vector512.FusedMultiplyAdd(av, b0, c20);
             c21 = Vector512.FusedMultiplyAdd(av, b1, c21);
-            av = Vector512.Create(a[3]);
+            av = Vector512.Create(a[a3]);
             c30 = Vector512.FusedMultiplyAdd(av, b0, c30);
             c31 = Vector512.FusedMultiplyAdd(av, b1, c31);
-            av = Vector512.Create(a[4]);
+            av = Vector512.Create(a[a4]);
             c40 = Vector512.FusedMultiplyAdd(av, b0, c40);
             c41 = Vector512.FusedMultiplyAdd(av, b1, c41);
-            av = Vector512.Create(a[5]);
+            av = Vector512.Create(a[a5]);
             c50 = Vector512.FusedMultiplyAdd(av, b0, c50);
             c51 = Vector512.FusedMultiplyAdd(av, b1, c51);
-            av = Vector512.Create(a[6]);
+            av = Vector512.Create(a[a6]);
             c60 = Vector512.FusedMultiplyAdd(av, b0, c60);
             c61 = Vector512.FusedMultiplyAdd(av, b1, c61);
-            av = Vector512.Create(a[7]);
+            av = Vector512.Create(a[a7]);
             c70 = Vector512.FusedMultiplyAdd(av, b0, c70);
             c71 = Vector512.FusedMultiplyAdd(av, b1, c71);
-            av = Vector512.Create(a[8]);
-            c80 = Vector512.FusedMultiplyAdd(av, b0, c80);
-            c81 = Vector512.FusedMultiplyAdd(av, b1, c81);
-            av = Vector512.Create(a[9]);
-            c90 = Vector512.FusedMultiplyAdd(av, b0, c90);
-            c91 = Vector512.FusedMultiplyAdd(av, b1, c91);
-            av = Vector512.Create(a[10]);
-            ca0 = Vector512.FusedMultiplyAdd(av, b0, ca0);
-            ca1 = Vector512.FusedMultiplyAdd(av, b1, ca1);
-            av = Vector512.Create(a[11]);
-            cb0 = Vector512.FusedMultiplyAdd(av, b0, cb0);
-            cb1 = Vector512.FusedMultiplyAdd(av, b1, cb1);
-            a += 12;
-            b += 32;
+            a += aks;
+            b += bks;
         }
         Put(c00, c, load);
         Put(c01, c + 16, load);
@@ -117,56 +190,44 @@ internal static unsafe class GemmMicroKernels
         c += ldc;
         Put(c70, c, load);
         Put(c71, c + 16, load);
-        c += ldc;
-        Put(c80, c, load);
-        Put(c81, c + 16, load);
-        c += ldc;
-        Put(c90, c, load);
-        Put(c91, c + 16, load);
-        c += ldc;
-        Put(ca0, c, load);
-        Put(ca1, c + 16, load);
-        c += ldc;
-        Put(cb0, c, load);
-        Put(cb1, c + 16, load);
     }
 
-    /// <summary>12×16 tile, AVX-512, for a last panel with at most 16 valid columns (B̃ stride 32 per p).</summary>
+    /// <summary>8×16 tile, AVX-512.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel12x16(int kc, float* a, float* b, float* c, nint ldc, bool load)
+    public static void Kernel8x16(int kc, float* a, nint ars, nint aks, float* b, nint bks, float* c, nint ldc,
+        bool load)
     {
-        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
-        Vector512<float> c6 = default, c7 = default, c8 = default, c9 = default, ca = default, cb = default;
+        Vector512<float> c00 = default, c10 = default, c20 = default, c30 = default, c40 = default, c50 = default, c60 = default, c70 = default;
+        nint a1 = ars, a2 = 2 * ars, a3 = 3 * ars, a4 = 4 * ars, a5 = 5 * ars, a6 = 6 * ars, a7 = 7 * ars;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
-            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
-            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
-            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
-            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
-            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
-            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
-            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c6);
-            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c7);
-            c8 = Vector512.FusedMultiplyAdd(Vector512.Create(a[8]), b0, c8);
-            c9 = Vector512.FusedMultiplyAdd(Vector512.Create(a[9]), b0, c9);
-            ca = Vector512.FusedMultiplyAdd(Vector512.Create(a[10]), b0, ca);
-            cb = Vector512.FusedMultiplyAdd(Vector512.Create(a[11]), b0, cb);
-            a += 12;
-            b += 32;
+            c00 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c00);
+            c10 = Vector512.FusedMultiplyAdd(Vector512.Create(a[a1]), b0, c10);
+            c20 = Vector512.FusedMultiplyAdd(Vector512.Create(a[a2]), b0, c20);
+            c30 = Vector512.FusedMultiplyAdd(Vector512.Create(a[a3]), b0, c30);
+            c40 = Vector512.FusedMultiplyAdd(Vector512.Create(a[a4]), b0, c40);
+            c50 = Vector512.FusedMultiplyAdd(Vector512.Create(a[a5]), b0, c50);
+            c60 = Vector512.FusedMultiplyAdd(Vector512.Create(a[a6]), b0, c60);
+            c70 = Vector512.FusedMultiplyAdd(Vector512.Create(a[a7]), b0, c70);
+            a += aks;
+            b += bks;
         }
-        Put(c0, c, load);
-        Put(c1, c + ldc, load);
-        Put(c2, c + 2 * ldc, load);
-        Put(c3, c + 3 * ldc, load);
-        Put(c4, c + 4 * ldc, load);
-        Put(c5, c + 5 * ldc, load);
-        Put(c6, c + 6 * ldc, load);
-        Put(c7, c + 7 * ldc, load);
-        Put(c8, c + 8 * ldc, load);
-        Put(c9, c + 9 * ldc, load);
-        Put(ca, c + 10 * ldc, load);
-        Put(cb, c + 11 * ldc, load);
+        Put(c00, c, load);
+        c += ldc;
+        Put(c10, c, load);
+        c += ldc;
+        Put(c20, c, load);
+        c += ldc;
+        Put(c30, c, load);
+        c += ldc;
+        Put(c40, c, load);
+        c += ldc;
+        Put(c50, c, load);
+        c += ldc;
+        Put(c60, c, load);
+        c += ldc;
+        Put(c70, c, load);
     }
 
     /// <summary>6×16 tile, AVX2: Ã is 6 values per p, B̃ 16 values per p.</summary>

@@ -16,6 +16,7 @@ namespace Fovea.Kernels;
 internal static unsafe class GemmPacking
 {
     /// <summary>Packs <paramref name="total"/> lanes as consecutive panels, each <paramref name="lanes"/> wide.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Panels(bool stepsContiguous, float* src, nint ld, int total, int kc, int lanes, float* dst)
     {
         for (int l0 = 0; l0 < total; l0 += lanes)
@@ -30,6 +31,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>dst[p·lanes + l] = src[p·ld + l] for l &lt; valid, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Copy(float* src, nint ld, int lanes, int kc, int valid, float* dst)
     {
         if (valid == lanes)
@@ -47,6 +49,7 @@ internal static unsafe class GemmPacking
         CopyScalar(src, ld, lanes, kc, valid, dst);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Copy512(float* src, nint ld, int lanes, int kc, float* dst)
     {
         for (int p = 0; p < kc; p++)
@@ -58,6 +61,7 @@ internal static unsafe class GemmPacking
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Copy256(float* src, nint ld, int lanes, int kc, float* dst)
     {
         for (int p = 0; p < kc; p++)
@@ -69,6 +73,7 @@ internal static unsafe class GemmPacking
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Copy128(float* src, nint ld, int lanes, int kc, float* dst)
     {
         for (int p = 0; p < kc; p++)
@@ -80,6 +85,7 @@ internal static unsafe class GemmPacking
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyScalar(float* src, nint ld, int lanes, int kc, int valid, float* dst)
     {
         for (int p = 0; p < kc; p++)
@@ -95,63 +101,69 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>dst[p·lanes + l] = src[l·ld + p] for l &lt; valid, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(float* src, nint ld, int lanes, int kc, int valid, float* dst)
     {
-        int l = 0;
+        int p = 0;
         if (Sse.IsSupported)
         {
-            for (; l + 4 <= valid; l += 4)
-                Transpose4Sse(src + l * ld, ld, lanes, kc, dst + l);
-        }
-        for (; l < valid; l++)
-        {
-            float* s = src + l * ld;
-            float* d = dst + l;
-            for (int p = 0; p < kc; p++)
-                d[(nint)p * lanes] = s[p];
-        }
-        for (; l < lanes; l++)
-        {
-            float* d = dst + l;
-            for (int p = 0; p < kc; p++)
-                d[(nint)p * lanes] = 0f;
-        }
-    }
-
-    /// <summary>Four lanes at once: 4×4 blocks transposed in SSE registers.</summary>
-    private static void Transpose4Sse(float* src, nint ld, int lanes, int kc, float* dst)
-    {
-        float* s0 = src, s1 = src + ld, s2 = src + 2 * ld, s3 = src + 3 * ld;
-        nint stride = lanes;
-        int p = 0;
-        for (; p + 4 <= kc; p += 4)
-        {
-            var r0 = Sse.LoadVector128(s0 + p);
-            var r1 = Sse.LoadVector128(s1 + p);
-            var r2 = Sse.LoadVector128(s2 + p);
-            var r3 = Sse.LoadVector128(s3 + p);
-            var t0 = Sse.UnpackLow(r0, r1);   // a0 b0 a1 b1
-            var t1 = Sse.UnpackLow(r2, r3);   // c0 d0 c1 d1
-            var t2 = Sse.UnpackHigh(r0, r1);  // a2 b2 a3 b3
-            var t3 = Sse.UnpackHigh(r2, r3);  // c2 d2 c3 d3
-            float* d = dst + p * stride;
-            Sse.Store(d, Sse.MoveLowToHigh(t0, t1));
-            Sse.Store(d + stride, Sse.MoveHighToLow(t1, t0));
-            Sse.Store(d + 2 * stride, Sse.MoveLowToHigh(t2, t3));
-            Sse.Store(d + 3 * stride, Sse.MoveHighToLow(t3, t2));
+            // Steps in blocks of 4: every group of 4 lanes is one 4×4 transpose in SSE registers, so the
+            // destination fills contiguously (4·lanes floats per block) while the lanes' rows stream in.
+            int full = valid & ~3;
+            for (; p + 4 <= kc; p += 4)
+            {
+                float* d = dst + (nint)p * lanes;
+                int l = 0;
+                for (; l < full; l += 4)
+                    Transpose4x4(src + l * ld + p, ld, d + l, lanes);
+                for (; l < valid; l++)
+                {
+                    float* s = src + l * ld + p;
+                    d[l] = s[0];
+                    d[l + lanes] = s[1];
+                    d[l + 2 * lanes] = s[2];
+                    d[l + 3 * lanes] = s[3];
+                }
+                for (; l < lanes; l++)
+                {
+                    d[l] = 0f;
+                    d[l + lanes] = 0f;
+                    d[l + 2 * lanes] = 0f;
+                    d[l + 3 * lanes] = 0f;
+                }
+            }
         }
         for (; p < kc; p++)
         {
-            float* d = dst + p * stride;
-            d[0] = s0[p];
-            d[1] = s1[p];
-            d[2] = s2[p];
-            d[3] = s3[p];
+            float* d = dst + (nint)p * lanes;
+            int l = 0;
+            for (; l < valid; l++)
+                d[l] = src[l * ld + p];
+            for (; l < lanes; l++)
+                d[l] = 0f;
         }
     }
 
+    /// <summary>d[i·stride + j] = s[j·ld + i] for i, j &lt; 4, in SSE registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4x4(float* s, nint ld, float* d, nint stride)
+    {
+        var r0 = Sse.LoadVector128(s);
+        var r1 = Sse.LoadVector128(s + ld);
+        var r2 = Sse.LoadVector128(s + 2 * ld);
+        var r3 = Sse.LoadVector128(s + 3 * ld);
+        var t0 = Sse.UnpackLow(r0, r1);   // a0 b0 a1 b1
+        var t1 = Sse.UnpackLow(r2, r3);   // c0 d0 c1 d1
+        var t2 = Sse.UnpackHigh(r0, r1);  // a2 b2 a3 b3
+        var t3 = Sse.UnpackHigh(r2, r3);  // c2 d2 c3 d3
+        Sse.Store(d, Sse.MoveLowToHigh(t0, t1));
+        Sse.Store(d + stride, Sse.MoveHighToLow(t1, t0));
+        Sse.Store(d + 2 * stride, Sse.MoveLowToHigh(t2, t3));
+        Sse.Store(d + 3 * stride, Sse.MoveHighToLow(t3, t2));
+    }
+
     /// <summary>Adds (or copies) the valid part of a full tile computed into scratch.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void StoreEdge(float* tile, int tileStride, float* c, nint ldc, int rows, int cols, bool load)
     {
         for (int i = 0; i < rows; i++)

@@ -63,10 +63,12 @@ public class GemmTests
     [InlineData(true, true, true)]
     public void Multiply_CrossingBlockBoundaries_MatchesReference(bool transA, bool transB, bool accumulate)
     {
-        // Depths past one and two KC blocks, rows past MC (and past a thread's share), columns past NC.
+        // Depths past a KC block, rows past MC (and a thread's share), columns past NC; sizes where A or B are packed
+        // and where they are read in place.
         var rng = new Random(3);
-        var scratch = new Scratch(300, 2100, 600);
+        var scratch = new Scratch(600, 2100, 600);
         scratch.Check(rng, transA, transB, 145, 70, 600, 0, 0, 0, accumulate);
+        scratch.Check(rng, transA, transB, 520, 530, 20, 0, 0, 0, accumulate);
         scratch.Check(rng, transA, transB, 300, 33, 257, 0, 0, 0, accumulate);
         scratch.Check(rng, transA, transB, 13, 2100, 9, 0, 0, 0, accumulate);
         scratch.Check(rng, transA, transB, 37, 290, 513, 0, 0, 0, accumulate);
