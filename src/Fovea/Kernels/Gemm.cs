@@ -254,8 +254,10 @@ internal static unsafe class Gemm
                 GemmMicroKernels.Kernel8x48(kc, a, ars, aks, b, bks, c, ldc, load);
             else if (cols > 16)
                 GemmMicroKernels.Kernel8x32(kc, a, ars, aks, b, bks, c, ldc, load);
-            else
+            else if (cols > 8)
                 GemmMicroKernels.Kernel8x16(kc, a, ars, aks, b, bks, c, ldc, load);
+            else
+                GemmMicroKernels.Kernel8x8(kc, a, ars, aks, b, bks, c, ldc, load);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
@@ -282,7 +284,7 @@ internal static unsafe class Gemm
     /// <summary>Columns the kernel for a panel with <paramref name="cols"/> valid columns computes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int TileWidth(int cols) =>
-        Vector512.IsHardwareAccelerated ? (cols > 32 ? 48 : cols > 16 ? 32 : 16) : NR;
+        Vector512.IsHardwareAccelerated ? (cols > 32 ? 48 : cols > 16 ? 32 : cols > 8 ? 16 : 8) : NR;
 
     /// <summary>Step that splits <paramref name="total"/> into equal blocks of at most about <paramref name="max"/>,
     /// rounded up to a multiple of <paramref name="multiple"/>.</summary>

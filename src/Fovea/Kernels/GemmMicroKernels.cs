@@ -9,7 +9,7 @@ namespace Fovea.Kernels;
 /// values), C row-major with row stride ldc. Vectors run along N and A values are broadcast, so each row of the
 /// tile is NR/lanes accumulators. One kernel per instruction set, each a small method of its own so the JIT
 /// keeps every accumulator in a register:
-///   Vector512   8×48 (24 zmm accumulators), and 8×32, 8×16 for a last panel with ≤ 32 or ≤ 16 columns
+///   Vector512   8×48 (24 zmm accumulators), and 8×32, 8×16, 8×8 (ymm) for a last panel of ≤ 32, 16, 8 columns
 ///   Vector256   6×16 (12 ymm accumulators)
 ///   Vector128   6×8  (12 xmm accumulators)
 ///   scalar      4×4
@@ -228,6 +228,38 @@ internal static unsafe class GemmMicroKernels
         Put(c60, c, load);
         c += ldc;
         Put(c70, c, load);
+    }
+
+    /// <summary>8×8 tile with 256-bit vectors, for a last panel of at most 8 columns on the AVX-512 path.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel8x8(int kc, float* a, nint ars, nint aks, float* b, nint bks, float* c, nint ldc,
+        bool load)
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector256<float> c4 = default, c5 = default, c6 = default, c7 = default;
+        nint a1 = ars, a2 = 2 * ars, a3 = 3 * ars, a4 = 4 * ars, a5 = 5 * ars, a6 = 6 * ars, a7 = 7 * ars;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a[0]), b0, c0);
+            c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a[a1]), b0, c1);
+            c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a[a2]), b0, c2);
+            c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a[a3]), b0, c3);
+            c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a[a4]), b0, c4);
+            c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a[a5]), b0, c5);
+            c6 = Vector256.FusedMultiplyAdd(Vector256.Create(a[a6]), b0, c6);
+            c7 = Vector256.FusedMultiplyAdd(Vector256.Create(a[a7]), b0, c7);
+            a += aks;
+            b += bks;
+        }
+        Put(c0, c, load);
+        Put(c1, c + 1 * ldc, load);
+        Put(c2, c + 2 * ldc, load);
+        Put(c3, c + 3 * ldc, load);
+        Put(c4, c + 4 * ldc, load);
+        Put(c5, c + 5 * ldc, load);
+        Put(c6, c + 6 * ldc, load);
+        Put(c7, c + 7 * ldc, load);
     }
 
     /// <summary>6×16 tile, AVX2: Ã is 6 values per p, B̃ 16 values per p.</summary>
