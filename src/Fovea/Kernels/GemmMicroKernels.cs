@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Fovea.Kernels;
 
@@ -43,11 +44,28 @@ internal static unsafe class GemmMicroKernels
         Vector128.Store(v, c);
     }
 
+    /// <summary>Asks for the 8×48 C tile early, so its write-back does not wait on memory.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(float* c, nint ldc)
+    {
+        if (!Sse.IsSupported)
+            return;
+        for (int r = 0; r < 8; r++)
+        {
+            float* row = c + r * ldc;
+            Sse.Prefetch0(row);
+            Sse.Prefetch0(row + 16);
+            Sse.Prefetch0(row + 32);
+            Sse.Prefetch0(row + 47);
+        }
+    }
+
     /// <summary>8×48 tile, AVX-512.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Kernel8x48(int kc, float* a, nint ars, nint aks, float* b, nint bks, float* c, nint ldc,
         bool load)
     {
+        PrefetchTile(c, ldc);
         Vector512<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default;
         Vector512<float> c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
         Vector512<float> c40 = default, c41 = default, c42 = default, c50 = default, c51 = default, c52 = default;
