@@ -72,7 +72,8 @@ internal sealed class BenchReport(bool jsonOnly)
         if (!jsonOnly)
         {
             string what = string.Join(" ", fields.Select(f => $"{f.Key}={f.Value}"));
-            Console.Error.WriteLine($"{bench,-12} {what,-28} best {sorted[^1],8:F1} median {sorted[sorted.Length / 2],8:F1} {unit}");
+            double best = sorted[^1], median = sorted[sorted.Length / 2];
+            Console.Error.WriteLine($"{bench,-12} {what,-28} best {best,8:F1} median {median,8:F1} {unit}");
         }
     }
 }

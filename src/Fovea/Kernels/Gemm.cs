@@ -113,8 +113,8 @@ internal static unsafe class Gemm
         float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
     {
         int mr = MR, nr = NR;
-        bool directA = !transA && ReadADirectly(m, n, k);
-        bool directB = !transB && ReadBDirectly(m, n, k, ldb);
+        bool directA = !transA && ReadADirectly(n);
+        bool directB = !transB && ReadBDirectly(m, ldb);
         int kcStep = Split(k, KC, 1);
         int mcStep = Split(m, MC, mr);
         int ncStep = Split(n, NC, nr);
@@ -135,7 +135,7 @@ internal static unsafe class Gemm
                     {
                         int kc = Math.Min(kcStep, k - pc);
                         bool load = accumulate || pc > 0;
-                        var bs = new Source { Edge = null };
+                        Source bs;
                         if (directB)
                         {
                             bs = new Source { Base = b + (nint)pc * ldb + jc, StepStride = ldb, PanelStep = nr };
@@ -178,7 +178,7 @@ internal static unsafe class Gemm
                                     GemmPacking.Panels(false, a + (nint)pc * lda + ic, lda, mc, kc, mr, ap);
                                 else
                                     GemmPacking.Panels(true, a + (nint)ic * lda + pc, lda, mc, kc, mr, ap);
-                                s = new Source { Base = ap, LaneStride = 1, StepStride = mr, PanelStep = (nint)mr * kc };
+                                s = new Source { Base = ap, LaneStride = 1, StepStride = mr, PanelStep = mr * kc };
                             }
                             Macro(mc, nc, kc, s, bs, c + (nint)ic * ldc + jc, ldc, load, tile);
                         }
@@ -274,11 +274,11 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Whether to read A (stored m×k) in place rather than pack it: when few column panels reuse it.</summary>
-    private static bool ReadADirectly(int m, int n, int k) =>
-        Vector512.IsHardwareAccelerated && n <= 512;
+    private static bool ReadADirectly(int n) => Vector512.IsHardwareAccelerated && n <= 512;
 
-    /// <summary>Whether to read B (stored k×n) in place rather than pack it: when few row tiles reuse it.</summary>
-    private static bool ReadBDirectly(int m, int n, int k, int ldb) =>
+    /// <summary>Whether to read B (stored k×n) in place rather than pack it: when few row tiles reuse it, and
+    /// not when many do and its rows are 4 KiB apart (they would then crowd a few cache sets).</summary>
+    private static bool ReadBDirectly(int m, int ldb) =>
         Vector512.IsHardwareAccelerated && (m <= 128 || (m <= 512 && ldb % 1024 != 0));
 
     /// <summary>Columns the kernel for a panel with <paramref name="cols"/> valid columns computes.</summary>

@@ -215,7 +215,8 @@ internal static unsafe class GemmMicroKernels
     public static void Kernel8x16(int kc, float* a, nint ars, nint aks, float* b, nint bks, float* c, nint ldc,
         bool load)
     {
-        Vector512<float> c00 = default, c10 = default, c20 = default, c30 = default, c40 = default, c50 = default, c60 = default, c70 = default;
+        Vector512<float> c00 = default, c10 = default, c20 = default, c30 = default;
+        Vector512<float> c40 = default, c50 = default, c60 = default, c70 = default;
         nint a1 = ars, a2 = 2 * ars, a3 = 3 * ars, a4 = 4 * ars, a5 = 5 * ars, a6 = 6 * ars, a7 = 7 * ars;
         for (int p = 0; p < kc; p++)
         {

@@ -238,7 +238,8 @@ public class GemmTests
             _c0.AsSpan(0, cLength).CopyTo(_c);
             _c0.AsSpan(0, cLength).CopyTo(_expected);
             ReadOnlySpan<float> a = _a.AsSpan(0, aRows * lda), b = _b.AsSpan(0, bRows * ldb);
-            ReferenceGemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, _expected.AsSpan(0, cLength), ldc, accumulate);
+            ReferenceGemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, _expected.AsSpan(0, cLength), ldc,
+                accumulate);
             Gemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, _c.AsSpan(0, cLength), ldc, accumulate);
             for (int i = 0; i < m; i++)
             {
