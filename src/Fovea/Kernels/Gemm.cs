@@ -14,7 +14,7 @@ namespace Fovea.Kernels;
 ///     for ic in m step MC:  pack A[ic:+MC, pc:+KC] into MR-tall panels                        (L2)
 ///       for jr in NC step NR:  for ir in MC step MR:  micro-kernel C[MR×NR] (+)= Ã·B̃
 /// Packing absorbs the transposes (<see cref="GemmPacking"/>), so all four cases run the same micro-kernels
-/// (<see cref="GemmMicroKernels"/>: 8×48 with AVX-512, 6×16 AVX2, 6×8 128-bit, 4×4 scalar). With AVX-512 an
+/// (<see cref="GemmMicroKernels"/>: 8×48 with AVX-512, 6×16 AVX2, 6×8 128-bit, 4×4 scalar). With AVX-512/AVX2 an
 /// untransposed operand that few tiles reuse is read in place instead (A when n is small, B when m is small:
 /// the convolution shapes), which saves the packing pass; only a partial last panel is then packed. Edge tiles
 /// are computed in full into scratch (panels zero-padded) and only their valid part reaches C.
@@ -261,7 +261,10 @@ internal static unsafe class Gemm
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            GemmMicroKernels.Kernel6x16(kc, a, b, c, ldc, load);
+            if (cols > 8)
+                GemmMicroKernels.Kernel6x16(kc, a, ars, aks, b, bks, c, ldc, load);
+            else
+                GemmMicroKernels.Kernel6x8Avx(kc, a, ars, aks, b, bks, c, ldc, load);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
@@ -274,17 +277,19 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Whether to read A (stored m×k) in place rather than pack it: when few column panels reuse it.</summary>
-    private static bool ReadADirectly(int n) => Vector512.IsHardwareAccelerated && n <= 512;
+    private static bool ReadADirectly(int n) => Vector256.IsHardwareAccelerated && n <= 512;
 
     /// <summary>Whether to read B (stored k×n) in place rather than pack it: when few row tiles reuse it, and
     /// not when many do and its rows are 4 KiB apart (they would then crowd a few cache sets).</summary>
-    private static bool ReadBDirectly(int m, int ldb) =>
-        Vector512.IsHardwareAccelerated && (m <= 128 || (m <= 512 && ldb % 1024 != 0));
+    private static bool ReadBDirectly(int m, int ldb) => Vector512.IsHardwareAccelerated
+        ? m <= 128 || (m <= 512 && ldb % 1024 != 0)
+        : Vector256.IsHardwareAccelerated && m <= 128;
 
     /// <summary>Columns the kernel for a panel with <paramref name="cols"/> valid columns computes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int TileWidth(int cols) =>
-        Vector512.IsHardwareAccelerated ? (cols > 32 ? 48 : cols > 16 ? 32 : cols > 8 ? 16 : 8) : NR;
+        Vector512.IsHardwareAccelerated ? (cols > 32 ? 48 : cols > 16 ? 32 : cols > 8 ? 16 : 8)
+        : Vector256.IsHardwareAccelerated ? (cols > 8 ? 16 : 8) : NR;
 
     /// <summary>Step that splits <paramref name="total"/> into equal blocks of at most about <paramref name="max"/>,
     /// rounded up to a multiple of <paramref name="multiple"/>.</summary>

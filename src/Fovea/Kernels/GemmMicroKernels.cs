@@ -7,11 +7,12 @@ namespace Fovea.Kernels;
 /// <summary>
 /// Register-tiled micro-kernels of <see cref="Gemm"/>: C[MR×NR] (+)= Ã[MR×kc]·B̃[kc×NR] where Ã is one packed A
 /// panel (for each p, MR consecutive row values) and B̃ one packed B panel (for each p, NR consecutive column
-/// values), C row-major with row stride ldc. Vectors run along N and A values are broadcast, so each row of the
+/// values), C row-major with row stride ldc. The AVX-512 and AVX2 kernels take strides instead (lane l of step p
+/// of A at a[p·aks + l·ars], B at b[p·bks + l]), so they also read an operand in place. Vectors run along N and A values are broadcast, so each row of the
 /// tile is NR/lanes accumulators. One kernel per instruction set, each a small method of its own so the JIT
 /// keeps every accumulator in a register:
 ///   Vector512   8×48 (24 zmm accumulators), and 8×32, 8×16, 8×8 (ymm) for a last panel of ≤ 32, 16, 8 columns
-///   Vector256   6×16 (12 ymm accumulators)
+///   Vector256   6×16 (12 ymm accumulators), and 6×8 for a last panel of ≤ 8 columns
 ///   Vector128   6×8  (12 xmm accumulators)
 ///   scalar      4×4
 /// <c>load</c> adds the existing C (accumulate) instead of overwriting it; C is never read when it is false.
@@ -281,12 +282,14 @@ internal static unsafe class GemmMicroKernels
         Put(c7, c + 7 * ldc, load);
     }
 
-    /// <summary>6×16 tile, AVX2: Ã is 6 values per p, B̃ 16 values per p.</summary>
+    /// <summary>6×16 tile, 256-bit vectors (AVX2 path).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel6x16(int kc, float* a, float* b, float* c, nint ldc, bool load)
+    public static void Kernel6x16(int kc, float* a, nint ars, nint aks, float* b, nint bks, float* c, nint ldc,
+        bool load)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        nint a1 = ars, a2 = 2 * ars, a3 = 3 * ars, a4 = 4 * ars, a5 = 5 * ars;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector256.Load(b);
@@ -294,23 +297,23 @@ internal static unsafe class GemmMicroKernels
             var av = Vector256.Create(a[0]);
             c00 = Vector256.MultiplyAddEstimate(av, b0, c00);
             c01 = Vector256.MultiplyAddEstimate(av, b1, c01);
-            av = Vector256.Create(a[1]);
+            av = Vector256.Create(a[a1]);
             c10 = Vector256.MultiplyAddEstimate(av, b0, c10);
             c11 = Vector256.MultiplyAddEstimate(av, b1, c11);
-            av = Vector256.Create(a[2]);
+            av = Vector256.Create(a[a2]);
             c20 = Vector256.MultiplyAddEstimate(av, b0, c20);
             c21 = Vector256.MultiplyAddEstimate(av, b1, c21);
-            av = Vector256.Create(a[3]);
+            av = Vector256.Create(a[a3]);
             c30 = Vector256.MultiplyAddEstimate(av, b0, c30);
             c31 = Vector256.MultiplyAddEstimate(av, b1, c31);
-            av = Vector256.Create(a[4]);
+            av = Vector256.Create(a[a4]);
             c40 = Vector256.MultiplyAddEstimate(av, b0, c40);
             c41 = Vector256.MultiplyAddEstimate(av, b1, c41);
-            av = Vector256.Create(a[5]);
+            av = Vector256.Create(a[a5]);
             c50 = Vector256.MultiplyAddEstimate(av, b0, c50);
             c51 = Vector256.MultiplyAddEstimate(av, b1, c51);
-            a += 6;
-            b += 16;
+            a += aks;
+            b += bks;
         }
         Put(c00, c, load);
         Put(c01, c + 8, load);
@@ -331,7 +334,39 @@ internal static unsafe class GemmMicroKernels
         Put(c51, c + 8, load);
     }
 
-    /// <summary>6×8 tile, 128-bit vectors: Ã is 6 values per p, B̃ 8 values per p.</summary>
+    /// <summary>6×8 tile, 256-bit vectors (AVX2 path), for a last panel of at most 8 columns.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel6x8Avx(int kc, float* a, nint ars, nint aks, float* b, nint bks, float* c, nint ldc,
+        bool load)
+    {
+        Vector256<float> c00 = default, c10 = default, c20 = default, c30 = default, c40 = default, c50 = default;
+        nint a1 = ars, a2 = 2 * ars, a3 = 3 * ars, a4 = 4 * ars, a5 = 5 * ars;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            c00 = Vector256.MultiplyAddEstimate(Vector256.Create(a[0]), b0, c00);
+            c10 = Vector256.MultiplyAddEstimate(Vector256.Create(a[a1]), b0, c10);
+            c20 = Vector256.MultiplyAddEstimate(Vector256.Create(a[a2]), b0, c20);
+            c30 = Vector256.MultiplyAddEstimate(Vector256.Create(a[a3]), b0, c30);
+            c40 = Vector256.MultiplyAddEstimate(Vector256.Create(a[a4]), b0, c40);
+            c50 = Vector256.MultiplyAddEstimate(Vector256.Create(a[a5]), b0, c50);
+            a += aks;
+            b += bks;
+        }
+        Put(c00, c, load);
+        c += ldc;
+        Put(c10, c, load);
+        c += ldc;
+        Put(c20, c, load);
+        c += ldc;
+        Put(c30, c, load);
+        c += ldc;
+        Put(c40, c, load);
+        c += ldc;
+        Put(c50, c, load);
+    }
+
+    /// <summary>6×8 tile, 128-bit vectors: Ã is 6 values per p, B̃ 8 values per p (packed only).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Kernel6x8(int kc, float* a, float* b, float* c, nint ldc, bool load)
     {
@@ -381,7 +416,7 @@ internal static unsafe class GemmMicroKernels
         Put(c51, c + 4, load);
     }
 
-    /// <summary>4×4 tile in scalar code: Ã is 4 values per p, B̃ 4 values per p.</summary>
+    /// <summary>4×4 tile in scalar code: Ã is 4 values per p, B̃ 4 values per p (packed only).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Kernel4x4(int kc, float* a, float* b, float* c, nint ldc, bool load)
     {
