@@ -38,8 +38,8 @@ internal sealed class BenchReport(bool jsonOnly)
         return (seconds, iterations);
     }
 
-    /// <summary>Writes one result: bench, unit, the case's own fields, best/median/worst and the trials.</summary>
-    public void Emit(string bench, string unit, double[] values, int iterations,
+    /// <summary>Writes one result: bench, the case's own fields, threads used, unit, best/median/worst, trials.</summary>
+    public void Emit(string bench, string unit, double[] values, int iterations, int threads,
         params (string Key, object Value)[] fields)
     {
         var sorted = values.Order().ToArray();
@@ -48,13 +48,14 @@ internal sealed class BenchReport(bool jsonOnly)
         {
             w.WriteStartObject();
             w.WriteString("engine", "Fovea");
+            w.WriteString("version", typeof(KernelThreads).Assembly.GetName().Version?.ToString(3));
             w.WriteString("bench", bench);
             foreach (var (key, value) in fields)
             {
                 w.WritePropertyName(key);
                 JsonSerializer.Serialize(w, value);
             }
-            w.WriteNumber("threads", Threads);
+            w.WriteNumber("threads", threads);
             w.WriteString("dotnet", Environment.Version.ToString());
             w.WriteNumber("iters_per_trial", iterations);
             w.WriteString("unit", unit);

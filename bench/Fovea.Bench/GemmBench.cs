@@ -24,7 +24,8 @@ internal sealed class GemmBench : IBenchmark
             var (seconds, iterations) = BenchReport.Time(
                 () => Gemm.Multiply(false, false, n, n, n, a, n, b, n, c, n, accumulate: false));
             double flop = 2.0 * n * n * n;
-            report.Emit(Name, "GFLOP/s", seconds.Select(s => flop / s / 1e9).ToArray(), iterations, ("n", n));
+            report.Emit(Name, "GFLOP/s", seconds.Select(s => flop / s / 1e9).ToArray(), iterations,
+                BenchReport.Threads, ("n", n));
         }
     }
 

@@ -42,16 +42,20 @@ internal sealed class GemmShapesBench : IBenchmark
             KernelThreads.For(2, job);
             double flop = 2.0 * s.M * s.N * s.K;
             report.Emit(Name, "GFLOP/s", job.Result.Seconds.Select(t => flop / t / 1e9).ToArray(),
-                job.Result.Iterations, ("shape", s.Name), ("m", s.M), ("n", s.N), ("k", s.K), ("threads_used", 1));
+                job.Result.Iterations, 1, ("shape", s.Name), ("trans", Trans(s.TransA, s.TransB)), ("m", s.M),
+                ("n", s.N), ("k", s.K));
         }
     }
 
-    /// <summary>Times the call on chunk 0 (the calling thread, inside the region); chunk 1 does nothing.</summary>
+    private static string Trans(bool a, bool b) => (a ? "T" : "N") + (b ? "T" : "N");
+
+    /// <summary>Carries the timing out of the job (a struct copied into the thread team).</summary>
     private sealed class Holder
     {
         public (double[] Seconds, int Iterations) Value;
     }
 
+    /// <summary>Times the call on chunk 0 (the calling thread, inside the region); chunk 1 does nothing.</summary>
     private struct OneThreadJob : IParallelJob
     {
         public Action Call;
