@@ -10,7 +10,9 @@ var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArr
 var unknown = names.Where(n => all.All(b => b.Name != n)).ToArray();
 if (unknown.Length > 0 || args.Contains("--help"))
 {
-    Console.Error.WriteLine($"usage: Fovea.Bench [--json] [names...]; unknown: {string.Join(", ", unknown)}");
+    if (unknown.Length > 0)
+        Console.Error.WriteLine($"unknown benchmark: {string.Join(", ", unknown)}");
+    Console.Error.WriteLine("usage: Fovea.Bench [--json] [names...]; benchmarks:");
     foreach (var b in all)
         Console.Error.WriteLine($"  {b.Name,-16} {b.Description}");
     return unknown.Length > 0 ? 2 : 0;
