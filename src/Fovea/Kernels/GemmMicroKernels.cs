@@ -5,18 +5,17 @@ using System.Runtime.Intrinsics.X86;
 namespace Fovea.Kernels;
 
 /// <summary>
-/// Register-tiled micro-kernels of <see cref="Gemm"/>: C[MR×NR] (+)= Ã[MR×kc]·B̃[kc×NR] where Ã is one packed A
-/// panel (for each p, MR consecutive row values) and B̃ one packed B panel (for each p, NR consecutive column
-/// values), C row-major with row stride ldc. The AVX-512 and AVX2 kernels take strides instead (lane l of step p
-/// of A at a[p·aks + l·ars], B at b[p·bks + l]), so they also read an operand in place. Vectors run along N and A values are broadcast, so each row of the
-/// tile is NR/lanes accumulators. One kernel per instruction set, each a small method of its own so the JIT
-/// keeps every accumulator in a register:
+/// Register-tiled micro-kernels of <see cref="Gemm"/>: C[MR×w] (+)= op(A)[MR×kc]·op(B)[kc×w], C row-major with row
+/// stride ldc. Vectors run along N and A values are broadcast, so each tile row is w/lanes accumulators; each
+/// kernel is a small method of its own so the JIT keeps every accumulator in a register:
 ///   Vector512   8×48 (24 zmm accumulators), and 8×32, 8×16, 8×8 (ymm) for a last panel of ≤ 32, 16, 8 columns
 ///   Vector256   6×16 (12 ymm accumulators), and 6×8 for a last panel of ≤ 8 columns
-///   Vector128   6×8  (12 xmm accumulators)
-///   scalar      4×4
+///   Vector128   6×8  (12 xmm accumulators), packed operands only
+///   scalar      4×4, packed operands only
+/// Operands: the AVX-512 and AVX2 kernels read lane l (row of A, column of B) of step p at a[p·aks + l·ars] and
+/// b[p·bks + l], which covers packed panels (ars 1, aks MR, bks NR) and operands read in place (ars lda, aks 1;
+/// bks ldb). The others take packed panels: MR values of A and NR values of B per step.
 /// <c>load</c> adds the existing C (accumulate) instead of overwriting it; C is never read when it is false.
-/// The B panel stride (<c>nr</c> values per p) may exceed the columns a kernel computes.
 /// Reference twin: <see cref="Reference.ReferenceGemm"/> (through <see cref="Gemm"/>).
 /// </summary>
 internal static unsafe class GemmMicroKernels
