@@ -38,7 +38,7 @@ internal sealed class BenchReport(bool jsonOnly)
         return (seconds, iterations);
     }
 
-    /// <summary>Writes one result: bench, the case's own fields, threads used, unit, best/median/worst, trials.</summary>
+    /// <summary>Writes one result: bench, the case's fields, threads, unit, best/median/worst, trials.</summary>
     public void Emit(string bench, string unit, double[] values, int iterations, int threads,
         params (string Key, object Value)[] fields)
     {
