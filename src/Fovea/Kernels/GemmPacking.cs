@@ -15,7 +15,7 @@ namespace Fovea.Kernels;
 /// </summary>
 internal static unsafe class GemmPacking
 {
-    /// <summary>Packs <paramref name="total"/> lanes into panels of <paramref name="lanes"/>, one after another.</summary>
+    /// <summary>Packs <paramref name="total"/> lanes as consecutive <paramref name="lanes"/>-wide panels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Panels(bool stepsContiguous, float* src, nint ld, int total, int kc, int lanes, float* dst)
     {
