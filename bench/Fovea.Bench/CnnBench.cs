@@ -62,6 +62,6 @@ internal sealed class CnnBench(bool train) : IBenchmark
             long perStep = (GC.GetTotalAllocatedBytes(precise: true) - before) / Steps;
             fields.Add(("managed_bytes_per_step", perStep));
         }
-        report.Emit(Name, "img/s", imagesPerSecond, iterations * Steps, fields.ToArray());
+        report.Emit(Name, "img/s", imagesPerSecond, iterations * Steps, BenchReport.Threads, fields.ToArray());
     }
 }

@@ -30,7 +30,7 @@ internal sealed class FmnistBench : IBenchmark
             seconds.Add(model.LastEpochSeconds);
             var clock = Stopwatch.StartNew();
             double accuracy = model.Evaluate(test, batchSize: 1000).Accuracy;
-            report.Emit(Name, "s/epoch", [model.LastEpochSeconds], 1, ("epoch", epoch + 1), ("batch", 128),
+            report.Emit(Name, "s/epoch", [model.LastEpochSeconds], 1, BenchReport.Threads, ("epoch", epoch + 1), ("batch", 128),
                 ("train_img_per_s", train.Count / model.LastEpochSeconds), ("test_acc", accuracy),
                 ("eval_seconds", clock.Elapsed.TotalSeconds));
         }
