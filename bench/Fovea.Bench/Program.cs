@@ -20,4 +20,6 @@ if (unknown.Length > 0 || args.Contains("--help"))
 var report = new BenchReport(json);
 foreach (var bench in all.Where(b => names.Length == 0 || names.Contains(b.Name)))
     bench.Run(report);
+if (Environment.GetEnvironmentVariable("FOVEA_PROFILE") == "1")
+    Console.Error.WriteLine(Fovea.Profiler.Report());
 return 0;
