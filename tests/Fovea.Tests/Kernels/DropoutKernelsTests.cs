@@ -31,6 +31,19 @@ public class DropoutKernelsTests
     }
 
     [Fact]
+    public void Forward_WritesMaskAndMaskedInputInOnePass()
+    {
+        var x = Enumerable.Range(0, 1001).Select(i => i * 0.5f - 200f).ToArray();
+        var mask = new float[x.Length];
+        var y = new float[x.Length];
+        DropoutKernels.Forward(x, mask, y, 0.4f, seed: 9);
+        var expected = new float[x.Length];
+        DropoutKernels.Mask(expected, 0.4f, seed: 9);
+        Assert.Equal(expected, mask);
+        Assert.Equal(x.Select((v, i) => v * expected[i]), y);
+    }
+
+    [Fact]
     public void Mask_DiffersBetweenSeeds()
     {
         var a = new float[1000];

@@ -15,9 +15,8 @@ internal sealed class DropoutFunction : Function
     public static Tensor Apply(Tensor x, float rate, Rng rng)
     {
         var mask = Tensor.Empty(x.Shape);
-        DropoutKernels.Mask(mask.AsSpan(), rate, rng.NextUInt64());
         var y = Tensor.Empty(x.Shape);
-        Elementwise.Multiply(x.AsReadOnlySpan(), mask.AsReadOnlySpan(), y.AsSpan());
+        DropoutKernels.Forward(x.AsReadOnlySpan(), mask.AsSpan(), y.AsSpan(), rate, rng.NextUInt64());
         if (ShouldRecord(x))
             new DropoutFunction { _mask = mask }.Record(y, x);
         return y;
