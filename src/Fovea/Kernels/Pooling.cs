@@ -165,6 +165,14 @@ internal static unsafe class Pooling
             var m1 = Vector512.Max(Vector512.Create(r0.Slice(2 * j + 16, 16)), Vector512.Create(r1.Slice(2 * j + 16, 16)));
             Vector512.Max(Avx512F.PermuteVar16x32x2(m0, s_even, m1), Avx512F.PermuteVar16x32x2(m0, s_odd, m1)).CopyTo(y.Slice(j, 16));
         }
+        if (j + 8 <= y.Length)
+        {
+            // 8 outputs from 16 inputs per row: the low half of the even/odd split.
+            var m = Vector512.Max(Vector512.Create(r0.Slice(2 * j, 16)), Vector512.Create(r1.Slice(2 * j, 16)));
+            var r = Vector512.Max(Avx512F.PermuteVar16x32x2(m, s_even, m), Avx512F.PermuteVar16x32x2(m, s_odd, m));
+            r.GetLower().CopyTo(y.Slice(j, 8));
+            j += 8;
+        }
         return j;
     }
 
@@ -177,12 +185,14 @@ internal static unsafe class Pooling
         Span<float> d0, Span<float> d1)
     {
         int j = 0;
-        for (; j + 16 <= dy.Length; j += 16)
+        while (j + 8 <= dy.Length)
         {
+            // Blocks of 16 outputs (32 inputs per row); a last block of 8 outputs reads 16 inputs and uses the low lanes.
+            bool full = j + 16 <= dy.Length;
             var a0 = Vector512.Create(r0.Slice(2 * j, 16));
-            var a1 = Vector512.Create(r0.Slice(2 * j + 16, 16));
+            var a1 = full ? Vector512.Create(r0.Slice(2 * j + 16, 16)) : a0;
             var b0 = Vector512.Create(r1.Slice(2 * j, 16));
-            var b1 = Vector512.Create(r1.Slice(2 * j + 16, 16));
+            var b1 = full ? Vector512.Create(r1.Slice(2 * j + 16, 16)) : b0;
             var tl = Avx512F.PermuteVar16x32x2(a0, s_even, a1);
             var tr = Avx512F.PermuteVar16x32x2(a0, s_odd, a1);
             var bl = Avx512F.PermuteVar16x32x2(b0, s_even, b1);
@@ -190,7 +200,9 @@ internal static unsafe class Pooling
             var y = Vector512.Max(Vector512.Max(tl, tr), Vector512.Max(bl, br));
             if (!Vector512.EqualsAll(y, y))
                 break;
-            var g = Vector512.Create(dy.Slice(j, 16));
+            var g = full
+                ? Vector512.Create(dy.Slice(j, 16))
+                : Vector512.Create(Vector256.Create(dy.Slice(j, 8)), Vector256<float>.Zero);
             var mtl = Vector512.Equals(tl, y);
             var mtr = Vector512.AndNot(Vector512.Equals(tr, y), mtl);
             var taken = mtl | mtr;
@@ -201,9 +213,15 @@ internal static unsafe class Pooling
             var gbl = g & mbl.AsSingle();
             var gbr = g & mbr.AsSingle();
             Avx512F.PermuteVar16x32x2(gtl, s_zipLo, gtr).CopyTo(d0.Slice(2 * j, 16));
-            Avx512F.PermuteVar16x32x2(gtl, s_zipHi, gtr).CopyTo(d0.Slice(2 * j + 16, 16));
             Avx512F.PermuteVar16x32x2(gbl, s_zipLo, gbr).CopyTo(d1.Slice(2 * j, 16));
+            if (!full)
+            {
+                j += 8;
+                break;
+            }
+            Avx512F.PermuteVar16x32x2(gtl, s_zipHi, gtr).CopyTo(d0.Slice(2 * j + 16, 16));
             Avx512F.PermuteVar16x32x2(gbl, s_zipHi, gbr).CopyTo(d1.Slice(2 * j + 16, 16));
+            j += 16;
         }
         return j;
     }

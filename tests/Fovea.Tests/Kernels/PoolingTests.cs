@@ -8,7 +8,7 @@ namespace Fovea.Tests.Kernels;
 /// <summary>The fast pooling paths against <see cref="ReferencePooling"/>: exact equality (max selects values).</summary>
 public class PoolingTests
 {
-    public static TheoryData<int, int> Sizes => new() { { 4, 4 }, { 28, 28 }, { 14, 14 }, { 33, 64 }, { 7, 70 }, { 6, 96 } };
+    public static TheoryData<int, int> Sizes => new() { { 4, 4 }, { 28, 28 }, { 14, 14 }, { 33, 64 }, { 7, 70 }, { 6, 96 }, { 16, 16 }, { 9, 17 }, { 8, 48 }, { 5, 40 } };
 
     [Theory]
     [MemberData(nameof(Sizes))]
