@@ -15,18 +15,13 @@ public static partial class Functional
     /// [N, OC, OH, OW] with OH = floor((H + padTop + padBottom − dilation·(KH − 1) − 1)/stride) + 1.
     /// </summary>
     public static Tensor Conv2D(Tensor x, Tensor weight, Tensor? bias = null, Size2? strides = null,
-        Padding padding = Padding.Valid, Size2? dilation = null, int groups = 1)
+        Padding padding = default, Size2? dilation = null, int groups = 1)
     {
         var s = strides ?? 1;
         var d = dilation ?? 1;
         CheckConvInputs(x, weight, bias, groups);
-        int top = 0, left = 0, bottom = 0, right = 0;
-        if (padding == Padding.Same)
-        {
-            (top, bottom) = ConvGeometry.SamePadding(x.Shape[2], weight.Shape[2], s.Height, d.Height);
-            (left, right) = ConvGeometry.SamePadding(x.Shape[3], weight.Shape[3], s.Width, d.Width);
-        }
-        return Conv2D(x, weight, bias, s, (top, left, bottom, right), d, groups);
+        var pads = padding.Resolve(x.Shape[2], x.Shape[3], (weight.Shape[2], weight.Shape[3]), s, d);
+        return Conv2D(x, weight, bias, s, pads, d, groups);
     }
 
     /// <summary>2-D convolution with explicit padding (top, left, bottom, right), as ONNX specifies it.</summary>
@@ -54,11 +49,11 @@ public static partial class Functional
     }
 
     /// <summary>Max pooling over [N, C, H, W]; strides default to the pool size (Keras).</summary>
-    public static Tensor MaxPool2D(Tensor x, Size2 poolSize, Size2? strides = null, Padding padding = Padding.Valid) =>
+    public static Tensor MaxPool2D(Tensor x, Size2 poolSize, Size2? strides = null, Padding padding = default) =>
         MaxPool2DFunction.Apply(x, PoolGeometryOf(x, poolSize, strides ?? poolSize, padding, "MaxPool2D"));
 
     /// <summary>Average pooling over [N, C, H, W]; padded cells are not counted (Keras).</summary>
-    public static Tensor AvgPool2D(Tensor x, Size2 poolSize, Size2? strides = null, Padding padding = Padding.Valid) =>
+    public static Tensor AvgPool2D(Tensor x, Size2 poolSize, Size2? strides = null, Padding padding = default) =>
         AvgPool2DFunction.Apply(x, PoolGeometryOf(x, poolSize, strides ?? poolSize, padding, "AvgPool2D"));
 
     /// <summary>Mean over the spatial axes: [N, C, ...] → [N, C].</summary>
@@ -68,12 +63,7 @@ public static partial class Functional
     {
         if (x.Rank != 4)
             throw new ArgumentException($"{op}: expected input [N, C, H, W], received {x.Shape}");
-        int top = 0, left = 0, bottom = 0, right = 0;
-        if (padding == Padding.Same)
-        {
-            (top, bottom) = ConvGeometry.SamePadding(x.Shape[2], pool.Height, strides.Height, 1);
-            (left, right) = ConvGeometry.SamePadding(x.Shape[3], pool.Width, strides.Width, 1);
-        }
+        var (top, left, bottom, right) = padding.Resolve(x.Shape[2], x.Shape[3], pool, strides, 1);
         return new PoolGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], pool.Height, pool.Width,
             strides.Height, strides.Width, top, left, bottom, right);
     }

@@ -8,7 +8,7 @@ namespace Fovea.Layers;
 /// Average pooling (Keras <c>AveragePooling2D</c>); padded cells are not counted in the average.
 /// See <see cref="BasePooling2D"/> for shapes.
 /// </summary>
-public sealed class AveragePooling2D(Size2? poolSize = null, Size2? strides = null, Padding padding = Padding.Valid,
+public sealed class AveragePooling2D(Size2? poolSize = null, Size2? strides = null, Padding padding = default,
     string? name = null) : BasePooling2D(poolSize ?? 2, strides, padding, name)
 {
     protected override Tensor Pool(Tensor x) => Functional.AvgPool2D(x, PoolSize, Strides, Padding);

@@ -85,7 +85,7 @@ public abstract class BaseConv2D : Layer
         var c = base.GetConfig();
         c["kernel_size"] = LayerConfig.Pair(KernelSize);
         c["strides"] = LayerConfig.Pair(Strides);
-        c["padding"] = Padding.ToString();
+        c["padding"] = Padding.ToConfig();
         c["dilation_rate"] = LayerConfig.Pair(DilationRate);
         c["activation"] = Activation?.Name ?? "linear";
         if (Activation is { Name: "leaky_relu" })
@@ -102,7 +102,7 @@ public abstract class BaseConv2D : Layer
     protected static (Size2 Kernel, Size2 Strides, Padding Padding, Size2 Dilation, ActivationFunction? Activation,
         bool UseBias, Initializer KernelInit, Initializer BiasInit, Regularizer? Regularizer) ReadCommon(JsonObject c) =>
         (LayerConfig.ReadPair(c["kernel_size"], 1), LayerConfig.ReadPair(c["strides"], 1),
-         Enum.Parse<Padding>(LayerConfig.Read(c, "padding", "Valid")), LayerConfig.ReadPair(c["dilation_rate"], 1),
+         Padding.FromConfig(c["padding"]), LayerConfig.ReadPair(c["dilation_rate"], 1),
          ActivationOf(c), LayerConfig.Read(c, "use_bias", true), Initializers.FromConfig(c["kernel_initializer"]),
          Initializers.FromConfig(c["bias_initializer"]), Regularizers.FromConfig(c["kernel_regularizer"]));
 

@@ -45,13 +45,13 @@ public abstract class BasePooling2D : Layer
         var c = base.GetConfig();
         c["pool_size"] = LayerConfig.Pair(PoolSize);
         c["strides"] = LayerConfig.Pair(Strides);
-        c["padding"] = Padding.ToString();
+        c["padding"] = Padding.ToConfig();
         return c;
     }
 
     protected static (Size2 Pool, Size2 Strides, Padding Padding) ReadCommon(JsonObject c)
     {
         var pool = LayerConfig.ReadPair(c["pool_size"], 2);
-        return (pool, LayerConfig.ReadPair(c["strides"], pool), Enum.Parse<Padding>(LayerConfig.Read(c, "padding", "Valid")));
+        return (pool, LayerConfig.ReadPair(c["strides"], pool), Padding.FromConfig(c["padding"]));
     }
 }

@@ -10,7 +10,7 @@ namespace Fovea.Layers;
 /// <example><code>new Conv2D(32, 3, padding: Padding.Same, activation: Activations.Relu)</code></example>
 public sealed class Conv2D : BaseConv2D
 {
-    public Conv2D(int filters, Size2 kernelSize, Size2? strides = null, Padding padding = Padding.Valid,
+    public Conv2D(int filters, Size2 kernelSize, Size2? strides = null, Padding padding = default,
         Size2? dilationRate = null, int groups = 1, ActivationFunction? activation = null, bool useBias = true,
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null,
         string? name = null)

@@ -8,7 +8,7 @@ namespace Fovea.Layers;
 /// </summary>
 public sealed class DepthwiseConv2D : BaseConv2D
 {
-    public DepthwiseConv2D(Size2 kernelSize, Size2? strides = null, Padding padding = Padding.Valid,
+    public DepthwiseConv2D(Size2 kernelSize, Size2? strides = null, Padding padding = default,
         int depthMultiplier = 1, Size2? dilationRate = null, ActivationFunction? activation = null, bool useBias = true,
         Initializer? depthwiseInitializer = null, Initializer? biasInitializer = null,
         Regularizer? depthwiseRegularizer = null, string? name = null)

@@ -5,7 +5,7 @@ using Fovea.Tensors;
 namespace Fovea.Layers;
 
 /// <summary>Max pooling (Keras <c>MaxPooling2D</c>); see <see cref="BasePooling2D"/> for shapes.</summary>
-public sealed class MaxPooling2D(Size2? poolSize = null, Size2? strides = null, Padding padding = Padding.Valid,
+public sealed class MaxPooling2D(Size2? poolSize = null, Size2? strides = null, Padding padding = default,
     string? name = null) : BasePooling2D(poolSize ?? 2, strides, padding, name)
 {
     protected override Tensor Pool(Tensor x) => Functional.MaxPool2D(x, PoolSize, Strides, Padding);
