@@ -1,0 +1,94 @@
+using Fovea.Layers;
+
+namespace Fovea.Models.Zoo;
+
+/// <summary>
+/// ResNet-18/34 (basic blocks) and ResNet-50/101 (bottlenecks) with torchvision's exact structure and layer names
+/// ("conv1", "bn1", "layer1.0.conv1", ..., "fc"): 7×7/2 stem with padding 3, 3×3/2 max pooling with padding 1,
+/// convolutions without bias, BatchNorm ε = 1e−5 and PyTorch momentum 0.1 (Keras 0.9), downsampling by a strided
+/// 1×1 convolution + BatchNorm on the shortcut, global average pooling and a linear classifier.
+/// Outputs logits (use a loss with <c>fromLogits: true</c>); <c>includeTop: false</c> stops after the pooling
+/// (512 or 2048 features).
+/// </summary>
+public static class ResNet
+{
+    public static Model ResNet18(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0) =>
+        Create("resnet18", [2, 2, 2, 2], bottleneck: false, classes, includeTop, inputShape, seed);
+
+    public static Model ResNet34(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0) =>
+        Create("resnet34", [3, 4, 6, 3], bottleneck: false, classes, includeTop, inputShape, seed);
+
+    public static Model ResNet50(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0) =>
+        Create("resnet50", [3, 4, 6, 3], bottleneck: true, classes, includeTop, inputShape, seed);
+
+    public static Model ResNet101(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0) =>
+        Create("resnet101", [3, 4, 23, 3], bottleneck: true, classes, includeTop, inputShape, seed);
+
+    private static Model Create(string name, int[] blocks, bool bottleneck, int classes, bool includeTop, int[]? inputShape,
+        int seed)
+    {
+        var inputs = Input.Create(inputShape ?? [3, 224, 224], "input");
+        var x = Conv(64, 7, 2, 3, "conv1").Call(inputs);
+        x = Bn("bn1").Call(x);
+        x = new ReLU(name: "relu").Call(x);
+        x = new MaxPooling2D(3, 2, padding: 1, name: "maxpool").Call(x);
+        int inChannels = 64;
+        for (int stage = 0; stage < 4; stage++)
+        {
+            int width = 64 << stage;
+            for (int b = 0; b < blocks[stage]; b++)
+            {
+                int stride = stage > 0 && b == 0 ? 2 : 1;
+                string prefix = $"layer{stage + 1}.{b}";
+                x = bottleneck
+                    ? Bottleneck(x, inChannels, width, stride, prefix)
+                    : Basic(x, inChannels, width, stride, prefix);
+                inChannels = bottleneck ? width * 4 : width;
+            }
+        }
+        x = new GlobalAveragePooling2D(name: "avgpool").Call(x);
+        if (includeTop)
+            x = new Dense(classes, name: "fc").Call(x);
+        return new Model(inputs, x, name, seed);
+    }
+
+    private static SymbolicTensor Basic(SymbolicTensor x, int inChannels, int width, int stride, string prefix)
+    {
+        var y = Conv(width, 3, stride, 1, prefix + ".conv1").Call(x);
+        y = Bn(prefix + ".bn1").Call(y);
+        y = new ReLU(name: prefix + ".relu1").Call(y);
+        y = Conv(width, 3, 1, 1, prefix + ".conv2").Call(y);
+        y = Bn(prefix + ".bn2").Call(y);
+        var shortcut = Shortcut(x, inChannels, width, stride, prefix);
+        y = new Add(name: prefix + ".add").Call([y, shortcut]);
+        return new ReLU(name: prefix + ".relu2").Call(y);
+    }
+
+    private static SymbolicTensor Bottleneck(SymbolicTensor x, int inChannels, int width, int stride, string prefix)
+    {
+        var y = Conv(width, 1, 1, 0, prefix + ".conv1").Call(x);
+        y = Bn(prefix + ".bn1").Call(y);
+        y = new ReLU(name: prefix + ".relu1").Call(y);
+        y = Conv(width, 3, stride, 1, prefix + ".conv2").Call(y);
+        y = Bn(prefix + ".bn2").Call(y);
+        y = new ReLU(name: prefix + ".relu2").Call(y);
+        y = Conv(width * 4, 1, 1, 0, prefix + ".conv3").Call(y);
+        y = Bn(prefix + ".bn3").Call(y);
+        var shortcut = Shortcut(x, inChannels, width * 4, stride, prefix);
+        y = new Add(name: prefix + ".add").Call([y, shortcut]);
+        return new ReLU(name: prefix + ".relu3").Call(y);
+    }
+
+    private static SymbolicTensor Shortcut(SymbolicTensor x, int inChannels, int outChannels, int stride, string prefix)
+    {
+        if (stride == 1 && inChannels == outChannels)
+            return x;
+        var s = Conv(outChannels, 1, stride, 0, prefix + ".downsample.0").Call(x);
+        return Bn(prefix + ".downsample.1").Call(s);
+    }
+
+    private static Conv2D Conv(int filters, int kernel, int stride, int padding, string name) =>
+        new(filters, kernel, stride, Padding.Explicit(padding), useBias: false, kernelInitializer: Initializers.HeNormal, name: name);
+
+    private static BatchNormalization Bn(string name) => new(momentum: 0.9f, epsilon: 1e-5f, name: name);
+}
