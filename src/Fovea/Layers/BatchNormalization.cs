@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Fovea.Autograd;
+using Fovea.Autograd.Functions;
 using Fovea.Tensors;
 
 namespace Fovea.Layers;
@@ -62,26 +63,39 @@ public sealed class BatchNormalization : Layer
         }
     }
 
-    /// <summary>Whether this layer can run fused with <paramref name="activation"/> (see <see cref="CallFused"/>).</summary>
-    internal static bool CanFuse(ActivationFunction activation) =>
-        activation.Kind is Autograd.Functions.ActivationKind.Relu or Autograd.Functions.ActivationKind.LeakyRelu
-            or Autograd.Functions.ActivationKind.Silu;
+    /// <summary>
+    /// Whether <paramref name="next"/> is an activation layer this layer can run fused with (see <see cref="CallFused"/>):
+    /// ReLU, LeakyReLU, or an Activation of ReLU, LeakyReLU or SiLU.
+    /// </summary>
+    internal static bool CanFuse(Layer next, out ActivationKind kind, out float alpha)
+    {
+        (kind, alpha) = next switch
+        {
+            ReLU => (ActivationKind.Relu, 0f),
+            LeakyReLU l => (ActivationKind.LeakyRelu, l.NegativeSlope),
+            Activation { Function.Kind: ActivationKind k } a => (k, a.Function.Alpha),
+            _ => ((ActivationKind)(-1), 0f),
+        };
+        return kind is ActivationKind.Relu or ActivationKind.LeakyRelu or ActivationKind.Silu;
+    }
 
     /// <summary>
-    /// This layer and the <paramref name="activation"/> layer after it, computed as one fused op (identical results).
-    /// Models use it for a BatchNormalization directly followed by an Activation.
+    /// This layer and the <paramref name="activation"/> layer after it (see <see cref="CanFuse"/>), computed as one
+    /// fused op with the results of the two layers run apart. Models use it for a BatchNormalization directly
+    /// followed by an activation.
     /// </summary>
-    internal Tensor CallFused(Tensor x, bool training, Activation activation)
+    internal Tensor CallFused(Tensor x, bool training, Layer activation)
     {
+        if (!CanFuse(activation, out var kind, out float alpha))
+            throw new InvalidOperationException($"{activation.Describe()} cannot be fused with {Describe()}");
         var y = Invoke(x, training, (input, t) =>
         {
             if (input.Rank < 2 || input.Shape[1] != Gamma.Length)
                 throw ShapeError($"[N, {Gamma.Length}, ...]", input.Shape);
-            var f = activation.Function;
             try
             {
                 return Functional.BatchNormActivation(input, Gamma, Beta, MovingMean, MovingVariance, t && Trainable, Momentum,
-                    Epsilon, f.Kind!.Value, f.Alpha);
+                    Epsilon, kind, alpha);
             }
             catch (ArgumentException e)
             {

@@ -12,15 +12,35 @@ namespace Fovea.Layers;
 /// </summary>
 public abstract class Layer
 {
-    private static readonly object s_seedGate = new();
-    private static readonly Rng s_standaloneSeeds = new(20251125);
+    private const long DefaultSeed = 20251125;
+
+    [ThreadStatic]
+    private static Rng? t_seeds;
     private readonly List<(Parameter Weight, bool DeclaredTrainable, Regularizer? Regularizer)> _weights = [];
     private bool _trainable = true;
-    private Rng? _rng;
+    private Rng _rng;
 
     protected Layer(string? name = null)
     {
         Name = name;
+        _rng = (t_seeds ??= new Rng(DefaultSeed)).Fork();
+    }
+
+    /// <summary>
+    /// Layers constructed on this thread until the returned scope ends take their random streams (initial weights,
+    /// dropout) from <paramref name="seed"/>: building the same layers in the same order gives the same weights
+    /// (Keras's <c>set_random_seed</c>, scoped). Sequential models also reseed their layers from the model's seed.
+    /// </summary>
+    public static IDisposable Seeded(long seed)
+    {
+        var previous = t_seeds;
+        t_seeds = new Rng(seed);
+        return new SeedScope(previous);
+    }
+
+    private sealed class SeedScope(Rng? previous) : IDisposable
+    {
+        public void Dispose() => t_seeds = previous;
     }
 
     /// <summary>Unique within a model; given by the model (e.g. "conv2d_1") when not set.</summary>
@@ -68,16 +88,8 @@ public abstract class Layer
     /// <summary>The random generator for initialisation and dropout; a model gives each layer its own stream.</summary>
     public Rng Rng
     {
-        get
-        {
-            if (_rng is null)
-            {
-                lock (s_seedGate)
-                    _rng = s_standaloneSeeds.Fork();
-            }
-            return _rng;
-        }
-        set => _rng = value;
+        get => _rng;
+        set => _rng = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     /// <summary>Applies the layer; builds it first if needed. <paramref name="training"/> selects training behaviour.</summary>

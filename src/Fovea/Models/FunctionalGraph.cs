@@ -37,7 +37,35 @@ internal sealed class FunctionalGraph
         _slots = slots;
         _inputSlots = Nodes.Select(n => n.Inputs.Select(i => slots[i]).ToArray()).ToArray();
         _outputSlots = Outputs.Select(o => slots[o]).ToArray();
+        _fuseWithNext = FusablePairs();
     }
+
+    /// <summary>
+    /// Node k is a BatchNormalization whose output feeds only node k + 1, a fusable activation (same training flag):
+    /// the two run as one fused op.
+    /// </summary>
+    private bool[] FusablePairs()
+    {
+        var uses = new int[_slots.Count];
+        foreach (var ins in _inputSlots)
+        {
+            foreach (int s in ins)
+                uses[s]++;
+        }
+        foreach (int s in _outputSlots)
+            uses[s]++;
+        var fuse = new bool[Nodes.Length];
+        for (int k = 0; k + 1 < Nodes.Length; k++)
+        {
+            int outSlot = Inputs.Length + k;
+            fuse[k] = Nodes[k].Layer is BatchNormalization && BatchNormalization.CanFuse(Nodes[k + 1].Layer, out _, out _) &&
+                uses[outSlot] == 1 && _inputSlots[k + 1] is [var only] && only == outSlot &&
+                Nodes[k].Training == Nodes[k + 1].Training;
+        }
+        return fuse;
+    }
+
+    private readonly bool[] _fuseWithNext;
 
     private readonly Dictionary<SymbolicTensor, int> _slots;
     private readonly int[][] _inputSlots;
@@ -56,7 +84,7 @@ internal sealed class FunctionalGraph
     /// <summary>Position of a symbolic tensor's value during <see cref="Run"/>.</summary>
     public int SlotOf(SymbolicTensor t) => _slots[t];
 
-    public Tensor[] Run(IReadOnlyList<Tensor> inputs, bool training)
+    public Tensor[] Run(IReadOnlyList<Tensor> inputs, bool training, bool fuse)
     {
         var values = new Tensor[_slots.Count];
         for (int i = 0; i < inputs.Count; i++)
@@ -66,6 +94,12 @@ internal sealed class FunctionalGraph
             var node = Nodes[k];
             var slots = _inputSlots[k];
             bool t = node.Training ?? training;
+            if (fuse && _fuseWithNext[k])
+            {
+                values[Inputs.Length + k + 1] = ((BatchNormalization)node.Layer).CallFused(values[slots[0]], t, Nodes[k + 1].Layer);
+                k++;
+                continue;
+            }
             values[Inputs.Length + k] = node.Layer is MergeLayer merge
                 ? merge.Call(slots.Select(s => values[s]).ToArray(), t)
                 : node.Layer.Call(values[slots[0]], t);

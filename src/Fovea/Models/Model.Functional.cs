@@ -61,7 +61,7 @@ public partial class Model
         if (_graph.Inputs.Length != 1 || _graph.Outputs.Length != 1)
             throw new FoveaException($"model '{Name}' has {_graph.Inputs.Length} inputs and {_graph.Outputs.Length} outputs; call Run(inputs)");
         CheckInput(x, 0);
-        return _graph.Run([x], training)[0];
+        return _graph.Run([x], training, FuseBatchNorm)[0];
     }
 
     /// <summary>Runs a functional model with several inputs; returns every output.</summary>
@@ -73,7 +73,7 @@ public partial class Model
             throw new FoveaException($"model '{Name}' takes {_graph.Inputs.Length} inputs, received {inputs.Count}");
         for (int i = 0; i < inputs.Count; i++)
             CheckInput(inputs[i], i);
-        return _graph.Run(inputs, training);
+        return _graph.Run(inputs, training, FuseBatchNorm);
     }
 
     private void CheckInput(Tensor x, int i)

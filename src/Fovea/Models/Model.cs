@@ -38,6 +38,12 @@ public partial class Model : Layer, ITrainableModel
 
     public bool StopTraining { get; set; }
 
+    /// <summary>
+    /// Run each BatchNormalization directly followed by a ReLU, LeakyReLU or SiLU as one fused op (on by default; the
+    /// results are those of the two layers apart, to float rounding).
+    /// </summary>
+    public bool FuseBatchNorm { get; set; } = true;
+
     /// <summary>Wall time of the last training epoch's loop, in seconds (validation excluded).</summary>
     public double LastEpochSeconds => _trainer?.LastEpochSeconds ?? 0;
 

@@ -38,8 +38,6 @@ public sealed class Sequential : Model
 
     public override IReadOnlyList<Layer> Layers => _layers;
 
-    /// <summary>Run BatchNormalization + Activation pairs as one fused op (on by default; same results).</summary>
-    public bool FuseBatchNorm { get; set; } = true;
 
     /// <summary>Appends a layer (Keras <c>model.add</c>). Unnamed layers get "conv2d", "conv2d_1", ...</summary>
     public void Add(Layer layer)
@@ -75,11 +73,11 @@ public sealed class Sequential : Model
         SampleShape ??= x.Shape.WithoutBatch();
         for (int i = 0; i < _layers.Count; i++)
         {
-            // BatchNormalization directly followed by a ReLU/LeakyReLU/SiLU Activation runs as one fused op.
+            // BatchNormalization directly followed by a ReLU/LeakyReLU/SiLU activation runs as one fused op.
             if (FuseBatchNorm && _layers[i] is BatchNormalization bn && i + 1 < _layers.Count &&
-                _layers[i + 1] is Activation act && BatchNormalization.CanFuse(act.Function))
+                BatchNormalization.CanFuse(_layers[i + 1], out _, out _))
             {
-                x = bn.CallFused(x, training, act);
+                x = bn.CallFused(x, training, _layers[i + 1]);
                 i++;
                 continue;
             }

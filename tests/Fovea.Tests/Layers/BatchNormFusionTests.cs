@@ -53,4 +53,28 @@ public class BatchNormFusionTests
         var stats = bn.MovingMean.ToArray().Concat(bn.MovingVariance.ToArray()).ToArray();
         return (y.ToArray(), grads, stats);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void FunctionalResNet_FusedMatchesUnfused(bool training)
+    {
+        float[] Run(bool fuse, out float[] grad)
+        {
+            var m = Fovea.Models.Zoo.ResNet.ResNet18(classes: 5, inputShape: [3, 64, 64], seed: 2);
+            m.FuseBatchNorm = fuse;
+            var x = Tensor.RandomNormal([4, 3, 64, 64], new Rng(3));
+            x.RequiresGrad = true;
+            var y = m.Call(x, training);
+            y.Backward(Tensor.RandomNormal(y.Shape, new Rng(4)));
+            grad = x.Grad!.ToArray();
+            return y.ToArray();
+        }
+        var fused = Run(true, out var fusedGrad);
+        var plain = Run(false, out var plainGrad);
+        // 17 BatchNorm+ReLU pairs in a row (the last stage normalises only 16 values per channel in training mode):
+        // rounding differences compound through the network, so compare at 1e−4 of the largest magnitude.
+        TensorAssert.Close(plain, fused, 1e-4 * plain.Max(Math.Abs), 0, "logits");
+        TensorAssert.Close(plainGrad, fusedGrad, 1e-4 * plainGrad.Max(Math.Abs), 0, "input gradient");
+    }
 }

@@ -27,6 +27,7 @@ public static class ResNet
     private static Model Create(string name, int[] blocks, bool bottleneck, int classes, bool includeTop, int[]? inputShape,
         int seed)
     {
+        using var seeded = Layer.Seeded(seed);
         var inputs = Input.Create(inputShape ?? [3, 224, 224], "input");
         var x = Conv(64, 7, 2, 3, "conv1").Call(inputs);
         x = Bn("bn1").Call(x);
