@@ -42,6 +42,12 @@ internal static class HistoryPlot
         }
         if (any)
             plot.ShowLegend();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        if (key.Contains("accuracy", StringComparison.Ordinal))
+        {
+            var all = (train ?? []).Concat(val ?? []).Where(double.IsFinite).DefaultIfEmpty(0.5);
+            plot.Axes.SetLimitsY(Math.Max(0, all.Min() - 0.05), Math.Min(1.0, all.Max() + 0.05));
+        }
     }
 
     private static string Title(string key) =>
