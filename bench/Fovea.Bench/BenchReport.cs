@@ -40,9 +40,16 @@ internal sealed class BenchReport(bool jsonOnly)
 
     /// <summary>Writes one result: bench, the case's fields, threads, unit, best/median/worst, trials.</summary>
     public void Emit(string bench, string unit, double[] values, int iterations, int threads,
-        params (string Key, object Value)[] fields)
+        params (string Key, object Value)[] fields) => Write(bench, unit, values, iterations, threads, lowerIsBetter: false, fields);
+
+    /// <summary>Like <see cref="Emit"/> for latencies: "best" is the smallest value, "worst" the largest.</summary>
+    public void EmitLowerIsBetter(string bench, string unit, double[] values, int iterations, int threads,
+        params (string Key, object Value)[] fields) => Write(bench, unit, values, iterations, threads, lowerIsBetter: true, fields);
+
+    private void Write(string bench, string unit, double[] values, int iterations, int threads, bool lowerIsBetter,
+        (string Key, object Value)[] fields)
     {
-        var sorted = values.Order().ToArray();
+        var sorted = lowerIsBetter ? values.OrderDescending().ToArray() : values.Order().ToArray();
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream))
         {
