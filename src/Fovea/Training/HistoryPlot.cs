@@ -41,7 +41,10 @@ internal static class HistoryPlot
             any = true;
         }
         if (any)
-            plot.ShowLegend();
+        {
+            // Rising curves (accuracy) leave the lower right free, falling ones (loss) the upper right.
+            plot.ShowLegend(key.Contains("accuracy", StringComparison.Ordinal) ? Alignment.LowerRight : Alignment.UpperRight);
+        }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         if (key.Contains("accuracy", StringComparison.Ordinal))
         {
