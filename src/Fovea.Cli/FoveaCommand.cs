@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Fovea.Cli;
+
+/// <summary>The `fovea` command line: its verbs.</summary>
+internal static class FoveaCommand
+{
+    public static RootCommand Create() => new(
+        "Fovea: convolutional neural networks in pure C#. Train, inspect and benchmark models on the CPU.")
+    {
+        TrainCommand.Create(),
+        SummaryCommand.Create(),
+    };
+}

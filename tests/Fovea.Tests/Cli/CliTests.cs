@@ -1,0 +1,110 @@
+using Fovea.Cli;
+using Xunit;
+
+namespace Fovea.Tests.Cli;
+
+/// <summary>The `fovea` command line, run in-process with the console captured (not in parallel: Console is global).</summary>
+[Collection("Console")]
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("fovea-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        using var outWriter = new StringWriter();
+        using var errWriter = new StringWriter();
+        Console.SetOut(outWriter);
+        Console.SetError(errWriter);
+        try
+        {
+            int code = CliRunner.Run(FoveaCommand.Create(), args);
+            return (code, outWriter.ToString(), errWriter.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+
+    private static void AssertOneErrorLine(int code, string err, string contains)
+    {
+        Assert.NotEqual(0, code);
+        var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(contains, lines[0]);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void Train_MissingDataFolder_OneErrorLine()
+    {
+        var (code, _, err) = Run("train", "--data", Path.Combine(_dir, "nowhere"));
+        AssertOneErrorLine(code, err, "nowhere");
+    }
+
+    [Fact]
+    public void Train_TruncatedIdxFile_OneErrorLineNamingTheFile()
+    {
+        string data = Path.Combine(_dir, "fmnist");
+        Directory.CreateDirectory(data);
+        string bundled = Fovea.Data.DatasetLocator.Find("fashion-mnist", ["train-labels-idx1-ubyte.gz"])!;
+        foreach (var f in Directory.GetFiles(bundled, "*.gz"))
+            File.Copy(f, Path.Combine(data, Path.GetFileName(f)));
+        string images = Path.Combine(data, "train-images-idx3-ubyte.gz");
+        File.WriteAllBytes(images, File.ReadAllBytes(images)[..100_000]);
+        var (code, _, err) = Run("train", "--data", data);
+        AssertOneErrorLine(code, err, "train-images-idx3-ubyte.gz");
+    }
+
+    [Theory]
+    [InlineData("--batch-size", "0")]
+    [InlineData("--epochs", "-1")]
+    [InlineData("--lr", "0")]
+    [InlineData("--limit", "0")]
+    public void Train_InvalidOption_OneErrorLine(string option, string value)
+    {
+        var (code, _, err) = Run("train", option, value);
+        AssertOneErrorLine(code, err, option);
+    }
+
+    [Fact]
+    public void Help_ListsVerbsAndTrainOptions()
+    {
+        var (code, output, _) = Run("--help");
+        Assert.Equal(0, code);
+        Assert.Contains("train", output);
+        Assert.Contains("summary", output);
+        (code, output, _) = Run("train", "--help");
+        Assert.Equal(0, code);
+        foreach (var option in new[] { "--epochs", "--batch-size", "--lr", "--seed", "--limit", "--out", "--data" })
+            Assert.Contains(option, output);
+    }
+
+    [Fact]
+    public void Summary_PrintsReferenceModel()
+    {
+        var (code, output, _) = Run("summary");
+        Assert.Equal(0, code);
+        Assert.Contains("Trainable params: 157,290", output);
+    }
+
+    [Fact]
+    public void Train_SmallRun_WritesRunFolderAndTestAccuracy()
+    {
+        string run = Path.Combine(_dir, "run");
+        var (code, output, err) = Run("train", "--epochs", "1", "--limit", "512", "--batch-size", "64", "--out", run);
+        Assert.True(code == 0, err);
+        Assert.Matches(@"epoch 1/1 .*loss .*val_accuracy .*img/s", output);
+        Assert.Matches(@"test_accuracy=0\.\d{4}", output);
+        foreach (var f in new[] { "model.json", "model.safetensors", "history.csv", "curves.png" })
+            Assert.True(File.Exists(Path.Combine(run, f)), $"{f} missing from the run folder");
+        (code, output, _) = Run("summary", "--model", run);
+        Assert.Equal(0, code);
+        Assert.Contains("reference_cnn", output);
+    }
+}
