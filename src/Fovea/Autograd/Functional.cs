@@ -118,6 +118,19 @@ public static partial class Functional
     public static Tensor MatMul(Tensor a, Tensor b) => MatMulFunction.Apply(a, b);
 
     /// <summary>
+    /// Stochastic depth (DropPath): in training, zeroes each sample's whole tensor with probability
+    /// <paramref name="rate"/> and scales kept samples by 1/(1 − rate); the identity otherwise. Used on residual branches.
+    /// </summary>
+    public static Tensor DropPath(Tensor x, float rate, bool training, Rng rng)
+    {
+        if (rate < 0 || rate >= 1)
+            throw new ArgumentOutOfRangeException(nameof(rate), $"drop-path rate must be in [0, 1), received {rate}");
+        if (x.Rank == 0)
+            throw new ArgumentException($"DropPath: expected a batch [N, ...], received {x.Shape}");
+        return training && rate > 0 ? DropPathFunction.Apply(x, rate, rng) : x;
+    }
+
+    /// <summary>
     /// Inverted dropout: zeroes each element with probability <paramref name="rate"/> and scales the rest by
     /// 1/(1 − rate) when <paramref name="training"/>; the identity otherwise.
     /// </summary>

@@ -19,6 +19,7 @@ public static class LayerRegistry
         ["GlobalAveragePooling2D"] = GlobalAveragePooling2D.FromConfig,
         ["Flatten"] = Flatten.FromConfig,
         ["Dropout"] = Dropout.FromConfig,
+        ["DropPath"] = DropPath.FromConfig,
         ["Activation"] = Activation.FromConfig,
         ["ReLU"] = ReLU.FromConfig,
         ["LeakyReLU"] = LeakyReLU.FromConfig,

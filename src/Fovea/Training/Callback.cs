@@ -17,7 +17,22 @@ public abstract class Callback
     {
     }
 
+    /// <summary>Before each training batch; <paramref name="step"/> counts batches since training began (from 0).</summary>
+    public virtual void OnBatchBegin(int epoch, long step)
+    {
+    }
+
     public virtual void OnBatchEnd(BatchProgress progress)
+    {
+    }
+
+    /// <summary>Before the validation pass of an epoch.</summary>
+    public virtual void OnTestBegin()
+    {
+    }
+
+    /// <summary>After the validation pass of an epoch.</summary>
+    public virtual void OnTestEnd()
     {
     }
 

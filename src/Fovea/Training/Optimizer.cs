@@ -30,6 +30,8 @@ public abstract class Optimizer
     public void Step(IEnumerable<Parameter> parameters)
     {
         Iterations++;
+        if (ClipValue is not null || ClipNorm is not null)
+            ClipGradients(parameters);
         foreach (var p in parameters)
         {
             if (!p.Trainable || p.Grad is null)
@@ -44,6 +46,41 @@ public abstract class Optimizer
             }
             state.Steps++;
             Update(p.AsSpan(), p.Grad.AsReadOnlySpan(), state.Slots, state.Steps);
+        }
+    }
+
+    /// <summary>
+    /// Rescales all gradients together so that their global L2 norm is at most this value (PyTorch
+    /// <c>clip_grad_norm_</c>, Keras <c>global_clipnorm</c>); null turns it off.
+    /// </summary>
+    public double? ClipNorm { get; set; }
+
+    /// <summary>Clamps every gradient element to [−value, value] (Keras <c>clipvalue</c>); null turns it off.</summary>
+    public double? ClipValue { get; set; }
+
+    /// <summary>The global gradient norm before clipping, from the last step that clipped by norm.</summary>
+    public double LastGradientNorm { get; private set; }
+
+    private void ClipGradients(IEnumerable<Parameter> parameters)
+    {
+        var grads = parameters.Where(p => p.Trainable && p.Grad is not null).Select(p => p.Grad!).ToList();
+        if (ClipValue is double v)
+        {
+            foreach (var g in grads)
+                System.Numerics.Tensors.TensorPrimitives.Clamp(g.AsSpan(), (float)-v, (float)v, g.AsSpan());
+        }
+        if (ClipNorm is double maxNorm)
+        {
+            double sq = 0;
+            foreach (var g in grads)
+                sq += Kernels.Elementwise.SumOfSquares(g.AsReadOnlySpan());
+            LastGradientNorm = Math.Sqrt(sq);
+            double scale = maxNorm / (LastGradientNorm + 1e-6);
+            if (scale < 1)
+            {
+                foreach (var g in grads)
+                    Kernels.Elementwise.Scale(g.AsReadOnlySpan(), (float)scale, g.AsSpan());
+            }
         }
     }
 

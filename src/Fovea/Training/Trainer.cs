@@ -53,13 +53,19 @@ public sealed class Trainer
             foreach (var c in callbacks)
                 c.OnEpochBegin(epoch);
             var (loss, seconds, samples) = TrainEpoch(train, steps, epoch, epochs, callbacks);
+            if (double.IsNaN(loss) && _model.StopTraining)
+                break; // TerminateOnNaN: this epoch did not finish
             logs.Clear();
             logs["loss"] = loss;
             foreach (var m in _metrics)
                 logs[m.Name] = m.Result;
             if (validation is not null)
             {
+                foreach (var c in callbacks)
+                    c.OnTestBegin();
                 var v = Evaluate(validation);
+                foreach (var c in callbacks)
+                    c.OnTestEnd();
                 logs["val_loss"] = v.Loss;
                 foreach (var (k, value) in v.Metrics)
                     logs["val_" + k] = value;
@@ -100,15 +106,24 @@ public sealed class Trainer
             {
                 if (!batches.MoveNext())
                     break;
+                foreach (var c in callbacks)
+                    c.OnBatchBegin(epoch, GlobalStep);
                 var (x, y) = batches.Current;
                 batch = x.Shape[0];
                 loss = TrainStep(x, y);
-                if (!double.IsFinite(loss))
-                {
-                    throw new FoveaException(
-                        $"the training loss became {loss} at epoch {epoch + 1}, batch {step + 1}; lower the learning rate or check the data for NaN/Inf");
-                }
             }
+            if (!double.IsFinite(loss))
+            {
+                string message = $"the training loss became {loss} at epoch {epoch + 1}, batch {step + 1}; " +
+                    "lower the learning rate or check the data for NaN/Inf";
+                var terminate = callbacks.OfType<TerminateOnNaN>().FirstOrDefault();
+                if (terminate is null)
+                    throw new FoveaException(message);
+                terminate.Terminated(message);
+                _model.StopTraining = true;
+                return (double.NaN, clock.Elapsed.TotalSeconds, samples);
+            }
+            GlobalStep++;
             lossSum += loss * batch;
             samples += batch;
             step++;
@@ -125,13 +140,21 @@ public sealed class Trainer
         return (samples == 0 ? double.NaN : lossSum / samples, clock.Elapsed.TotalSeconds, samples);
     }
 
-    /// <summary>One optimisation step on a batch; returns the loss including weight penalties.</summary>
+    /// <summary>Training batches taken by this trainer (schedules read it).</summary>
+    public long GlobalStep { get; set; }
+
+    /// <summary>
+    /// One optimisation step on a batch; returns the loss including weight penalties. A non-finite loss is returned
+    /// without changing any weight.
+    /// </summary>
     public double TrainStep(Tensor x, Tensor y)
     {
         Optimizer.ZeroGrad(_parameters);
         var prediction = _forward(x, true);
         var lossTensor = _loss.Compute(prediction, y);
         double loss = lossTensor.Item();
+        if (!double.IsFinite(loss))
+            return loss;
         lossTensor.Backward();
         foreach (var (w, r) in _regularized)
         {

@@ -33,6 +33,7 @@ public class LayerContractTests
         ["GlobalAveragePooling2D"] = (() => new GlobalAveragePooling2D(), [2, 3, 4, 4], [2, 3], 0),
         ["Flatten"] = (() => new Flatten(), [2, 3, 2, 2], [2, 12], 0),
         ["Dropout"] = (() => new Dropout(0.3), [4, 10], [4, 10], 0),
+        ["DropPath"] = (() => new DropPath(0.3), [8, 2, 3, 3], [8, 2, 3, 3], 0),
         ["Activation swish"] = (() => new Activation(Activations.Swish), [2, 5], [2, 5], 0),
         ["Activation leaky"] = (() => new Activation(Activations.LeakyRelu(0.1f)), [2, 5], [2, 5], 0),
         ["ReLU"] = (() => new ReLU(), [2, 5], [2, 5], 0),
