@@ -16,6 +16,9 @@ public interface ITrainableModel
     /// <summary>Every weight, for snapshots (EarlyStopping) and checkpoints.</summary>
     IReadOnlyList<Parameter> Weights { get; }
 
+    /// <summary>Every weight with its path ("conv2d.kernel"), for logs and checkpoints.</summary>
+    IReadOnlyList<KeyValuePair<string, Parameter>> NamedWeights();
+
     /// <summary>Writes the weights to a safetensors file, atomically.</summary>
     void SaveWeights(string path);
 }

@@ -18,6 +18,8 @@ public sealed class CallbackTests : IDisposable
         public bool StopTraining { get; set; }
         public Parameter Weight { get; } = new("w", [2]);
         public IReadOnlyList<Parameter> Weights => [Weight];
+
+        public IReadOnlyList<KeyValuePair<string, Parameter>> NamedWeights() => [new("layer.w", Weight)];
         public List<string> Saved { get; } = [];
 
         public void SaveWeights(string path)
