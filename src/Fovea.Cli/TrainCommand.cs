@@ -82,9 +82,10 @@ internal static class TrainCommand
             Console.Error.WriteLine(Profiler.Report());
         model.Save(runDir);
         history.SavePlot(Path.Combine(runDir, "curves.png"));
+        Reports.HtmlReport.Save(Path.Combine(runDir, "report.html"), model, test, history);
         Console.WriteLine($"test_loss={result.Loss.ToString("F4", CultureInfo.InvariantCulture)}");
         Console.WriteLine($"test_accuracy={result.Accuracy.ToString("F4", CultureInfo.InvariantCulture)}");
-        Console.WriteLine($"saved {Path.Combine(runDir, Model.ConfigFileName)}, {Model.WeightsFileName}, history.csv and curves.png");
+        Console.WriteLine($"saved {Path.Combine(runDir, Model.ConfigFileName)}, {Model.WeightsFileName}, history.csv, curves.png and report.html");
         return 0;
     }
 

@@ -8,6 +8,13 @@ internal static class HistoryPlot
 {
     public static void Save(History history, string path, string metric, int width, int height)
     {
+        byte[] png = Render(history, metric, width, height);
+        AtomicFile.Write(path, s => s.Write(png));
+    }
+
+    /// <summary>The two-panel figure as PNG bytes.</summary>
+    public static byte[] Render(History history, string metric, int width, int height)
+    {
         if (history.Epochs.Count == 0)
             throw new FoveaException("History.SavePlot: nothing was logged yet");
         var multiplot = new ScottPlot.Multiplot();
@@ -15,8 +22,7 @@ internal static class HistoryPlot
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
         Panel(multiplot.GetPlot(0), history, metric, Title(metric));
         Panel(multiplot.GetPlot(1), history, "loss", "Loss");
-        byte[] png = multiplot.Render(width, height).GetImageBytes(ScottPlot.ImageFormat.Png);
-        AtomicFile.Write(path, s => s.Write(png));
+        return multiplot.Render(width, height).GetImageBytes(ScottPlot.ImageFormat.Png);
     }
 
     private static void Panel(ScottPlot.Plot plot, History history, string key, string title)
