@@ -8,8 +8,8 @@ public class Cifar100Tests
 {
     /// <summary>
     /// Writes train.bin with <paramref name="train"/> records and test.bin with <paramref name="test"/>. Record k
-    /// (train then test) has coarse label k % 20, fine label (3k) % 100, and pixels R = k, G = 100 + k, B = 200 + k % 50,
-    /// except pixel (row 2, column 5) of the green plane, which is 255.
+    /// (train then test) has coarse label k % 20, fine label (3k) % 100, and pixels R = k, G = 100 + k,
+    /// B = 200 + k % 50, except pixel (row 2, column 5) of the green plane, which is 255.
     /// </summary>
     private static void WriteFiles(string folder, int train, int test)
     {
