@@ -14,7 +14,7 @@ public static class Cifar10
     /// <summary>Bytes per record: 1 label + 3 × 32 × 32 pixels.</summary>
     public const int RecordLength = 1 + ImageLength;
 
-    private const int ImageLength = 3 * 32 * 32;
+    private const int ImageLength = CifarRecords.ImageLength;
 
     /// <summary>The standard class names, used when <c>batches.meta.txt</c> is absent.</summary>
     public static IReadOnlyList<string> DefaultClassNames { get; } =
@@ -45,63 +45,12 @@ public static class Cifar10
             folder = nested;
         if (!Directory.Exists(folder))
             throw new FoveaException($"CIFAR-10 folder '{folder}' does not exist");
-        var classNames = ReadClassNames(Path.Combine(folder, "batches.meta.txt"));
+        var classNames = CifarRecords.ReadClassNames(Path.Combine(folder, "batches.meta.txt"), DefaultClassNames, 1);
         var train = LoadFiles([.. TrainFiles.Select(f => Path.Combine(folder, f))], classNames, normalization);
         var test = LoadFiles([Path.Combine(folder, TestFile)], classNames, normalization);
         return (train, test);
     }
 
-    private static IReadOnlyList<string> ReadClassNames(string path)
-    {
-        if (!File.Exists(path))
-            return DefaultClassNames;
-        string[] names = [.. File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0)];
-        if (names.Length == 0)
-            throw new FoveaException($"'{path}' lists no class names; expected one per line");
-        return names;
-    }
-
-    private static Dataset LoadFiles(string[] paths, IReadOnlyList<string> classNames, Normalization? normalization)
-    {
-        long total = 0;
-        foreach (string path in paths)
-        {
-            if (!File.Exists(path))
-                throw new FoveaException($"CIFAR-10 file '{path}' is missing");
-            long length = new FileInfo(path).Length;
-            if (length % RecordLength != 0)
-            {
-                throw new FoveaException(
-                    $"'{path}' is {length} bytes, not a whole number of {RecordLength}-byte records "
-                    + $"({length / RecordLength} records and {length % RecordLength} bytes left over); "
-                    + "it is truncated or not a CIFAR-10 binary batch");
-            }
-            total += length / RecordLength;
-        }
-        if (total * ImageLength > Array.MaxLength)
-            throw new FoveaException($"{total} CIFAR-10 records are more than one array can hold");
-
-        int n = (int)total;
-        byte[] labels = new byte[n];
-        byte[] pixels = GC.AllocateUninitializedArray<byte>(n * ImageLength);
-        byte[] record = new byte[RecordLength];
-        int i = 0;
-        foreach (string path in paths)
-        {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            int records = (int)(file.Length / RecordLength);
-            for (int r = 0; r < records; r++, i++)
-            {
-                file.ReadExactly(record);
-                if (record[0] >= classNames.Count)
-                {
-                    throw new FoveaException(
-                        $"'{path}': record {r} has label {record[0]}; expected 0 to {classNames.Count - 1}");
-                }
-                labels[i] = record[0];
-                record.AsSpan(1).CopyTo(pixels.AsSpan(i * ImageLength, ImageLength));
-            }
-        }
-        return Dataset.FromBytes(pixels, labels, [3, 32, 32], normalization, classNames);
-    }
+    private static Dataset LoadFiles(string[] paths, IReadOnlyList<string> classNames, Normalization? normalization) =>
+        CifarRecords.Load(paths, labelBytes: 1, labelIndex: 0, classNames, normalization, "CIFAR-10");
 }

@@ -140,16 +140,37 @@ public partial class Model : Layer, ITrainableModel
             validationData = train.Subset(indices.AsSpan(train.Count - holdOut));
             train = train.Subset(indices.AsSpan(0, train.Count - holdOut));
         }
-        EnsureBuilt(train);
-        var trainer = NewTrainer();
+        EnsureBuilt(train.SampleShape);   // before the loader's seed is drawn: building may draw from Rng
         var loader = new DataLoader(train, batchSize, shuffle, seed: (int)(Rng.NextUInt64() & int.MaxValue));
-        var val = validationData is null ? null : new DataLoader(validationData, batchSize, shuffle: false);
+        return Fit(loader, epochs, validationData, callbacks, verbose, initialEpoch);
+    }
+
+    /// <summary>
+    /// Trains on the batches of <paramref name="train"/>, one pass per epoch, e.g. with augmentation and a
+    /// background thread: <c>model.Fit(new DataLoader(data, 128, transform: augment, prefetch: 2), epochs: 30)</c>.
+    /// The loader's seed fixes the order and the augmentations; <paramref name="validationData"/> is evaluated
+    /// after each epoch with batches of the loader's size (split a hold-out first with <see cref="Dataset.Split"/>).
+    /// </summary>
+    public History Fit(DataLoader train, int epochs = 1, Dataset? validationData = null,
+        IEnumerable<Callback>? callbacks = null, int verbose = 1, int initialEpoch = 0)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        RequireCompiled("Fit");
+        if (epochs < 0)
+            throw new ArgumentOutOfRangeException(nameof(epochs), $"epochs must be >= 0, received {epochs}");
+        if (train.BatchCount == 0)
+            throw new FoveaException($"Fit: the training loader yields no batches ({train.Dataset.Count} samples)");
+        EnsureBuilt(train.SampleShape);
+        if (validationData is not null)
+            EnsureBuilt(validationData.SampleShape);
+        var trainer = NewTrainer();
+        var val = validationData is null ? null : new DataLoader(validationData, train.BatchSize, shuffle: false);
         var all = new List<Callback>();
         if (verbose > 0)
             all.Add(new ProgressBarLogger(Console.Out, showBar: verbose == 1));
         if (callbacks is not null)
             all.AddRange(callbacks);
-        return trainer.Fit(loader, loader.BatchCount, val, epochs, all, initialEpoch);
+        return trainer.Fit(train, train.BatchCount, val, epochs, all, initialEpoch);
     }
 
     /// <summary>Loss and metrics on <paramref name="data"/> in inference mode (Keras <c>evaluate</c>).</summary>
@@ -157,7 +178,7 @@ public partial class Model : Layer, ITrainableModel
     {
         ArgumentNullException.ThrowIfNull(data);
         RequireCompiled("Evaluate");
-        EnsureBuilt(data);
+        EnsureBuilt(data.SampleShape);
         return NewTrainer().Evaluate(new DataLoader(data, batchSize, shuffle: false));
     }
 
@@ -202,11 +223,11 @@ public partial class Model : Layer, ITrainableModel
     private Trainer NewTrainer() => _trainer = new Trainer(this, (x, training) => Call(x, training),
         Weights.Where(w => w.Trainable), Regularized, Optimizer!, Loss!, Metrics);
 
-    private void EnsureBuilt(Dataset data)
+    private void EnsureBuilt(Shape sampleShape)
     {
         if (!Built)
-            Build(data.SampleShape.ToArray());
-        else if (SampleShape is { } s && s != data.SampleShape)
-            throw new FoveaException($"model '{Name}' expects samples of shape {s}, the data has {data.SampleShape}");
+            Build(sampleShape.ToArray());
+        else if (SampleShape is { } s && s != sampleShape)
+            throw new FoveaException($"model '{Name}' expects samples of shape {s}, the data has {sampleShape}");
     }
 }

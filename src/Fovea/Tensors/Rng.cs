@@ -13,13 +13,29 @@ public sealed class Rng
     private double _spareNormal;
     private bool _hasSpare;
 
-    public Rng(long seed)
+    public Rng(long seed) => Reseed(seed);
+
+    /// <summary>Restarts the generator as if it had just been created with <paramref name="seed"/> (no allocation;
+    /// the data loader gives every sample its own stream this way).</summary>
+    internal void Reseed(long seed)
     {
         ulong x = (ulong)seed;
         _s0 = SplitMix(ref x);
         _s1 = SplitMix(ref x);
         _s2 = SplitMix(ref x);
         _s3 = SplitMix(ref x);
+        _hasSpare = false;
+        _spareNormal = 0;
+    }
+
+    /// <summary>A well-mixed seed for stream <paramref name="stream"/> of a family keyed by <paramref name="key"/>
+    /// (two SplitMix64 rounds, so neighbouring streams share nothing).</summary>
+    internal static long StreamSeed(ulong key, long stream)
+    {
+        ulong x = key ^ 0xD1B54A32D192ED03UL;
+        ulong k = SplitMix(ref x);
+        ulong y = k + (ulong)stream * 0x9E3779B97F4A7C15UL;
+        return (long)SplitMix(ref y);
     }
 
     /// <summary>An independent generator derived from this one (for a sub-component that needs its own stream).</summary>
@@ -75,6 +91,40 @@ public sealed class Rng
         _spareNormal = r * Math.Sin(2 * Math.PI * u2);
         _hasSpare = true;
         return r * Math.Cos(2 * Math.PI * u2);
+    }
+
+    /// <summary>
+    /// A Gamma(<paramref name="shape"/>, 1) sample (Marsaglia and Tsang's method; shapes below 1 use the boost
+    /// Gamma(a) = Gamma(a + 1)·U^(1/a)).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="shape"/> is not a positive finite number.
+    /// </exception>
+    public double NextGamma(double shape)
+    {
+        if (!(shape > 0) || !double.IsFinite(shape))
+            throw new ArgumentOutOfRangeException(nameof(shape), shape, "a Gamma shape must be positive and finite");
+        if (shape < 1)
+            return NextGamma(shape + 1) * Math.Pow(1.0 - NextDouble(), 1.0 / shape);
+        double d = shape - 1.0 / 3, c = 1 / Math.Sqrt(9 * d);
+        while (true)
+        {
+            double x = NextNormal(), v = 1 + c * x;
+            if (v <= 0)
+                continue;
+            v = v * v * v;
+            double u = 1.0 - NextDouble();
+            if (Math.Log(u) < 0.5 * x * x + d - d * v + d * Math.Log(v))
+                return d * v;
+        }
+    }
+
+    /// <summary>A Beta(<paramref name="a"/>, <paramref name="b"/>) sample in [0, 1] (MixUp and CutMix draw their
+    /// mixing weight from Beta(α, α)), as Ga / (Ga + Gb) of two Gamma samples.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is not a positive finite number.</exception>
+    public double NextBeta(double a, double b)
+    {
+        double x = NextGamma(a), y = NextGamma(b);
+        return x + y > 0 ? x / (x + y) : (NextDouble() < a / (a + b) ? 1 : 0);
     }
 
     /// <summary>Shuffles <paramref name="values"/> in place (Fisher-Yates).</summary>

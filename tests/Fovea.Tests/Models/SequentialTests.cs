@@ -1,3 +1,5 @@
+using Fovea.Data;
+using Fovea.Data.Transforms;
 using Fovea.Layers;
 using Fovea.Models;
 using Fovea.Models.Zoo;
@@ -92,7 +94,40 @@ public sealed class SequentialTests : IDisposable
     [Fact]
     public void Fit_LearnsSeparableProblem_AndLogsHistory()
     {
-        // Class = which half of the image is brighter: learnable by this tiny network in a few epochs.
+        var (x, y) = Separable();
+        var m = Small(5);
+        m.Compile(new Adam(0.01), Losses.SparseCategoricalCrossentropy(), [Metrics.Accuracy]);
+        var h = m.Fit(x, y, epochs: 8, batchSize: 32, validationSplit: 0.25, verbose: 0);
+        Assert.Equal(8, h.Epochs.Count);
+        Assert.True(h["val_accuracy"][^1] > 0.9, $"val accuracy {h["val_accuracy"][^1]}");
+        Assert.True(h["loss"][^1] < h["loss"][0]);
+        Assert.Equal(0.01, h["learning_rate"][0], 6);
+    }
+
+    [Fact]
+    public void Fit_AugmentingPrefetchingLoader_LearnsWithSoftLabels()
+    {
+        // Vertical flips keep the brighter half; MixUp turns the labels into soft rows [B, 3] (the model has
+        // 3 outputs).
+        var (x, y) = Separable();
+        var (train, validation) = new Dataset(x, y).Split(0.75, seed: 0, stratified: true);
+        var loader = new DataLoader(train, batchSize: 32, seed: 1,
+            transform: new RandomFlip(horizontal: false, vertical: true),
+            batchTransform: new MixUp(alpha: 0.2, classes: 3), prefetch: 2);
+        var m = Small(5);
+        m.Compile(new Adam(0.01), Losses.CategoricalCrossentropy(), [Metrics.Accuracy]);
+
+        var h = m.Fit(loader, epochs: 8, validationData: validation, verbose: 0);
+
+        Assert.Equal(8, h.Epochs.Count);
+        Assert.True(h["val_accuracy"][^1] > 0.9, $"val accuracy {h["val_accuracy"][^1]}");
+        Assert.False(loader.IsPrefetching);
+    }
+
+    /// <summary>Class = which half of the image is brighter: learnable by this tiny network in a few epochs.
+    /// </summary>
+    private static (Tensor X, Tensor Y) Separable()
+    {
         var rng = new Rng(9);
         int n = 256;
         var x = Tensor.RandomNormal([n, 1, 6, 6], rng, 0f, 0.5f);
@@ -105,12 +140,6 @@ public sealed class SequentialTests : IDisposable
             for (int c = label * 3; c < label * 3 + 3; c++)
                 x[i, 0, r, c] += 1.5f;
         }
-        var m = Small(5);
-        m.Compile(new Adam(0.01), Losses.SparseCategoricalCrossentropy(), [Metrics.Accuracy]);
-        var h = m.Fit(x, y, epochs: 8, batchSize: 32, validationSplit: 0.25, verbose: 0);
-        Assert.Equal(8, h.Epochs.Count);
-        Assert.True(h["val_accuracy"][^1] > 0.9, $"val accuracy {h["val_accuracy"][^1]}");
-        Assert.True(h["loss"][^1] < h["loss"][0]);
-        Assert.Equal(0.01, h["learning_rate"][0], 6);
+        return (x, y);
     }
 }
