@@ -17,7 +17,7 @@ internal sealed class AugmentBench : IBenchmark
 {
     private const int Batches = 20, BatchSize = 128;
 
-    public string Name => "B4_augment";
+    public string Name => "D1_augment_loader";
 
     public string Description => "Fashion-MNIST augmentation (rotate+shift+flip) loader time vs reference CNN step";
 
