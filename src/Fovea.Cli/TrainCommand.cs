@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
+using Fovea.IO;
 using Fovea.Data;
 using Fovea.Models;
 using Fovea.Models.Zoo;
@@ -32,16 +34,45 @@ internal static class TrainCommand
             Description = "Fraction of the training images held out for validation",
             DefaultValueFactory = _ => 0.1,
         };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue the interrupted run in this folder from its last checkpoint (its own options are reused)",
+        };
         var command = new Command("train", "Train the reference CNN on Fashion-MNIST and report the test accuracy")
         {
-            epochs, batchSize, lr, seed, limit, data, outDir, validationSplit,
+            epochs, batchSize, lr, seed, limit, data, outDir, validationSplit, resume,
         };
-        command.SetAction(r => Run(new TrainOptions(r.GetValue(epochs), r.GetValue(batchSize), r.GetValue(lr), r.GetValue(seed),
-            r.GetValue(limit), r.GetValue(data), r.GetValue(outDir), r.GetValue(validationSplit))));
+        command.SetAction(r =>
+        {
+            var options = new TrainOptions(r.GetValue(epochs), r.GetValue(batchSize), r.GetValue(lr), r.GetValue(seed),
+                r.GetValue(limit), r.GetValue(data), r.GetValue(outDir), r.GetValue(validationSplit));
+            return r.GetValue(resume) is { } folder ? Resume(folder) : Run(options, resuming: false);
+        });
         return command;
     }
 
-    private static int Run(TrainOptions o)
+    private const string OptionsFile = "train.json";
+
+    private static int Resume(string folder)
+    {
+        string path = Path.Combine(folder, OptionsFile);
+        if (!File.Exists(path))
+            return CliRunner.Fail($"'{folder}' is not a fovea train run folder: '{OptionsFile}' is missing");
+        TrainOptions? o;
+        try
+        {
+            o = JsonSerializer.Deserialize<TrainOptions>(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            return CliRunner.Fail($"'{path}' is not valid: {e.Message}");
+        }
+        if (o is null)
+            return CliRunner.Fail($"'{path}' is empty");
+        return Run(o with { OutDir = folder }, resuming: true);
+    }
+
+    private static int Run(TrainOptions o, bool resuming)
     {
         if (o.Epochs <= 0)
             return CliRunner.Fail($"--epochs must be positive, received {o.Epochs}");
@@ -59,12 +90,16 @@ internal static class TrainCommand
             train = train.Take(n);
         string runDir = o.OutDir ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         Directory.CreateDirectory(runDir);
+        if (!resuming)
+            AtomicFile.WriteAllText(Path.Combine(runDir, OptionsFile), JsonSerializer.Serialize(o with { OutDir = null }));
+        var backup = new BackupAndRestore(runDir);
 
         var model = ReferenceCnn.Create(classes: 10, seed: o.Seed, inputShape: train.SampleShape.ToArray());
         model.Compile(new AdamW(o.LearningRate, weightDecay: 0.01, epsilon: 1e-8), Losses.SparseCategoricalCrossentropy(),
             [Metrics.Accuracy]);
         Console.WriteLine($"fovea train: {train.Count} training images ({(int)Math.Round(train.Count * o.ValidationSplit)} held out for validation), " +
-            $"{test.Count} test images, {model.ParameterCount:N0} parameters, batch {o.BatchSize}, {o.Epochs} epochs, run folder {runDir}");
+            $"{test.Count} test images, {model.ParameterCount:N0} parameters, batch {o.BatchSize}, {o.Epochs} epochs, run folder {runDir}" +
+            (resuming && File.Exists(backup.FilePath) ? " (resuming from its last checkpoint)" : ""));
 
         var progress = new ConsoleProgress();
         string monitor = o.ValidationSplit > 0 ? "val_loss" : "loss";
@@ -75,6 +110,7 @@ internal static class TrainCommand
                 new EarlyStopping(monitor: monitor, patience: 15, restoreBestWeights: true),
                 new CsvLogger(Path.Combine(runDir, "history.csv")),
                 new ProgressCallback(progress.OnBatch, progress.OnEpoch),
+                backup,
             ]);
 
         var result = model.Evaluate(test);

@@ -36,6 +36,29 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Deletes temporary files that a killed writer of <paramref name="path"/> left behind (a crash between creating
+    /// the temporary file and renaming it).
+    /// </summary>
+    public static void DeleteStaleTemporaries(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(full) ?? ".";
+        if (!Directory.Exists(dir))
+            return;
+        foreach (var stale in Directory.EnumerateFiles(dir, $".{Path.GetFileName(full)}.*.tmp"))
+        {
+            try
+            {
+                File.Delete(stale);
+            }
+            catch (IOException)
+            {
+                // another process may be writing it right now: leave it
+            }
+        }
+    }
+
     public static void WriteAllText(string path, string text) =>
         Write(path, s =>
         {

@@ -38,6 +38,20 @@ public partial class Model
         }
     }
 
+    /// <summary>The model's generator and each layer's, depth first, in layer order.</summary>
+    public IReadOnlyList<Rng> RandomStreams()
+    {
+        var streams = new List<Rng> { Rng };
+        foreach (var layer in Layers)
+        {
+            if (layer is Model inner)
+                streams.AddRange(inner.RandomStreams());
+            else
+                streams.Add(layer.Rng);
+        }
+        return streams;
+    }
+
     /// <summary>Writes every weight to a safetensors file (PyTorch-readable), atomically.</summary>
     public void SaveWeights(string path)
     {

@@ -170,7 +170,7 @@ public partial class Model : Layer, ITrainableModel
             all.Add(new ProgressBarLogger(Console.Out, showBar: verbose == 1));
         if (callbacks is not null)
             all.AddRange(callbacks);
-        return trainer.Fit(train, train.BatchCount, val, epochs, all, initialEpoch);
+        return trainer.Fit(train, train.BatchCount, val, epochs, all, initialEpoch, train.Rng);
     }
 
     /// <summary>Loss and metrics on <paramref name="data"/> in inference mode (Keras <c>evaluate</c>).</summary>

@@ -9,6 +9,9 @@ public abstract class Callback
     /// <summary>The model being trained; set by Fit before <see cref="OnTrainBegin"/>.</summary>
     public ITrainableModel Model { get; internal set; } = null!;
 
+    /// <summary>The Fit call in progress (epoch to start from, history, data generator); set before <see cref="OnTrainBegin"/>.</summary>
+    public TrainingRun Run { get; internal set; } = null!;
+
     public virtual void OnTrainBegin()
     {
     }
@@ -37,6 +40,11 @@ public abstract class Callback
     }
 
     public virtual void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
+    {
+    }
+
+    /// <summary>After every callback's <see cref="OnEpochEnd"/> and the history update: the epoch is complete.</summary>
+    public virtual void OnEpochComplete(int epoch)
     {
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Fovea.Training;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Fovea.Training;
 /// training ends.
 /// </summary>
 public sealed class EarlyStopping(string monitor = "val_loss", double minDelta = 0, int patience = 0,
-    MonitorMode mode = MonitorMode.Auto, bool restoreBestWeights = false) : Callback
+    MonitorMode mode = MonitorMode.Auto, bool restoreBestWeights = false) : Callback, ICheckpointable
 {
     private readonly Monitor _monitor = new(monitor, mode, minDelta);
     private float[][]? _bestWeights;
@@ -53,5 +55,27 @@ public sealed class EarlyStopping(string monitor = "val_loss", double minDelta =
         var weights = Model.Weights;
         for (int i = 0; i < weights.Count; i++)
             weights[i].Assign(_bestWeights[i]);
+    }
+
+    public (JsonObject Values, IReadOnlyDictionary<string, float[]> Arrays) GetState()
+    {
+        var arrays = new Dictionary<string, float[]>();
+        for (int i = 0; _bestWeights is not null && i < _bestWeights.Length; i++)
+            arrays[$"best{i}"] = _bestWeights[i];
+        return (new JsonObject
+        {
+            ["best"] = _monitor.Best, ["wait"] = _wait, ["best_epoch"] = BestEpoch, ["stopped_epoch"] = StoppedEpoch,
+            ["best_weights"] = _bestWeights?.Length ?? -1,
+        }, arrays);
+    }
+
+    public void SetState(JsonObject values, IReadOnlyDictionary<string, float[]> arrays)
+    {
+        _monitor.Best = values["best"]?.GetValue<double>() ?? double.NaN;
+        _wait = values["wait"]!.GetValue<int>();
+        BestEpoch = values["best_epoch"]!.GetValue<int>();
+        StoppedEpoch = values["stopped_epoch"]!.GetValue<int>();
+        int count = values["best_weights"]!.GetValue<int>();
+        _bestWeights = count < 0 ? null : Enumerable.Range(0, count).Select(i => arrays[$"best{i}"]).ToArray();
     }
 }

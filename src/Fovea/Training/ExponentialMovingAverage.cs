@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Fovea.Kernels;
 using Fovea.Tensors;
 
@@ -11,7 +12,7 @@ namespace Fovea.Training;
 /// <c>use_ema</c>).
 /// </summary>
 public sealed class ExponentialMovingAverage(double decay = 0.999, bool useForValidation = true, bool applyAtEnd = true)
-    : Callback
+    : Callback, ICheckpointable
 {
     private Parameter[] _weights = [];
     private float[][] _average = [];
@@ -71,5 +72,15 @@ public sealed class ExponentialMovingAverage(double decay = 0.999, bool useForVa
     {
         for (int i = 0; i < _weights.Length; i++)
             _weights[i].Assign(values[i]);
+    }
+
+    public (JsonObject Values, IReadOnlyDictionary<string, float[]> Arrays) GetState() =>
+        (new JsonObject { ["updates"] = _updates, ["count"] = _average.Length },
+         _average.Select((a, i) => (i, a)).ToDictionary(p => $"average{p.i}", p => p.a));
+
+    public void SetState(JsonObject values, IReadOnlyDictionary<string, float[]> arrays)
+    {
+        _updates = values["updates"]!.GetValue<long>();
+        _average = Enumerable.Range(0, values["count"]!.GetValue<int>()).Select(i => arrays[$"average{i}"]).ToArray();
     }
 }

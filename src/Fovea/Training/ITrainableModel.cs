@@ -19,6 +19,9 @@ public interface ITrainableModel
     /// <summary>Every weight with its path ("conv2d.kernel"), for logs and checkpoints.</summary>
     IReadOnlyList<KeyValuePair<string, Parameter>> NamedWeights();
 
+    /// <summary>The model's own generator and every layer's (dropout masks), in a fixed order, for checkpoints.</summary>
+    IReadOnlyList<Rng> RandomStreams();
+
     /// <summary>Writes the weights to a safetensors file, atomically.</summary>
     void SaveWeights(string path);
 }

@@ -8,7 +8,7 @@ internal sealed class Monitor(string key, MonitorMode mode, double minDelta)
 
     public string Key => key;
 
-    public double Best { get; private set; } = double.NaN;
+    public double Best { get; set; } = double.NaN;
 
     public void Reset() => Best = double.NaN;
 

@@ -20,8 +20,8 @@ public abstract class Optimizer
     /// <summary>The learning rate of the next step.</summary>
     public double LearningRate { get; set; }
 
-    /// <summary>Calls of <see cref="Step"/> so far.</summary>
-    public int Iterations { get; private set; }
+    /// <summary>Calls of <see cref="Step"/> so far (restored from checkpoints).</summary>
+    public int Iterations { get; set; }
 
     /// <summary>
     /// Applies one update to every trainable parameter that has a gradient. Each parameter counts its own steps

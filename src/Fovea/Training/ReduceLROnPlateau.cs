@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Fovea.Training;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Fovea.Training;
 /// <c>minDelta</c> for <c>patience</c> epochs, never below <c>minLearningRate</c>, then waits <c>cooldown</c>
 /// epochs (Keras <c>ReduceLROnPlateau</c>).
 /// </summary>
-public sealed class ReduceLROnPlateau : Callback
+public sealed class ReduceLROnPlateau : Callback, ICheckpointable
 {
     private readonly Monitor _monitor;
     private int _wait, _cooldownLeft;
@@ -58,5 +60,15 @@ public sealed class ReduceLROnPlateau : Callback
                 _wait = 0;
             }
         }
+    }
+
+    public (JsonObject Values, IReadOnlyDictionary<string, float[]> Arrays) GetState() =>
+        (new JsonObject { ["best"] = _monitor.Best, ["wait"] = _wait, ["cooldown"] = _cooldownLeft }, new Dictionary<string, float[]>());
+
+    public void SetState(JsonObject values, IReadOnlyDictionary<string, float[]> arrays)
+    {
+        _monitor.Best = values["best"]?.GetValue<double>() ?? double.NaN;
+        _wait = values["wait"]!.GetValue<int>();
+        _cooldownLeft = values["cooldown"]!.GetValue<int>();
     }
 }

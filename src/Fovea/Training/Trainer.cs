@@ -38,17 +38,21 @@ public sealed class Trainer
     /// enumerated once per epoch; <paramref name="validation"/> (optional) after each epoch.
     /// </summary>
     public History Fit(IEnumerable<(Tensor X, Tensor Y)> train, int steps, IEnumerable<(Tensor X, Tensor Y)>? validation,
-        int epochs, IReadOnlyList<Callback> callbacks, int initialEpoch = 0)
+        int epochs, IReadOnlyList<Callback> callbacks, int initialEpoch = 0, Rng? dataRng = null)
     {
         var history = new History();
+        var run = new TrainingRun(this, history, dataRng, callbacks, initialEpoch);
         _model.StopTraining = false;
         foreach (var c in callbacks)
         {
             c.Model = _model;
-            c.OnTrainBegin();
+            c.Run = run;
         }
+        // Restoring a backup comes last, after every other callback has reset itself.
+        foreach (var c in callbacks.Where(c => c is not BackupAndRestore).Concat(callbacks.OfType<BackupAndRestore>()))
+            c.OnTrainBegin();
         var logs = new Dictionary<string, double>();
-        for (int epoch = initialEpoch; epoch < epochs && !_model.StopTraining; epoch++)
+        for (int epoch = run.InitialEpoch; epoch < epochs && !_model.StopTraining; epoch++)
         {
             foreach (var c in callbacks)
                 c.OnEpochBegin(epoch);
@@ -76,6 +80,8 @@ public sealed class Trainer
             foreach (var c in callbacks)
                 c.OnEpochEnd(epoch, logs);
             history.Append(epoch, logs);
+            foreach (var c in callbacks)
+                c.OnEpochComplete(epoch);
         }
         foreach (var c in callbacks)
             c.OnTrainEnd(logs);

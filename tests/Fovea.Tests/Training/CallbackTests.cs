@@ -20,6 +20,8 @@ public sealed class CallbackTests : IDisposable
         public IReadOnlyList<Parameter> Weights => [Weight];
 
         public IReadOnlyList<KeyValuePair<string, Parameter>> NamedWeights() => [new("layer.w", Weight)];
+
+        public IReadOnlyList<Rng> RandomStreams() => [];
         public List<string> Saved { get; } = [];
 
         public void SaveWeights(string path)
