@@ -3,7 +3,8 @@ using Fovea.Bench;
 // Fovea benchmarks: dotnet run -c Release --project bench/Fovea.Bench -- [--json] [names...]
 // With no names every benchmark runs. Each result is one JSON object per line (the fields of
 // ../shared/peers/results/*.jsonl); without --json a readable summary line follows each of them on stderr.
-IBenchmark[] all = [new GemmBench(), new GemmShapesBench(), new CnnBench(train: true), new CnnBench(train: false), new FmnistBench()];
+IBenchmark[] all = [new GemmBench(), new GemmShapesBench(), new CnnBench(train: true), new CnnBench(train: false),
+    new ConvLayersBench(), new FmnistBench()];
 
 bool json = args.Contains("--json");
 var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();

@@ -19,6 +19,11 @@ internal static unsafe class Conv2DKernels
     {
         fixed (float* px = x, pw = w, pb = bias, py = y)
         {
+            if (Winograd.Supports(g))
+            {
+                Winograd.Forward(px, pw, bias.IsEmpty ? null : pb, py, g);
+                return;
+            }
             var job = new ForwardJob { X = px, W = pw, B = bias.IsEmpty ? null : pb, Y = py, G = g };
             KernelThreads.For(g.N, job);
         }
@@ -28,6 +33,11 @@ internal static unsafe class Conv2DKernels
     {
         fixed (float* pdy = dy, pw = w, pdx = dx)
         {
+            if (Winograd.Supports(g))
+            {
+                Winograd.BackwardInput(pdy, pw, pdx, g);
+                return;
+            }
             var job = new BackwardInputJob { DY = pdy, W = pw, DX = pdx, G = g };
             KernelThreads.For(g.N, job);
         }
@@ -36,6 +46,12 @@ internal static unsafe class Conv2DKernels
     /// <summary>dw = Σ_n dy[n] · im2col(x[n])ᵀ (overwrites dw).</summary>
     public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g)
     {
+        if (Winograd.Supports(g))
+        {
+            fixed (float* pdy = dy, px = x, pdw = dw)
+                Winograd.BackwardWeight(pdy, px, pdw, g);
+            return;
+        }
         int chunks = Math.Max(1, Math.Min(KernelThreads.ThreadCount, g.N));
         int len = g.WeightLength;
         float[] partials = ArrayPool<float>.Shared.Rent(chunks * len);

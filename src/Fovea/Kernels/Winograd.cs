@@ -1,0 +1,287 @@
+using System.Buffers;
+
+namespace Fovea.Kernels;
+
+/// <summary>
+/// 3×3 stride-1 convolution by Winograd F(2×2, 3×3): each 2×2 block of outputs (a tile) takes 16 multiplications per
+/// channel pair instead of 36. Legend as in <see cref="ConvGeometry"/>; T = tiles in a block, ξ = 0..15 the point of
+/// the 4×4 transformed tile; the transforms are in <see cref="WinogradTransforms"/>.
+///   forward          U[ξ] (OC×C) = G w Gᵀ;  V[ξ] (C×T) = Bᵀ x B;  M[ξ] (OC×T) = U[ξ]·V[ξ];  y = Aᵀ M A + b
+///   backward input   the forward pass over dy with the kernels rotated by 180° and transposed ([C, OC, 3, 3]) and
+///                    paddings 2 − p, which is exactly the adjoint of the forward convolution
+///   backward weight  Ŷ[ξ] (OC×T) = A dy Aᵀ;  M[ξ] (OC×C) = Σ_tiles Ŷ[ξ]·V[ξ]ᵀ;  dw = Gᵀ M G
+///                    (the exact adjoint of the forward transforms, so the tiling and padding are the forward's)
+/// Tiles cover the output grid, ⌈OH/2⌉ × ⌈OW/2⌉ per image; inputs outside the image read as zero and outputs past
+/// its edge are not stored, so any padding up to 2 and odd sizes work. Blocks of whole tile rows (spanning images)
+/// are transformed into per-thread scratch sized to stay in L2, multiplied by 16 GEMMs, and transformed back.
+/// Threads: blocks are split in fixed contiguous ranges. Forward and input gradient compute every output the same
+/// way whatever the split. The weight gradient sums one partial per thread in order, so it depends on the thread
+/// count (as the im2col path does) but not on timing.
+/// Error: the transforms scale values by at most 2 (Bᵀ) and ½ (G), so the result differs from a direct sum by a few
+/// float roundings of Σ|w·x| (measured: within 1e-5 of it relative, see Conv2DKernelsTests).
+/// Reference twin: <see cref="Reference.ReferenceConv2D"/>; <see cref="Conv2DKernels"/> falls back to im2col + GEMM
+/// for the shapes <see cref="Supports"/> rejects.
+/// </summary>
+internal static unsafe class Winograd
+{
+
+    /// <summary>Below this many input or output channels the per-point GEMMs are too thin to win.</summary>
+    private const int MinChannels = 8;
+
+    /// <summary>Floats of per-thread transformed data (V and M of one block) aimed to fit in L2 with the weights.
+    /// </summary>
+    private const int BlockBudget = 1 << 17;
+
+    /// <summary>Tiles a block aims for: enough columns for the 8×48 GEMM tiles, few enough for L2.</summary>
+    private const int TargetTiles = 192;
+
+    public static bool Supports(in ConvGeometry g) =>
+        g.KH == 3 && g.KW == 3 && g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1 && g.DilationW == 1
+        && g.Groups == 1 && g.PadTop <= 2 && g.PadLeft <= 2 && g.PadBottom <= 2 && g.PadRight <= 2
+        && g.C >= MinChannels && g.OC >= MinChannels;
+
+    public static void Forward(float* x, float* w, float* bias, float* y, in ConvGeometry g)
+    {
+        int plane = g.OC * g.C;
+        float[] u = ArrayPool<float>.Shared.Rent(16 * plane);
+        try
+        {
+            fixed (float* pu = u)
+            {
+                for (int i = 0; i < plane; i++)
+                    WinogradTransforms.Weights(w + (nint)i * 9, false, pu + i, plane);
+                Run(x, pu, bias, y, g);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(u);
+        }
+    }
+
+    /// <summary>dx = the forward pass of dy with rotated, transposed kernels (overwrites dx).</summary>
+    public static void BackwardInput(float* dy, float* w, float* dx, in ConvGeometry g)
+    {
+        var t = new ConvGeometry(g.N, g.OC, g.OH, g.OW, g.C, 3, 3, 1, 1, 2 - g.PadTop, 2 - g.PadLeft,
+            2 - g.PadBottom, 2 - g.PadRight, 1, 1, 1);
+        int plane = g.OC * g.C;
+        float[] u = ArrayPool<float>.Shared.Rent(16 * plane);
+        try
+        {
+            fixed (float* pu = u)
+            {
+                for (int c = 0; c < g.C; c++)
+                {
+                    for (int oc = 0; oc < g.OC; oc++)
+                        WinogradTransforms.Weights(w + ((nint)oc * g.C + c) * 9, true, pu + c * g.OC + oc, plane);
+                }
+                Run(dy, pu, null, dx, t);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(u);
+        }
+    }
+
+    /// <summary>dw = Σ over images and tiles (overwrites dw).</summary>
+    public static void BackwardWeight(float* dy, float* x, float* dw, in ConvGeometry g)
+    {
+        var plan = new Plan(g);
+        int chunks = Math.Max(1, Math.Min(KernelThreads.ThreadCount, plan.Blocks));
+        int plane = g.OC * g.C;
+        float[] partials = ArrayPool<float>.Shared.Rent(chunks * 16 * plane);
+        try
+        {
+            fixed (float* pm = partials)
+            {
+                var job = new WeightJob { DY = dy, X = x, Partials = pm, Chunks = chunks, G = g, P = plan };
+                KernelThreads.For(chunks, job);
+                var sum = new Span<float>(pm, 16 * plane);
+                for (int t = 1; t < chunks; t++)
+                    Elementwise.AddInPlace(sum, new ReadOnlySpan<float>(pm + (nint)t * 16 * plane, 16 * plane));
+                for (int i = 0; i < plane; i++)
+                    WinogradTransforms.WeightGradient(pm + i, plane, dw + (nint)i * 9);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(partials);
+        }
+    }
+
+    private static void Run(float* x, float* u, float* bias, float* y, in ConvGeometry g)
+    {
+        var plan = new Plan(g);
+        var job = new ForwardJob { X = x, U = u, Bias = bias, Y = y, G = g, P = plan };
+        KernelThreads.For(plan.Blocks, job);
+    }
+
+    /// <summary>How tiles are grouped: rows of TW tiles (TH per image), RowsPerBlock rows to a block, plane rows of
+    /// Ld floats (room for the transforms' whole-vector stores past the last tile).</summary>
+    private readonly struct Plan
+    {
+        public Plan(in ConvGeometry g)
+        {
+            TW = (g.OW + 1) / 2;
+            TH = (g.OH + 1) / 2;
+            int rows = g.N * TH;
+            int budget = Math.Max(16, BlockBudget / (16 * (g.C + g.OC)));
+            int tiles = Math.Min(TargetTiles, budget);
+            int perBlock = Math.Max(1, tiles / TW);
+            // Leave every thread a block when the batch is small.
+            int threads = KernelThreads.ThreadCount;
+            perBlock = Math.Min(perBlock, Math.Max(1, (rows + threads - 1) / threads));
+            RowsPerBlock = perBlock;
+            Blocks = (rows + perBlock - 1) / perBlock;
+            Ld = WinogradTransforms.RoundUp16(perBlock * TW) + 16;
+        }
+
+        public int TW { get; }
+        public int TH { get; }
+        public int RowsPerBlock { get; }
+        public int Blocks { get; }
+        public int Ld { get; }
+    }
+
+    /// <summary>Row <paramref name="r"/> of a channel of height <paramref name="h"/>, or null outside it.</summary>
+    private static float* Row(float* channel, int r, int h, int w) =>
+        (uint)r < (uint)h ? channel + (nint)r * w : null;
+
+    /// <summary>Transforms the input tiles of block rows [r0, r1) into V[ξ][c][t] (planes of C·Ld floats).</summary>
+    private static void InputBlock(float* x, in ConvGeometry g, in Plan p, int r0, int r1, float* v)
+    {
+        nint plane = (nint)g.C * p.Ld;
+        // Channel by channel, so each channel's rows stream in order (one prefetchable stream at a time).
+        for (int c = 0; c < g.C; c++)
+        {
+            for (int r = r0; r < r1; r++)
+            {
+                int n = r / p.TH, i = r % p.TH, t0 = (r - r0) * p.TW;
+                float* xc = x + ((nint)n * g.C + c) * g.H * g.W;
+                int top = 2 * i - g.PadTop;
+                WinogradTransforms.Input(Row(xc, top, g.H, g.W), Row(xc, top + 1, g.H, g.W),
+                    Row(xc, top + 2, g.H, g.W), Row(xc, top + 3, g.H, g.W), -g.PadLeft, g.W, p.TW,
+                    v + (nint)c * p.Ld + t0, plane);
+            }
+        }
+    }
+
+    private struct ForwardJob : IParallelJob
+    {
+        public float* X, U, Bias, Y;
+        public ConvGeometry G;
+        public Plan P;
+
+        public readonly void Execute(int begin, int end)
+        {
+            var g = G;
+            var p = P;
+            nint vLength = (nint)16 * g.C * p.Ld, mLength = (nint)16 * g.OC * p.Ld;
+            float[] scratch = ArrayPool<float>.Shared.Rent((int)(vLength + mLength));
+            try
+            {
+                fixed (float* ps = scratch)
+                {
+                    float* v = ps, m = ps + vLength;
+                    int rows = g.N * p.TH;
+                    for (int b = begin; b < end; b++)
+                    {
+                        int r0 = b * p.RowsPerBlock, r1 = Math.Min(rows, r0 + p.RowsPerBlock);
+                        int tiles = (r1 - r0) * p.TW;
+                        InputBlock(X, g, p, r0, r1, v);
+                        for (int xi = 0; xi < 16; xi++)
+                        {
+                            Gemm.Multiply(false, false, g.OC, tiles, g.C, U + (nint)xi * g.OC * g.C, g.C,
+                                v + (nint)xi * g.C * p.Ld, p.Ld, m + (nint)xi * g.OC * p.Ld, p.Ld, accumulate: false);
+                        }
+                        OutputBlock(g, p, r0, r1, m);
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(scratch);
+            }
+        }
+
+        private readonly void OutputBlock(in ConvGeometry g, in Plan p, int r0, int r1, float* m)
+        {
+            nint plane = (nint)g.OC * p.Ld;
+            for (int oc = 0; oc < g.OC; oc++)
+            {
+                float bias = Bias is null ? 0f : Bias[oc];
+                for (int r = r0; r < r1; r++)
+                {
+                    int n = r / p.TH, i = r % p.TH, t0 = (r - r0) * p.TW;
+                    float* y0 = Y + (((nint)n * g.OC + oc) * g.OH + 2 * i) * g.OW;
+                    WinogradTransforms.Output(m + (nint)oc * p.Ld + t0, plane, p.TW, bias, y0,
+                        2 * i + 1 < g.OH ? y0 + g.OW : null, g.OW);
+                }
+            }
+        }
+    }
+
+    private struct WeightJob : IParallelJob
+    {
+        public float* DY, X, Partials;
+        public int Chunks;
+        public ConvGeometry G;
+        public Plan P;
+
+        public readonly void Execute(int begin, int end)
+        {
+            var g = G;
+            var p = P;
+            nint vLength = (nint)16 * g.C * p.Ld, yLength = (nint)16 * g.OC * p.Ld;
+            float[] scratch = ArrayPool<float>.Shared.Rent((int)(vLength + yLength));
+            try
+            {
+                fixed (float* ps = scratch)
+                {
+                    float* v = ps, yh = ps + vLength;
+                    int rows = g.N * p.TH;
+                    for (int t = begin; t < end; t++)
+                    {
+                        float* sum = Partials + (nint)t * 16 * g.OC * g.C;
+                        new Span<float>(sum, 16 * g.OC * g.C).Clear();
+                        int b0 = (int)((long)t * p.Blocks / Chunks), b1 = (int)((long)(t + 1) * p.Blocks / Chunks);
+                        for (int b = b0; b < b1; b++)
+                        {
+                            int r0 = b * p.RowsPerBlock, r1 = Math.Min(rows, r0 + p.RowsPerBlock);
+                            int tiles = (r1 - r0) * p.TW;
+                            InputBlock(X, g, p, r0, r1, v);
+                            GradientBlock(g, p, r0, r1, yh);
+                            for (int xi = 0; xi < 16; xi++)
+                            {
+                                Gemm.Multiply(false, true, g.OC, g.C, tiles, yh + (nint)xi * g.OC * p.Ld, p.Ld,
+                                    v + (nint)xi * g.C * p.Ld, p.Ld, sum + (nint)xi * g.OC * g.C, g.C,
+                                    accumulate: true);
+                            }
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(scratch);
+            }
+        }
+
+        /// <summary>Ŷ[ξ][oc][t] = (A dy Aᵀ) of the output-gradient tiles of block rows [r0, r1).</summary>
+        private readonly void GradientBlock(in ConvGeometry g, in Plan p, int r0, int r1, float* yh)
+        {
+            nint plane = (nint)g.OC * p.Ld;
+            for (int oc = 0; oc < g.OC; oc++)
+            {
+                for (int r = r0; r < r1; r++)
+                {
+                    int n = r / p.TH, i = r % p.TH, t0 = (r - r0) * p.TW;
+                    float* dyc = DY + ((nint)n * g.OC + oc) * g.OH * g.OW;
+                    WinogradTransforms.Gradient(dyc + (nint)2 * i * g.OW, Row(dyc, 2 * i + 1, g.OH, g.OW), g.OW, p.TW,
+                        yh + (nint)oc * p.Ld + t0, plane);
+                }
+            }
+        }
+    }
+}

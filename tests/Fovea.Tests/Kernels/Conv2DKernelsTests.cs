@@ -1,0 +1,175 @@
+using Fovea.Kernels;
+using Fovea.Kernels.Reference;
+using Xunit;
+
+namespace Fovea.Tests.Kernels;
+
+/// <summary>
+/// <see cref="Conv2DKernels"/> (forward, input, weight and bias gradients) against <see cref="ReferenceConv2D"/>
+/// (double accumulation) over shapes that reach each fast path and each fallback.
+///
+/// Tolerance, per element: |v − ref| ≤ rtol·S + 1e-6, where S is the same sum taken over absolute values
+/// (Σ|w·x| + |b| for y, Σ|w·dy| for dx, Σ|dy·x| for dw, Σ|dy| for db), computed by the reference.
+///   im2col + GEMM: each value is one float sum of the products, error ≤ γ_k·S and in practice ≈ 2⁻²⁴·√k·S;
+///     rtol 1e-5 leaves a wide margin (as in GemmTests).
+///   Winograd F(2×2, 3×3): inputs are transformed with ±1 sums of up to 4 values per axis and weights with ½-weighted
+///     sums, so every product carries a few extra roundings of values up to 4× its own size, and the weight
+///     gradient's Gᵀ·M·G adds the rounding of partial sums that cancel. Measured worst |v − ref|/S over this grid:
+///     about 4e-7 (forward), 4e-7 (dx), 8e-7 (dw); rtol 1e-5 still leaves a 10× margin while a real bug (a tap or
+///     a tile missed, a wrong padding) moves a value by about S/K ≥ 1e-3·S for the channel counts used here.
+/// The 1e-6 floor covers values whose sum cancels to ≈ 0.
+/// </summary>
+public class Conv2DKernelsTests
+{
+    private const double Rtol = 1e-5;
+
+    /// <summary>A convolution shape and whether it should take the Winograd path.</summary>
+    public sealed record Case(string Name, int N, int C, int H, int W, int OC, int KH, int KW, int SH, int SW,
+        int PadTop, int PadLeft, int PadBottom, int PadRight, int DH, int DW, int Groups, bool Winograd)
+    {
+        internal ConvGeometry Geometry => new(N, C, H, W, OC, KH, KW, SH, SW, PadTop, PadLeft, PadBottom, PadRight, DH,
+            DW, Groups);
+
+        public override string ToString() => Name;
+    }
+
+    private static Case Conv3(string name, int n, int c, int h, int w, int oc, int pad, bool winograd) =>
+        new(name, n, c, h, w, oc, 3, 3, 1, 1, pad, pad, pad, pad, 1, 1, 1, winograd);
+
+    public static TheoryData<Case> Cases => new()
+    {
+        // Winograd F(2×2, 3×3): 'same' and 'valid', odd and even sizes, tile rows of < 16, 16 and > 16 tiles,
+        // asymmetric padding, batch 1 and > 1, blocks spanning images, channel counts on and off the GEMM tiles.
+        Conv3("wino_same_odd", 2, 16, 9, 9, 16, 1, true),
+        Conv3("wino_valid_odd", 2, 16, 11, 7, 24, 0, true),
+        Conv3("wino_valid_pad2", 1, 9, 6, 5, 10, 2, true),
+        Conv3("wino_same_32x32", 2, 8, 32, 32, 16, 1, true),
+        Conv3("wino_same_35x35_batch1", 1, 12, 35, 35, 8, 1, true),
+        Conv3("wino_same_wide_channels", 2, 64, 8, 8, 40, 1, true),
+        Conv3("wino_same_many_blocks", 5, 32, 12, 12, 32, 1, true),
+        Conv3("wino_tiny_image", 3, 16, 2, 1, 16, 1, true),
+        new("wino_asymmetric", 2, 16, 10, 9, 16, 3, 3, 1, 1, 0, 2, 1, 0, 1, 1, 1, true),
+        // Fallbacks to im2col + GEMM.
+        Conv3("im2col_few_channels", 2, 3, 10, 10, 16, 1, false),
+        Conv3("im2col_few_filters", 2, 16, 10, 10, 4, 1, false),
+        Conv3("im2col_pad3", 1, 16, 6, 6, 16, 3, false),
+        new("im2col_stride2", 2, 16, 11, 11, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, false),
+        new("im2col_stride2_1", 1, 8, 9, 10, 12, 3, 3, 2, 1, 1, 1, 0, 1, 1, 1, 1, false),
+        new("im2col_dilation2", 2, 16, 12, 12, 16, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1, false),
+        new("im2col_groups2", 2, 16, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, false),
+        new("im2col_depthwise", 2, 16, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16, false),
+        new("im2col_depthwise_stride2", 2, 8, 9, 9, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 8, false),
+        new("im2col_pointwise", 2, 24, 7, 7, 40, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false),
+        new("im2col_pointwise_stride2", 1, 16, 9, 9, 32, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1, false),
+        new("im2col_5x5", 2, 8, 9, 9, 16, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1, false),
+        new("im2col_7x7_stride2", 1, 3, 20, 20, 16, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1, false),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void AllPasses_Case_MatchReference(Case c)
+    {
+        var g = c.Geometry;
+        Assert.Equal(c.Winograd, Winograd.Supports(g));
+        var rng = new Random(c.Name.Length * 31 + c.C);
+        var x = Random(rng, g.N * g.InputImage);
+        var w = Random(rng, g.WeightLength);
+        var b = Random(rng, g.OC);
+        var dy = Random(rng, g.N * g.OutputImage);
+        var (ax, aw, ab, ady) = (Abs(x), Abs(w), Abs(b), Abs(dy));
+
+        var y = Fill(g.N * g.OutputImage, float.NaN);
+        Conv2DKernels.Forward(x, w, b, y, g);
+        var expected = new float[y.Length];
+        var bound = new float[y.Length];
+        ReferenceConv2D.Forward(x, w, b, expected, g);
+        ReferenceConv2D.Forward(ax, aw, ab, bound, g);
+        Close(expected, y, bound, $"{c.Name} y");
+
+        var dx = Fill(x.Length, float.NaN);
+        Conv2DKernels.BackwardInput(dy, w, dx, g);
+        expected = new float[dx.Length];
+        bound = new float[dx.Length];
+        ReferenceConv2D.BackwardInput(dy, w, expected, g);
+        ReferenceConv2D.BackwardInput(ady, aw, bound, g);
+        Close(expected, dx, bound, $"{c.Name} dx");
+
+        var dw = Fill(w.Length, float.NaN);
+        Conv2DKernels.BackwardWeight(dy, x, dw, g);
+        expected = new float[dw.Length];
+        bound = new float[dw.Length];
+        ReferenceConv2D.BackwardWeight(dy, x, expected, g);
+        ReferenceConv2D.BackwardWeight(ady, ax, bound, g);
+        Close(expected, dw, bound, $"{c.Name} dw");
+
+        var db = Fill(g.OC, float.NaN);
+        Conv2DKernels.BackwardBias(dy, db, g);
+        expected = new float[g.OC];
+        bound = new float[g.OC];
+        for (int n = 0; n < g.N; n++)
+        {
+            for (int oc = 0; oc < g.OC; oc++)
+            {
+                for (int p = 0; p < g.P; p++)
+                {
+                    expected[oc] += dy[(n * g.OC + oc) * g.P + p];
+                    bound[oc] += ady[(n * g.OC + oc) * g.P + p];
+                }
+            }
+        }
+        Close(expected, db, bound, $"{c.Name} db");
+    }
+
+    [Fact]
+    public void Forward_WithoutBias_MatchesReference()
+    {
+        var c = Conv3("wino_no_bias", 2, 16, 7, 7, 16, 1, true);
+        var g = c.Geometry;
+        var rng = new Random(3);
+        var x = Random(rng, g.N * g.InputImage);
+        var w = Random(rng, g.WeightLength);
+        var y = Fill(g.N * g.OutputImage, float.NaN);
+        Conv2DKernels.Forward(x, w, default, y, g);
+        var expected = new float[y.Length];
+        var bound = new float[y.Length];
+        ReferenceConv2D.Forward(x, w, default, expected, g);
+        ReferenceConv2D.Forward(Abs(x), Abs(w), default, bound, g);
+        Close(expected, y, bound, "y");
+    }
+
+    [Fact]
+    public void AllPasses_Repeated_AreBitwiseEqual()
+    {
+        var g = Conv3("wino_repeat", 4, 32, 14, 14, 32, 1, true).Geometry;
+        var rng = new Random(4);
+        var x = Random(rng, g.N * g.InputImage);
+        var w = Random(rng, g.WeightLength);
+        var dy = Random(rng, g.N * g.OutputImage);
+        float[] Run()
+        {
+            var y = new float[g.N * g.OutputImage];
+            var dx = new float[x.Length];
+            var dw = new float[w.Length];
+            Conv2DKernels.Forward(x, w, default, y, g);
+            Conv2DKernels.BackwardInput(dy, w, dx, g);
+            Conv2DKernels.BackwardWeight(dy, x, dw, g);
+            return [.. y, .. dx, .. dw];
+        }
+        Assert.Equal(Run(), Run());
+    }
+
+    private static void Close(float[] expected, float[] actual, float[] bound, string what) =>
+        TensorAssert.Close(expected, actual, i => Rtol * bound[i] + 1e-6, 0, what);
+
+    private static float[] Random(Random rng, int length)
+    {
+        var a = new float[length];
+        for (int i = 0; i < length; i++)
+            a[i] = (float)(rng.NextDouble() * 2 - 1);
+        return a;
+    }
+
+    private static float[] Abs(float[] a) => a.Select(Math.Abs).ToArray();
+
+    private static float[] Fill(int length, float value) => Enumerable.Repeat(value, length).ToArray();
+}
