@@ -1,0 +1,408 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Fovea.Kernels;
+
+/// <summary>
+/// The tile transforms of Winograd F(4×4, 3×3) (Lavin and Gray, 2016; interpolation points 0, ±1, ±2, ∞) for
+/// <see cref="Winograd"/>, with AVX-512. A tile covers 4×4 outputs and reads 6×6 inputs (rows and columns 4j .. 4j+5
+/// of the padded input for tile column j). Transformed tiles are 36 planes, value ξ = 6p + q of lane l at
+/// dst[ξ·plane + l], so the 36 per-point GEMMs see tiles as contiguous columns.
+///   input    V = Bᵀ d B    Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
+///   output   y = Aᵀ m A    Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]
+///   weights  U = G w Gᵀ    G  = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1/24 1/12 ⅙; 1/24 −1/12 ⅙; 0 0 1]
+/// A vector holds 16 tiles as <c>groups</c> groups of 16/groups consecutive tiles, each group from its own row of
+/// tiles (its own rows pointers), so images whose rows have fewer than 16 tiles still fill the vectors: one group of
+/// 16 tiles per step along a long row, or 2, 4, 8, 16 rows of 8, 4, 2, 1 tiles. The four columns of each tile are
+/// split out of the rows with two rounds of two-source permutes (64-bit, then 32-bit). Rows pointers may be null
+/// (rows outside the image read as zero, outputs past it are not stored); columns outside [0, w) read as zero and
+/// stores stop at the row's width. Stores into planes are whole vectors (the caller leaves room past the last tile).
+/// Reference twin: <see cref="Reference.ReferenceConv2D"/> (through <see cref="Winograd"/>).
+/// </summary>
+internal static unsafe class WinogradF4Transforms
+{
+    /// <summary>Floats of scratch <see cref="Input"/> and <see cref="Output"/> need.</summary>
+    public const int ScratchLength = 48 * 16;
+
+    /// <summary>
+    /// V = Bᵀ d B. rows[6g + u] is input row u of group g's tiles. With one group, <paramref name="tiles"/> tiles
+    /// along the row in steps of 16; with more, one step of 16 lanes. Tile j of a group reads columns
+    /// x0 + 4j .. x0 + 4j + 5.
+    /// </summary>
+    public static void Input(float** rows, int groups, int x0, int w, int tiles, float* v, nint plane, float* tmp)
+    {
+        switch (groups)
+        {
+            case 1:
+                for (int j = 0; j < tiles; j += 16)
+                    InputTiles<OneRow>(rows, x0 + 4 * j, w, v + j, plane, tmp);
+                break;
+            case 2:
+                InputTiles<TwoRows>(rows, x0, w, v, plane, tmp);
+                break;
+            case 4:
+                InputTiles<FourRows>(rows, x0, w, v, plane, tmp);
+                break;
+            case 8:
+                InputTiles<EightRows>(rows, x0, w, v, plane, tmp);
+                break;
+            default:
+                InputTiles<SixteenRows>(rows, x0, w, v, plane, tmp);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// y = Aᵀ m A + bias: rows[4g + a] is output row a of group g's tiles (null: not stored), each
+    /// <paramref name="w"/> wide; with one group, <paramref name="tiles"/> tiles along the row in steps of 16.
+    /// </summary>
+    public static void Output(float* m, nint plane, int groups, int tiles, float bias, float** rows, int w, float* tmp)
+    {
+        switch (groups)
+        {
+            case 1:
+                for (int j = 0; j < tiles; j += 16)
+                    OutputTiles<OneRow>(m + j, plane, bias, rows, 4 * j, w, tmp);
+                break;
+            case 2:
+                OutputTiles<TwoRows>(m, plane, bias, rows, 0, w, tmp);
+                break;
+            case 4:
+                OutputTiles<FourRows>(m, plane, bias, rows, 0, w, tmp);
+                break;
+            case 8:
+                OutputTiles<EightRows>(m, plane, bias, rows, 0, w, tmp);
+                break;
+            default:
+                OutputTiles<SixteenRows>(m, plane, bias, rows, 0, w, tmp);
+                break;
+        }
+    }
+
+    /// <summary>16 tiles: down the columns first, on the rows as loaded (vector i of the tiles' columns from x for
+    /// i &lt; 4, from x + 4 for i ≥ 4, which holds k = 4, 5), Bᵀ over the 6 rows to tmp[128p + 16i]; then along
+    /// each row p (<see cref="InputRow"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InputTiles<T>(float** rows, int x, int w, float* v, nint plane, float* tmp)
+        where T : struct, IGroups
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            int at = x + (i < 4 ? 0 : 4);
+            int part = i & 3;
+            TransformInput(T.Load(rows, 6, at, w, part), T.Load(rows + 1, 6, at, w, part),
+                T.Load(rows + 2, 6, at, w, part), T.Load(rows + 3, 6, at, w, part),
+                T.Load(rows + 4, 6, at, w, part), T.Load(rows + 5, 6, at, w, part), tmp + i * 16, 128);
+        }
+        for (int p = 0; p < 6; p++)
+            InputRow(tmp + p * 128, v + 6 * p * plane, plane);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void OutputTiles<T>(float* m, nint plane, float bias, float** rows, int x, int w, float* tmp)
+        where T : struct, IGroups
+    {
+        for (int q = 0; q < 6; q++)
+            OutputColumn(m + q * plane, 6 * plane, tmp + q * 16);
+        for (int a = 0; a < 4; a++)
+        {
+            OutputRow(tmp + a * 96, bias, out var r0, out var r1, out var r2, out var r3);
+            T.Store(rows + a, 4, x, w, 0, r0);
+            T.Store(rows + a, 4, x, w, 1, r1);
+            T.Store(rows + a, 4, x, w, 2, r2);
+            T.Store(rows + a, 4, x, w, 3, r3);
+        }
+    }
+
+    /// <summary>u[ξ·plane] = (G w Gᵀ)[ξ] for one 3×3 kernel (row stride 3), rotated by 180° when
+    /// <paramref name="flip"/>.</summary>
+    public static void Weights(float* w, bool flip, float* u, nint plane)
+    {
+        Span<double> k = stackalloc double[9];
+        for (int i = 0; i < 9; i++)
+            k[i] = w[flip ? 8 - i : i];
+        Span<double> t = stackalloc double[18];   // G w: 6×3
+        for (int c = 0; c < 3; c++)
+            Interpolate(k[c], k[3 + c], k[6 + c], t, c, 3);
+        Span<double> r = stackalloc double[6];
+        for (int p = 0; p < 6; p++)
+        {
+            Interpolate(t[3 * p], t[3 * p + 1], t[3 * p + 2], r, 0, 1);
+            for (int q = 0; q < 6; q++)
+                u[(6 * p + q) * plane] = (float)r[q];
+        }
+    }
+
+    /// <summary>dst[i·stride] = (G·[a, b, c])[i], i = 0..5.</summary>
+    private static void Interpolate(double a, double b, double c, Span<double> dst, int offset, int stride)
+    {
+        dst[offset] = a / 4;
+        dst[offset + stride] = -(a + b + c) / 6;
+        dst[offset + 2 * stride] = -(a - b + c) / 6;
+        dst[offset + 3 * stride] = a / 24 + b / 12 + c / 6;
+        dst[offset + 4 * stride] = a / 24 - b / 12 + c / 6;
+        dst[offset + 5 * stride] = c;
+    }
+
+
+    /// <summary>
+    /// How 16 tiles sit in a vector: the 64 floats S (4 vectors, parts 0..3) are group 0's row from column x, then
+    /// group 1's, ... (64/groups floats each); rows[g·stride] is group g's row. Loads read zero outside [0, w) and
+    /// for null rows; stores stop at w and skip null rows.
+    /// </summary>
+    private interface IGroups
+    {
+        static abstract Vector512<float> Load(float** rows, int stride, int x, int w, int part);
+
+        static abstract void Store(float** rows, int stride, int x, int w, int part, Vector512<float> value);
+    }
+
+    private struct OneRow : IGroups
+    {
+        public static Vector512<float> Load(float** rows, int stride, int x, int w, int part) =>
+            Load16(rows[0], x + 16 * part, w);
+
+        public static void Store(float** rows, int stride, int x, int w, int part, Vector512<float> value) =>
+            Store16(rows[0], x + 16 * part, w, value);
+    }
+
+    private struct TwoRows : IGroups
+    {
+        public static Vector512<float> Load(float** rows, int stride, int x, int w, int part) =>
+            Load16(rows[stride * (part >> 1)], x + 16 * (part & 1), w);
+
+        public static void Store(float** rows, int stride, int x, int w, int part, Vector512<float> value) =>
+            Store16(rows[stride * (part >> 1)], x + 16 * (part & 1), w, value);
+    }
+
+    private struct FourRows : IGroups
+    {
+        public static Vector512<float> Load(float** rows, int stride, int x, int w, int part) =>
+            Load16(rows[stride * part], x, w);
+
+        public static void Store(float** rows, int stride, int x, int w, int part, Vector512<float> value) =>
+            Store16(rows[stride * part], x, w, value);
+    }
+
+    private struct EightRows : IGroups
+    {
+        public static Vector512<float> Load(float** rows, int stride, int x, int w, int part)
+        {
+            float** r = rows + 2 * stride * part;
+            return Vector512.Create(Load8(r[0], x, w), Load8(r[stride], x, w));
+        }
+
+        public static void Store(float** rows, int stride, int x, int w, int part, Vector512<float> value)
+        {
+            float** r = rows + 2 * stride * part;
+            Store8(r[0], x, w, value.GetLower());
+            Store8(r[stride], x, w, value.GetUpper());
+        }
+    }
+
+    private struct SixteenRows : IGroups
+    {
+        public static Vector512<float> Load(float** rows, int stride, int x, int w, int part)
+        {
+            float** r = rows + 4 * stride * part;
+            return Vector512.Create(Vector256.Create(Load4(r[0], x, w), Load4(r[stride], x, w)),
+                Vector256.Create(Load4(r[2 * stride], x, w), Load4(r[3 * stride], x, w)));
+        }
+
+        public static void Store(float** rows, int stride, int x, int w, int part, Vector512<float> value)
+        {
+            float** r = rows + 4 * stride * part;
+            Store4(r[0], x, w, value.GetLower().GetLower());
+            Store4(r[stride], x, w, value.GetLower().GetUpper());
+            Store4(r[2 * stride], x, w, value.GetUpper().GetLower());
+            Store4(r[3 * stride], x, w, value.GetUpper().GetUpper());
+        }
+    }
+
+    /// <summary>Mask of the lanes l &lt; count whose column x + l lies in [0, w).</summary>
+    private static Vector512<float> Inside(int x, int w, int count)
+    {
+        var index = Vector512<int>.Indices;
+        var column = Vector512.Create(x) + index;
+        return (Vector512.GreaterThanOrEqual(column, Vector512<int>.Zero) & Vector512.LessThan(column,
+            Vector512.Create(w)) & Vector512.LessThan(index, Vector512.Create(count))).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Load16(float* row, int x, int w)
+    {
+        if (row == null)
+            return Vector512<float>.Zero;
+        if (x >= 0 && x <= w - 16)
+            return Vector512.Load(row + x);
+        return Avx512F.MaskLoad(row + x, Inside(x, w, 16), Vector512<float>.Zero);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Load8(float* row, int x, int w)
+    {
+        if (row == null)
+            return Vector256<float>.Zero;
+        if (x >= 0 && x <= w - 8)
+            return Vector256.Load(row + x);
+        return Avx512F.MaskLoad(row + x, Inside(x, w, 8), Vector512<float>.Zero).GetLower();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Load4(float* row, int x, int w)
+    {
+        if (row == null)
+            return Vector128<float>.Zero;
+        if (x >= 0 && x <= w - 4)
+            return Vector128.Load(row + x);
+        return Avx512F.MaskLoad(row + x, Inside(x, w, 4), Vector512<float>.Zero).GetLower().GetLower();
+    }
+
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store16(float* row, int x, int w, Vector512<float> value)
+    {
+        if (row == null || x >= w)
+            return;
+        if (x + 16 <= w)
+            Vector512.Store(value, row + x);
+        else
+            Avx512F.MaskStore(row + x, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(w - x)).AsSingle(),
+                value);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store8(float* row, int x, int w, Vector256<float> value)
+    {
+        if (row == null || x >= w)
+            return;
+        if (x + 8 <= w)
+            Vector256.Store(value, row + x);
+        else
+            Avx512F.VL.MaskStore(row + x, Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(w - x))
+                .AsSingle(), value);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(float* row, int x, int w, Vector128<float> value)
+    {
+        if (row == null || x >= w)
+            return;
+        if (x + 4 <= w)
+            Vector128.Store(value, row + x);
+        else
+            Avx512F.VL.MaskStore(row + x, Vector128.LessThan(Vector128<int>.Indices, Vector128.Create(w - x))
+                .AsSingle(), value);
+    }
+
+    /// <summary>
+    /// One row p of 16 transformed tiles: src[0..64) holds S, the tiles' columns as in <see cref="IGroups"/>, and
+    /// src[64..128) S shifted by 4 columns. Splits out the columns k = 0..3 (ck[l] = S[4l + k]: a 64-bit then a
+    /// 32-bit two-source permute) and k = 4, 5, applies Bᵀ along the row and stores point q at dst[q·plane].
+    /// </summary>
+    private static void InputRow(float* src, float* dst, nint plane)
+    {
+        var evenPairs = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
+        var oddPairs = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
+        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var odd = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+        var p0 = Vector512.Load(src).AsDouble();
+        var p1 = Vector512.Load(src + 16).AsDouble();
+        var p2 = Vector512.Load(src + 32).AsDouble();
+        var p3 = Vector512.Load(src + 48).AsDouble();
+        var e01 = Avx512F.PermuteVar8x64x2(p0, evenPairs, p1).AsSingle();
+        var o01 = Avx512F.PermuteVar8x64x2(p0, oddPairs, p1).AsSingle();
+        var e23 = Avx512F.PermuteVar8x64x2(p2, evenPairs, p3).AsSingle();
+        var o23 = Avx512F.PermuteVar8x64x2(p2, oddPairs, p3).AsSingle();
+        var d0 = Avx512F.PermuteVar16x32x2(e01, even, e23);
+        var d1 = Avx512F.PermuteVar16x32x2(e01, odd, e23);
+        var d2 = Avx512F.PermuteVar16x32x2(o01, even, o23);
+        var d3 = Avx512F.PermuteVar16x32x2(o01, odd, o23);
+        p0 = Vector512.Load(src + 64).AsDouble();
+        p1 = Vector512.Load(src + 80).AsDouble();
+        p2 = Vector512.Load(src + 96).AsDouble();
+        p3 = Vector512.Load(src + 112).AsDouble();
+        e01 = Avx512F.PermuteVar8x64x2(p0, evenPairs, p1).AsSingle();
+        e23 = Avx512F.PermuteVar8x64x2(p2, evenPairs, p3).AsSingle();
+        var d4 = Avx512F.PermuteVar16x32x2(e01, even, e23);
+        var d5 = Avx512F.PermuteVar16x32x2(e01, odd, e23);
+        TransformInput(d0, d1, d2, d3, d4, d5, dst, plane);
+    }
+
+    /// <summary>Bᵀ·[d0..d5], stored at dst[i·stride].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransformInput(Vector512<float> d0, Vector512<float> d1, Vector512<float> d2,
+        Vector512<float> d3, Vector512<float> d4, Vector512<float> d5, float* dst, nint stride)
+    {
+        var four = Vector512.Create(4f);
+        var minusFour = Vector512.Create(-4f);
+        var minusFive = Vector512.Create(-5f);
+        var two = Vector512.Create(2f);
+        var t0 = Vector512.FusedMultiplyAdd(minusFour, d2, d4);
+        var t1 = Vector512.FusedMultiplyAdd(minusFour, d1, d3);
+        var t2 = d4 - d2;
+        var t3 = d3 - d1;
+        Vector512.Store(Vector512.FusedMultiplyAdd(four, d0, Vector512.FusedMultiplyAdd(minusFive, d2, d4)), dst);
+        Vector512.Store(t0 + t1, dst + stride);
+        Vector512.Store(t0 - t1, dst + 2 * stride);
+        Vector512.Store(Vector512.FusedMultiplyAdd(two, t3, t2), dst + 3 * stride);
+        Vector512.Store(Vector512.FusedMultiplyAdd(-two, t3, t2), dst + 4 * stride);
+        Vector512.Store(Vector512.FusedMultiplyAdd(four, d1, Vector512.FusedMultiplyAdd(minusFive, d3, d5)),
+            dst + 5 * stride);
+    }
+
+    /// <summary>Aᵀ down one column q of m (src[p·stride], p = 0..5): rows a = 0..3 stored at dst[a·96].</summary>
+    private static void OutputColumn(float* src, nint stride, float* dst)
+    {
+        var m1 = Vector512.Load(src + stride);
+        var m2 = Vector512.Load(src + 2 * stride);
+        var m3 = Vector512.Load(src + 3 * stride);
+        var m4 = Vector512.Load(src + 4 * stride);
+        var s12 = m1 + m2;
+        var d12 = m1 - m2;
+        var s34 = m3 + m4;
+        var d34 = m3 - m4;
+        Vector512.Store(Vector512.Load(src) + s12 + s34, dst);
+        Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Create(2f), d34, d12), dst + 96);
+        Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Create(4f), s34, s12), dst + 192);
+        Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Create(8f), d34, d12) + Vector512.Load(src + 5 * stride),
+            dst + 288);
+    }
+
+
+    /// <summary>
+    /// Aᵀ along one output row a (src[q·16], q = 0..5) plus the bias; the four columns of each tile are interleaved
+    /// back into image order (the inverse of the split in <see cref="InputRow"/>): S[4l + b] = y[b] of tile l.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputRow(float* src, float bias, out Vector512<float> r0, out Vector512<float> r1,
+        out Vector512<float> r2, out Vector512<float> r3)
+    {
+        var m1 = Vector512.Load(src + 16);
+        var m2 = Vector512.Load(src + 32);
+        var m3 = Vector512.Load(src + 48);
+        var m4 = Vector512.Load(src + 64);
+        var b = Vector512.Create(bias);
+        var s12 = m1 + m2;
+        var d12 = m1 - m2;
+        var s34 = m3 + m4;
+        var d34 = m3 - m4;
+        var y0 = Vector512.Load(src) + s12 + s34 + b;
+        var y1 = Vector512.FusedMultiplyAdd(Vector512.Create(2f), d34, d12) + b;
+        var y2 = Vector512.FusedMultiplyAdd(Vector512.Create(4f), s34, s12) + b;
+        var y3 = Vector512.FusedMultiplyAdd(Vector512.Create(8f), d34, d12) + Vector512.Load(src + 80) + b;
+        var low = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        var high = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+        var lowPairs = Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11);
+        var highPairs = Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15);
+        var e0 = Avx512F.PermuteVar16x32x2(y0, low, y1).AsDouble();
+        var e1 = Avx512F.PermuteVar16x32x2(y0, high, y1).AsDouble();
+        var f0 = Avx512F.PermuteVar16x32x2(y2, low, y3).AsDouble();
+        var f1 = Avx512F.PermuteVar16x32x2(y2, high, y3).AsDouble();
+        r0 = Avx512F.PermuteVar8x64x2(e0, lowPairs, f0).AsSingle();
+        r1 = Avx512F.PermuteVar8x64x2(e0, highPairs, f0).AsSingle();
+        r2 = Avx512F.PermuteVar8x64x2(e1, lowPairs, f1).AsSingle();
+        r3 = Avx512F.PermuteVar8x64x2(e1, highPairs, f1).AsSingle();
+    }
+}
