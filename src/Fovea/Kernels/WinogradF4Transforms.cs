@@ -80,23 +80,25 @@ internal static unsafe class WinogradF4Transforms
         }
     }
 
-    /// <summary>16 tiles: down the columns first, on the rows as loaded (vector i of the tiles' columns from x for
-    /// i &lt; 4, from x + 4 for i ≥ 4, which holds k = 4, 5), Bᵀ over the 6 rows to tmp[128p + 16i]; then along
-    /// each row p (<see cref="InputRow"/>).</summary>
+    /// <summary>16 tiles: along each input row u first (<see cref="InputRow"/>, to tmp[96q + 16u]), then Bᵀ down
+    /// each column q.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void InputTiles<T>(float** rows, int x, int w, float* v, nint plane, float* tmp)
         where T : struct, IGroups
     {
-        for (int i = 0; i < 8; i++)
+        for (int u = 0; u < 6; u++)
         {
-            int at = x + (i < 4 ? 0 : 4);
-            int part = i & 3;
-            TransformInput(T.Load(rows, 6, at, w, part), T.Load(rows + 1, 6, at, w, part),
-                T.Load(rows + 2, 6, at, w, part), T.Load(rows + 3, 6, at, w, part),
-                T.Load(rows + 4, 6, at, w, part), T.Load(rows + 5, 6, at, w, part), tmp + i * 16, 128);
+            float** r = rows + u;
+            InputRow(T.Load(r, 6, x, w, 0), T.Load(r, 6, x, w, 1), T.Load(r, 6, x, w, 2), T.Load(r, 6, x, w, 3),
+                T.Load(r, 6, x + 4, w, 0), T.Load(r, 6, x + 4, w, 1), T.Load(r, 6, x + 4, w, 2),
+                T.Load(r, 6, x + 4, w, 3), tmp + u * 16, 96);
         }
-        for (int p = 0; p < 6; p++)
-            InputRow(tmp + p * 128, v + 6 * p * plane, plane);
+        for (int q = 0; q < 6; q++)
+        {
+            float* t = tmp + q * 96;
+            TransformInput(Vector512.Load(t), Vector512.Load(t + 16), Vector512.Load(t + 32), Vector512.Load(t + 48),
+                Vector512.Load(t + 64), Vector512.Load(t + 80), v + q * plane, 6 * plane);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -113,6 +115,109 @@ internal static unsafe class WinogradF4Transforms
             T.Store(rows + a, 4, x, w, 2, r2);
             T.Store(rows + a, 4, x, w, 3, r3);
         }
+    }
+
+    /// <summary>
+    /// Ŷ = A dy Aᵀ (the adjoint of the output transform): rows[4g + a] is output-gradient row a of group g's tiles
+    /// (null past the image), <paramref name="w"/> wide; tile j of a group reads columns 4j .. 4j + 3.
+    /// </summary>
+    public static void Gradient(float** rows, int groups, int w, int tiles, float* v, nint plane, float* tmp)
+    {
+        switch (groups)
+        {
+            case 1:
+                for (int j = 0; j < tiles; j += 16)
+                    GradientTiles<OneRow>(rows, 4 * j, w, v + j, plane, tmp);
+                break;
+            case 2:
+                GradientTiles<TwoRows>(rows, 0, w, v, plane, tmp);
+                break;
+            case 4:
+                GradientTiles<FourRows>(rows, 0, w, v, plane, tmp);
+                break;
+            case 8:
+                GradientTiles<EightRows>(rows, 0, w, v, plane, tmp);
+                break;
+            default:
+                GradientTiles<SixteenRows>(rows, 0, w, v, plane, tmp);
+                break;
+        }
+    }
+
+    /// <summary>16 tiles: A down the columns on the rows as loaded (tmp[64p + 16i]), then along each row p.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void GradientTiles<T>(float** rows, int x, int w, float* v, nint plane, float* tmp)
+        where T : struct, IGroups
+    {
+        for (int i = 0; i < 4; i++)
+        {
+            TransformGradient(T.Load(rows, 4, x, w, i), T.Load(rows + 1, 4, x, w, i), T.Load(rows + 2, 4, x, w, i),
+                T.Load(rows + 3, 4, x, w, i), tmp + i * 16, 64);
+        }
+        var evenPairs = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
+        var oddPairs = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
+        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var odd = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+        for (int p = 0; p < 6; p++)
+        {
+            float* src = tmp + p * 64;
+            var p0 = Vector512.Load(src).AsDouble();
+            var p1 = Vector512.Load(src + 16).AsDouble();
+            var p2 = Vector512.Load(src + 32).AsDouble();
+            var p3 = Vector512.Load(src + 48).AsDouble();
+            var e01 = Avx512F.PermuteVar8x64x2(p0, evenPairs, p1).AsSingle();
+            var o01 = Avx512F.PermuteVar8x64x2(p0, oddPairs, p1).AsSingle();
+            var e23 = Avx512F.PermuteVar8x64x2(p2, evenPairs, p3).AsSingle();
+            var o23 = Avx512F.PermuteVar8x64x2(p2, oddPairs, p3).AsSingle();
+            TransformGradient(Avx512F.PermuteVar16x32x2(e01, even, e23), Avx512F.PermuteVar16x32x2(e01, odd, e23),
+                Avx512F.PermuteVar16x32x2(o01, even, o23), Avx512F.PermuteVar16x32x2(o01, odd, o23),
+                v + 6 * p * plane, plane);
+        }
+    }
+
+    /// <summary>A·[g0..g3] (A = Aᵀ transposed, 6×4), stored at dst[i·stride].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransformGradient(Vector512<float> g0, Vector512<float> g1, Vector512<float> g2,
+        Vector512<float> g3, float* dst, nint stride)
+    {
+        var s02 = g0 + g2;
+        var s13 = g1 + g3;
+        var t0 = Vector512.FusedMultiplyAdd(Vector512.Create(4f), g2, g0);
+        var t1 = Vector512.FusedMultiplyAdd(Vector512.Create(8f), g3, g1 + g1);
+        Vector512.Store(g0, dst);
+        Vector512.Store(s02 + s13, dst + stride);
+        Vector512.Store(s02 - s13, dst + 2 * stride);
+        Vector512.Store(t0 + t1, dst + 3 * stride);
+        Vector512.Store(t0 - t1, dst + 4 * stride);
+        Vector512.Store(g3, dst + 5 * stride);
+    }
+
+    /// <summary>dw (3×3, row stride 3) = Gᵀ M G (the adjoint of the weight transform), M[ξ] = m[ξ·plane].</summary>
+    public static void WeightGradient(float* m, nint plane, float* dw)
+    {
+        Span<double> t = stackalloc double[18];   // Gᵀ M: 3×6
+        Span<double> c = stackalloc double[6];
+        for (int q = 0; q < 6; q++)
+        {
+            for (int p = 0; p < 6; p++)
+                c[p] = m[(6 * p + q) * plane];
+            Restrict(c, t, q, 6);
+        }
+        Span<double> r = stackalloc double[3];
+        for (int i = 0; i < 3; i++)
+        {
+            Restrict(t.Slice(6 * i, 6), r, 0, 1);
+            for (int k = 0; k < 3; k++)
+                dw[3 * i + k] = (float)r[k];
+        }
+    }
+
+    /// <summary>dst[i·stride] = (Gᵀ·c)[i], i = 0..2.</summary>
+    private static void Restrict(ReadOnlySpan<double> c, Span<double> dst, int offset, int stride)
+    {
+        dst[offset] = c[0] / 4 - (c[1] + c[2]) / 6 + (c[3] + c[4]) / 24;
+        dst[offset + stride] = (c[2] - c[1]) / 6 + (c[3] - c[4]) / 12;
+        dst[offset + 2 * stride] = -(c[1] + c[2]) / 6 + (c[3] + c[4]) / 6 + c[5];
     }
 
     /// <summary>u[ξ·plane] = (G w Gᵀ)[ξ] for one 3×3 kernel (row stride 3), rotated by 180° when
@@ -297,37 +402,31 @@ internal static unsafe class WinogradF4Transforms
     }
 
     /// <summary>
-    /// One row p of 16 transformed tiles: src[0..64) holds S, the tiles' columns as in <see cref="IGroups"/>, and
-    /// src[64..128) S shifted by 4 columns. Splits out the columns k = 0..3 (ck[l] = S[4l + k]: a 64-bit then a
-    /// 32-bit two-source permute) and k = 4, 5, applies Bᵀ along the row and stores point q at dst[q·plane].
+    /// One row of 16 tiles: p0..p3 hold S, the tiles' columns as in <see cref="IGroups"/>, and s0..s3 S shifted by
+    /// 4 columns. Splits out the columns k = 0..3 (ck[l] = S[4l + k]: a 64-bit then a 32-bit two-source permute) and
+    /// k = 4, 5 (from the shifted S), applies Bᵀ along the row and stores point q at dst[q·stride].
     /// </summary>
-    private static void InputRow(float* src, float* dst, nint plane)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InputRow(Vector512<float> p0, Vector512<float> p1, Vector512<float> p2, Vector512<float> p3,
+        Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3, float* dst, nint stride)
     {
         var evenPairs = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
         var oddPairs = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
         var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
         var odd = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-        var p0 = Vector512.Load(src).AsDouble();
-        var p1 = Vector512.Load(src + 16).AsDouble();
-        var p2 = Vector512.Load(src + 32).AsDouble();
-        var p3 = Vector512.Load(src + 48).AsDouble();
-        var e01 = Avx512F.PermuteVar8x64x2(p0, evenPairs, p1).AsSingle();
-        var o01 = Avx512F.PermuteVar8x64x2(p0, oddPairs, p1).AsSingle();
-        var e23 = Avx512F.PermuteVar8x64x2(p2, evenPairs, p3).AsSingle();
-        var o23 = Avx512F.PermuteVar8x64x2(p2, oddPairs, p3).AsSingle();
+        var e01 = Avx512F.PermuteVar8x64x2(p0.AsDouble(), evenPairs, p1.AsDouble()).AsSingle();
+        var o01 = Avx512F.PermuteVar8x64x2(p0.AsDouble(), oddPairs, p1.AsDouble()).AsSingle();
+        var e23 = Avx512F.PermuteVar8x64x2(p2.AsDouble(), evenPairs, p3.AsDouble()).AsSingle();
+        var o23 = Avx512F.PermuteVar8x64x2(p2.AsDouble(), oddPairs, p3.AsDouble()).AsSingle();
         var d0 = Avx512F.PermuteVar16x32x2(e01, even, e23);
         var d1 = Avx512F.PermuteVar16x32x2(e01, odd, e23);
         var d2 = Avx512F.PermuteVar16x32x2(o01, even, o23);
         var d3 = Avx512F.PermuteVar16x32x2(o01, odd, o23);
-        p0 = Vector512.Load(src + 64).AsDouble();
-        p1 = Vector512.Load(src + 80).AsDouble();
-        p2 = Vector512.Load(src + 96).AsDouble();
-        p3 = Vector512.Load(src + 112).AsDouble();
-        e01 = Avx512F.PermuteVar8x64x2(p0, evenPairs, p1).AsSingle();
-        e23 = Avx512F.PermuteVar8x64x2(p2, evenPairs, p3).AsSingle();
-        var d4 = Avx512F.PermuteVar16x32x2(e01, even, e23);
-        var d5 = Avx512F.PermuteVar16x32x2(e01, odd, e23);
-        TransformInput(d0, d1, d2, d3, d4, d5, dst, plane);
+        var f01 = Avx512F.PermuteVar8x64x2(s0.AsDouble(), evenPairs, s1.AsDouble()).AsSingle();
+        var f23 = Avx512F.PermuteVar8x64x2(s2.AsDouble(), evenPairs, s3.AsDouble()).AsSingle();
+        var d4 = Avx512F.PermuteVar16x32x2(f01, even, f23);
+        var d5 = Avx512F.PermuteVar16x32x2(f01, odd, f23);
+        TransformInput(d0, d1, d2, d3, d4, d5, dst, stride);
     }
 
     /// <summary>Bᵀ·[d0..d5], stored at dst[i·stride].</summary>

@@ -12,11 +12,9 @@ namespace Fovea.Tests.Kernels;
 /// (Σ|w·x| + |b| for y, Σ|w·dy| for dx, Σ|dy·x| for dw, Σ|dy| for db), computed by the reference.
 ///   im2col + GEMM, and the bias: each value is one float sum of the products, error ≤ γ_k·S and in practice
 ///     ≈ 2⁻²⁴·√k·S (measured here: ≤ 2e-7·S); rtol 1e-5 leaves a wide margin (as in GemmTests).
-///   Winograd weight gradient, F(2×2, 3×3): transforms are ±1 sums (and ½ for G), so only a few extra roundings;
-///     measured ≤ 1.2e-6·S (the largest on the tiny image, where few tiles cancel); rtol 1e-5.
-///   Winograd forward and input gradient, F(4×4, 3×3): inputs are scaled by up to 10 (Bᵀ rows 4, −5, 1) and
-///     products by up to 8 (Aᵀ), so each value carries roundings of terms up to ~100× its own products; measured
-///     ≤ 2.7e-6·S over this grid (1.2e-6 in a float32 simulation for 32..512 channels); rtol 2e-5.
+///   Winograd F(4×4, 3×3), forward, input and weight gradients: inputs are scaled by up to 10 (Bᵀ rows 4, −5, 1)
+///     and products by up to 8 (Aᵀ), so each value carries roundings of terms up to ~100× its own products;
+///     measured ≤ 2.7e-6·S over this grid (1.2e-6 in a float32 simulation for 32..512 channels); rtol 2e-5.
 ///   A real bug (a tap, a tile or a channel missed, a wrong padding) moves a value by about S/K, where K ≤ 9·64 is
 ///     the number of products per value here, so ≥ 1.7e-3·S: far outside every tolerance.
 /// The 1e-6 floor covers values whose sum cancels to ≈ 0.
@@ -25,7 +23,7 @@ public class Conv2DKernelsTests
 {
     private const double Rtol = 1e-5;
 
-    private const double WinogradForwardRtol = 2e-5;
+    private const double WinogradRtol = 2e-5;
 
     /// <summary>A convolution shape and whether it should take the Winograd path.</summary>
     public sealed record Case(string Name, int N, int C, int H, int W, int OC, int KH, int KW, int SH, int SW,
@@ -42,8 +40,9 @@ public class Conv2DKernelsTests
 
     public static TheoryData<Case> Cases => new()
     {
-        // Winograd F(2×2, 3×3): 'same' and 'valid', odd and even sizes, tile rows of < 16, 16 and > 16 tiles,
-        // asymmetric padding, batch 1 and > 1, blocks spanning images, channel counts on and off the GEMM tiles.
+        // Winograd F(4×4, 3×3): 'same' and 'valid', odd and even sizes, rows of 1, 2, 3 (packed 16, 8, 4 to a
+        // vector), 6 (2 to a vector), 9 and 18 tiles (one row per vector), asymmetric padding, batch 1 and > 1,
+        // blocks spanning images, channel counts on and off the GEMM tiles.
         Conv3("wino_same_odd", 2, 16, 9, 9, 16, 1, true),
         Conv3("wino_valid_odd", 2, 16, 11, 7, 24, 0, true),
         Conv3("wino_valid_pad2", 1, 9, 6, 5, 10, 2, true),
@@ -90,7 +89,7 @@ public class Conv2DKernelsTests
         var bound = new float[y.Length];
         ReferenceConv2D.Forward(x, w, b, expected, g);
         ReferenceConv2D.Forward(ax, aw, ab, bound, g);
-        double rtol = c.Winograd ? WinogradForwardRtol : Rtol;
+        double rtol = c.Winograd ? WinogradRtol : Rtol;
         Close(expected, y, bound, rtol, $"{c.Name} y");
 
         var dx = Fill(x.Length, float.NaN);
@@ -107,7 +106,7 @@ public class Conv2DKernelsTests
         bound = new float[dw.Length];
         ReferenceConv2D.BackwardWeight(dy, x, expected, g);
         ReferenceConv2D.BackwardWeight(ady, ax, bound, g);
-        Close(expected, dw, bound, Rtol, $"{c.Name} dw");
+        Close(expected, dw, bound, rtol, $"{c.Name} dw");
 
         var db = Fill(g.OC, float.NaN);
         Conv2DKernels.BackwardBias(dy, db, g);
@@ -141,7 +140,7 @@ public class Conv2DKernelsTests
         var bound = new float[y.Length];
         ReferenceConv2D.Forward(x, w, default, expected, g);
         ReferenceConv2D.Forward(Abs(x), Abs(w), default, bound, g);
-        Close(expected, y, bound, WinogradForwardRtol, "y");
+        Close(expected, y, bound, WinogradRtol, "y");
     }
 
     [Fact]
