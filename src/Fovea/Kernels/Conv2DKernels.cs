@@ -24,6 +24,11 @@ internal static unsafe class Conv2DKernels
                 Winograd.Forward(px, pw, bias.IsEmpty ? null : pb, py, g);
                 return;
             }
+            if (DirectConv.Supports(g))
+            {
+                DirectConv.Forward(px, pw, bias.IsEmpty ? null : pb, py, g);
+                return;
+            }
             var job = new ForwardJob { X = px, W = pw, B = bias.IsEmpty ? null : pb, Y = py, G = g };
             KernelThreads.For(g.N, job);
         }
@@ -52,6 +57,12 @@ internal static unsafe class Conv2DKernels
                 Winograd.BackwardWeight(pdy, px, pdw, g);
             return;
         }
+        if (DirectConv.SupportsWeightGradient(g))
+        {
+            fixed (float* pdy = dy, px = x, pdw = dw)
+                DirectConv.BackwardWeight(pdy, px, pdw, g);
+            return;
+        }
         int chunks = Math.Max(1, Math.Min(KernelThreads.ThreadCount, g.N));
         int len = g.WeightLength;
         float[] partials = ArrayPool<float>.Shared.Rent(chunks * len);
@@ -73,15 +84,32 @@ internal static unsafe class Conv2DKernels
         }
     }
 
-    /// <summary>db[oc] = Σ_n Σ_p dy[n, oc, p] (overwrites db).</summary>
+    /// <summary>db[oc] = Σ_n Σ_p dy[n, oc, p] (overwrites db), summed in double, output channels split over the
+    /// threads (each channel's sum in one fixed order).</summary>
     public static void BackwardBias(ReadOnlySpan<float> dy, Span<float> db, in ConvGeometry g)
     {
-        db.Clear();
-        int p = g.P;
-        for (int n = 0; n < g.N; n++)
+        fixed (float* pdy = dy, pdb = db)
         {
-            for (int oc = 0; oc < g.OC; oc++)
-                db[oc] += (float)Elementwise.Sum(dy.Slice((n * g.OC + oc) * p, p));
+            var job = new BiasJob { DY = pdy, DB = pdb, G = g };
+            KernelThreads.For(g.OC, job, minPerChunk: Math.Max(1, (1 << 16) / Math.Max(1, g.N * g.P)));
+        }
+    }
+
+    private struct BiasJob : IParallelJob
+    {
+        public float* DY, DB;
+        public ConvGeometry G;
+
+        public readonly void Execute(int begin, int end)
+        {
+            int p = G.P;
+            for (int oc = begin; oc < end; oc++)
+            {
+                double sum = 0;
+                for (int n = 0; n < G.N; n++)
+                    sum += Elementwise.Sum(new ReadOnlySpan<float>(DY + ((nint)n * G.OC + oc) * p, p));
+                DB[oc] = (float)sum;
+            }
         }
     }
 

@@ -25,9 +25,18 @@ public class Conv2DKernelsTests
 
     private const double WinogradRtol = 2e-5;
 
-    /// <summary>A convolution shape and whether it should take the Winograd path.</summary>
+    /// <summary>The fast path a shape should take: Winograd (all passes), Direct (forward and, for KW ≤ 3, the weight
+    /// gradient; im2col otherwise) or Im2Col (all passes).</summary>
+    public enum Path
+    {
+        Im2Col,
+        Winograd,
+        Direct,
+    }
+
+    /// <summary>A convolution shape and the path it should take.</summary>
     public sealed record Case(string Name, int N, int C, int H, int W, int OC, int KH, int KW, int SH, int SW,
-        int PadTop, int PadLeft, int PadBottom, int PadRight, int DH, int DW, int Groups, bool Winograd)
+        int PadTop, int PadLeft, int PadBottom, int PadRight, int DH, int DW, int Groups, Path Expected)
     {
         internal ConvGeometry Geometry => new(N, C, H, W, OC, KH, KW, SH, SW, PadTop, PadLeft, PadBottom, PadRight, DH,
             DW, Groups);
@@ -35,39 +44,45 @@ public class Conv2DKernelsTests
         public override string ToString() => Name;
     }
 
-    private static Case Conv3(string name, int n, int c, int h, int w, int oc, int pad, bool winograd) =>
-        new(name, n, c, h, w, oc, 3, 3, 1, 1, pad, pad, pad, pad, 1, 1, 1, winograd);
+    private static Case Conv3(string name, int n, int c, int h, int w, int oc, int pad, Path path) =>
+        new(name, n, c, h, w, oc, 3, 3, 1, 1, pad, pad, pad, pad, 1, 1, 1, path);
 
     public static TheoryData<Case> Cases => new()
     {
         // Winograd F(4×4, 3×3): 'same' and 'valid', odd and even sizes, rows of 1, 2, 3 (packed 16, 8, 4 to a
         // vector), 6 (2 to a vector), 9 and 18 tiles (one row per vector), asymmetric padding, batch 1 and > 1,
         // blocks spanning images, channel counts on and off the GEMM tiles.
-        Conv3("wino_same_odd", 2, 16, 9, 9, 16, 1, true),
-        Conv3("wino_valid_odd", 2, 16, 11, 7, 24, 0, true),
-        Conv3("wino_valid_pad2", 1, 9, 6, 5, 10, 2, true),
-        Conv3("wino_same_32x32", 2, 8, 32, 32, 16, 1, true),
-        Conv3("wino_same_35x35_batch1", 1, 12, 35, 35, 8, 1, true),
-        Conv3("wino_same_wide_channels", 2, 64, 8, 8, 40, 1, true),
-        Conv3("wino_same_many_blocks", 5, 32, 12, 12, 32, 1, true),
-        Conv3("wino_tiny_image", 3, 16, 2, 1, 16, 1, true),
-        Conv3("wino_rows_of_6_tiles", 2, 16, 7, 22, 16, 1, true),
-        Conv3("wino_row_of_18_tiles", 1, 8, 6, 70, 8, 1, true),
-        new("wino_asymmetric", 2, 16, 10, 9, 16, 3, 3, 1, 1, 0, 2, 1, 0, 1, 1, 1, true),
+        Conv3("wino_same_odd", 2, 16, 9, 9, 16, 1, Path.Winograd),
+        Conv3("wino_valid_odd", 2, 16, 11, 7, 24, 0, Path.Winograd),
+        Conv3("wino_valid_pad2", 1, 9, 6, 5, 10, 2, Path.Winograd),
+        Conv3("wino_same_32x32", 2, 8, 32, 32, 16, 1, Path.Winograd),
+        Conv3("wino_same_35x35_batch1", 1, 12, 35, 35, 8, 1, Path.Winograd),
+        Conv3("wino_same_wide_channels", 2, 64, 8, 8, 40, 1, Path.Winograd),
+        Conv3("wino_same_many_blocks", 5, 32, 12, 12, 32, 1, Path.Winograd),
+        Conv3("wino_tiny_image", 3, 16, 2, 1, 16, 1, Path.Winograd),
+        Conv3("wino_rows_of_6_tiles", 2, 16, 7, 22, 16, 1, Path.Winograd),
+        Conv3("wino_row_of_18_tiles", 1, 8, 6, 70, 8, 1, Path.Winograd),
+        new("wino_asymmetric", 2, 16, 10, 9, 16, 3, 3, 1, 1, 0, 2, 1, 0, 1, 1, 1, Path.Winograd),
+        // Direct convolution for few input channels (first layers): 'same', a row of 37 (one full and one partial
+        // block of 32), 5×5 valid (its weight gradient falls back to im2col), asymmetric padding.
+        Conv3("direct_rgb_same", 2, 3, 10, 10, 16, 1, Path.Direct),
+        Conv3("direct_rgb_wide_row", 1, 3, 7, 37, 8, 1, Path.Direct),
+        new("direct_gray_5x5_valid", 2, 1, 12, 12, 8, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, Path.Direct),
+        new("direct_asymmetric", 2, 2, 9, 11, 16, 3, 3, 1, 1, 0, 2, 1, 0, 1, 1, 1, Path.Direct),
         // Fallbacks to im2col + GEMM.
-        Conv3("im2col_few_channels", 2, 3, 10, 10, 16, 1, false),
-        Conv3("im2col_few_filters", 2, 16, 10, 10, 4, 1, false),
-        Conv3("im2col_pad3", 1, 16, 6, 6, 16, 3, false),
-        new("im2col_stride2", 2, 16, 11, 11, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, false),
-        new("im2col_stride2_1", 1, 8, 9, 10, 12, 3, 3, 2, 1, 1, 1, 0, 1, 1, 1, 1, false),
-        new("im2col_dilation2", 2, 16, 12, 12, 16, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1, false),
-        new("im2col_groups2", 2, 16, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, false),
-        new("im2col_depthwise", 2, 16, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16, false),
-        new("im2col_depthwise_stride2", 2, 8, 9, 9, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 8, false),
-        new("im2col_pointwise", 2, 24, 7, 7, 40, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, false),
-        new("im2col_pointwise_stride2", 1, 16, 9, 9, 32, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1, false),
-        new("im2col_5x5", 2, 8, 9, 9, 16, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1, false),
-        new("im2col_7x7_stride2", 1, 3, 20, 20, 16, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1, false),
+        Conv3("im2col_few_channels_12_filters", 2, 3, 10, 10, 12, 1, Path.Im2Col),
+        Conv3("im2col_few_filters", 2, 16, 10, 10, 4, 1, Path.Im2Col),
+        Conv3("im2col_pad3", 1, 16, 6, 6, 16, 3, Path.Im2Col),
+        new("im2col_stride2", 2, 16, 11, 11, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, Path.Im2Col),
+        new("im2col_stride2_1", 1, 8, 9, 10, 12, 3, 3, 2, 1, 1, 1, 0, 1, 1, 1, 1, Path.Im2Col),
+        new("im2col_dilation2", 2, 16, 12, 12, 16, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1, Path.Im2Col),
+        new("im2col_groups2", 2, 16, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, Path.Im2Col),
+        new("im2col_depthwise", 2, 16, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16, Path.Im2Col),
+        new("im2col_depthwise_stride2", 2, 8, 9, 9, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 8, Path.Im2Col),
+        new("im2col_pointwise", 2, 24, 7, 7, 40, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, Path.Im2Col),
+        new("im2col_pointwise_stride2", 1, 16, 9, 9, 32, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1, Path.Im2Col),
+        new("im2col_5x5", 2, 8, 9, 9, 16, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1, Path.Im2Col),
+        new("im2col_7x7_stride2", 1, 3, 20, 20, 16, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1, Path.Im2Col),
     };
 
     [Theory]
@@ -75,7 +90,8 @@ public class Conv2DKernelsTests
     public void AllPasses_Case_MatchReference(Case c)
     {
         var g = c.Geometry;
-        Assert.Equal(c.Winograd, Winograd.Supports(g));
+        Assert.Equal(c.Expected == Path.Winograd, Winograd.Supports(g));
+        Assert.Equal(c.Expected == Path.Direct, DirectConv.Supports(g));
         var rng = new Random(c.Name.Length * 31 + c.C);
         var x = Random(rng, g.N * g.InputImage);
         var w = Random(rng, g.WeightLength);
@@ -89,7 +105,7 @@ public class Conv2DKernelsTests
         var bound = new float[y.Length];
         ReferenceConv2D.Forward(x, w, b, expected, g);
         ReferenceConv2D.Forward(ax, aw, ab, bound, g);
-        double rtol = c.Winograd ? WinogradRtol : Rtol;
+        double rtol = c.Expected == Path.Winograd ? WinogradRtol : Rtol;
         Close(expected, y, bound, rtol, $"{c.Name} y");
 
         var dx = Fill(x.Length, float.NaN);
@@ -126,11 +142,15 @@ public class Conv2DKernelsTests
         Close(expected, db, bound, Rtol, $"{c.Name} db");
     }
 
-    [Fact]
-    public void Forward_WithoutBias_MatchesReference()
+    [Theory]
+    [InlineData(16, 3, Path.Winograd)]
+    [InlineData(3, 3, Path.Direct)]
+    public void Forward_WithoutBias_MatchesReference(int channels, int kernel, Path path)
     {
-        var c = Conv3("wino_no_bias", 2, 16, 7, 7, 16, 1, true);
+        var c = new Case("no_bias", 2, channels, 7, 7, 16, kernel, kernel, 1, 1, 1, 1, 1, 1, 1, 1, 1, path);
         var g = c.Geometry;
+        Assert.Equal(path == Path.Winograd, Winograd.Supports(g));
+        Assert.Equal(path == Path.Direct, DirectConv.Supports(g));
         var rng = new Random(3);
         var x = Random(rng, g.N * g.InputImage);
         var w = Random(rng, g.WeightLength);
@@ -140,13 +160,15 @@ public class Conv2DKernelsTests
         var bound = new float[y.Length];
         ReferenceConv2D.Forward(x, w, default, expected, g);
         ReferenceConv2D.Forward(Abs(x), Abs(w), default, bound, g);
-        Close(expected, y, bound, WinogradRtol, "y");
+        Close(expected, y, bound, path == Path.Winograd ? WinogradRtol : Rtol, "y");
     }
 
-    [Fact]
-    public void AllPasses_Repeated_AreBitwiseEqual()
+    [Theory]
+    [InlineData(32, Path.Winograd)]
+    [InlineData(3, Path.Direct)]
+    public void AllPasses_Repeated_AreBitwiseEqual(int channels, Path path)
     {
-        var g = Conv3("wino_repeat", 4, 32, 14, 14, 32, 1, true).Geometry;
+        var g = Conv3("repeat", 4, channels, 14, 14, 32, 1, path).Geometry;
         var rng = new Random(4);
         var x = Random(rng, g.N * g.InputImage);
         var w = Random(rng, g.WeightLength);
