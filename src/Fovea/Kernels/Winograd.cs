@@ -58,8 +58,7 @@ internal static unsafe class Winograd
         {
             fixed (float* pu = u)
             {
-                for (int i = 0; i < plane; i++)
-                    WinogradF4Transforms.Weights(w + (nint)i * 9, false, pu + i, plane);
+                TransformWeights(w, g.OC, g.C, (nint)g.C * 9, 9, false, pu);
                 Run(x, pu, bias, y, g);
             }
         }
@@ -80,11 +79,8 @@ internal static unsafe class Winograd
         {
             fixed (float* pu = u)
             {
-                for (int c = 0; c < g.C; c++)
-                {
-                    for (int oc = 0; oc < g.OC; oc++)
-                        WinogradF4Transforms.Weights(w + ((nint)oc * g.C + c) * 9, true, pu + c * g.OC + oc, plane);
-                }
+                // U'[ξ][c][oc] from w[oc][c] rotated: rows c, kernels along oc are C·9 floats apart.
+                TransformWeights(w, g.C, g.OC, 9, (nint)g.C * 9, true, pu);
                 Run(dy, pu, null, dx, t);
             }
         }
@@ -100,7 +96,7 @@ internal static unsafe class Winograd
         var plan = new Plan(g, WeightTiles, WeightBudget);
         int chunks = Math.Max(1, Math.Min(KernelThreads.ThreadCount, plan.Blocks));
         int plane = g.OC * g.C;
-        float[] partials = ArrayPool<float>.Shared.Rent(chunks * 36 * plane);
+        float[] partials = ArrayPool<float>.Shared.Rent(chunks * 36 * plane + 16);
         try
         {
             fixed (float* pm = partials)
@@ -110,13 +106,52 @@ internal static unsafe class Winograd
                 var sum = new Span<float>(pm, 36 * plane);
                 for (int t = 1; t < chunks; t++)
                     Elementwise.AddInPlace(sum, new ReadOnlySpan<float>(pm + (nint)t * 36 * plane, 36 * plane));
-                for (int i = 0; i < plane; i++)
-                    WinogradF4Transforms.WeightGradient(pm + i, plane, dw + (nint)i * 9);
+                for (int oc = 0; oc < g.OC; oc++)
+                {
+                    for (int c = 0; c < g.C; c += 16)
+                    {
+                        WinogradF4Transforms.WeightGradient(pm + oc * g.C + c, plane, Math.Min(16, g.C - c),
+                            dw + ((nint)oc * g.C + c) * 9, 9);
+                    }
+                }
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(partials);
+        }
+    }
+
+    /// <summary>U[ξ][r][i] = G k Gᵀ of the kernel k at w + r·rowStride + i·kernelStride (r &lt; rows, i &lt; count),
+    /// rotated when <paramref name="flip"/>; rows split over the threads.</summary>
+    private static void TransformWeights(float* w, int rows, int count, nint rowStride, nint kernelStride, bool flip,
+        float* u)
+    {
+        var job = new WeightsJob
+        {
+            W = w, U = u, Count = count, RowStride = rowStride, KernelStride = kernelStride, Flip = flip,
+            Plane = (nint)rows * count,
+        };
+        KernelThreads.For(rows, job, minPerChunk: Math.Max(1, 4096 / count));
+    }
+
+    private struct WeightsJob : IParallelJob
+    {
+        public float* W, U;
+        public int Count;
+        public nint RowStride, KernelStride, Plane;
+        public bool Flip;
+
+        public readonly void Execute(int begin, int end)
+        {
+            for (int r = begin; r < end; r++)
+            {
+                for (int i = 0; i < Count; i += 16)
+                {
+                    WinogradF4Transforms.Weights(W + r * RowStride + i * KernelStride, KernelStride,
+                        Math.Min(16, Count - i), Flip, U + r * Count + i, Plane);
+                }
+            }
         }
     }
 

@@ -192,64 +192,96 @@ internal static unsafe class WinogradF4Transforms
         Vector512.Store(g3, dst + 5 * stride);
     }
 
-    /// <summary>dw (3×3, row stride 3) = Gᵀ M G (the adjoint of the weight transform), M[ξ] = m[ξ·plane].</summary>
-    public static void WeightGradient(float* m, nint plane, float* dw)
+    /// <summary>
+    /// u[ξ·plane + i] = (G wᵢ Gᵀ)[ξ] for <paramref name="count"/> ≤ 16 kernels wᵢ = w + i·stride (3×3, row stride 3),
+    /// each rotated by 180° when <paramref name="flip"/>; 16 kernels to a vector.
+    /// </summary>
+    public static void Weights(float* w, nint stride, int count, bool flip, float* u, nint plane)
     {
-        Span<double> t = stackalloc double[18];   // Gᵀ M: 3×6
-        Span<double> c = stackalloc double[6];
-        for (int q = 0; q < 6; q++)
+        float* t = stackalloc float[9 * 16];
+        for (int i = 0; i < 16; i++)
         {
-            for (int p = 0; p < 6; p++)
-                c[p] = m[(6 * p + q) * plane];
-            Restrict(c, t, q, 6);
+            for (int k = 0; k < 9; k++)
+                t[k * 16 + i] = i < count ? w[i * stride + (flip ? 8 - k : k)] : 0f;
         }
-        Span<double> r = stackalloc double[3];
-        for (int i = 0; i < 3; i++)
-        {
-            Restrict(t.Slice(6 * i, 6), r, 0, 1);
-            for (int k = 0; k < 3; k++)
-                dw[3 * i + k] = (float)r[k];
-        }
-    }
-
-    /// <summary>dst[i·stride] = (Gᵀ·c)[i], i = 0..2.</summary>
-    private static void Restrict(ReadOnlySpan<double> c, Span<double> dst, int offset, int stride)
-    {
-        dst[offset] = c[0] / 4 - (c[1] + c[2]) / 6 + (c[3] + c[4]) / 24;
-        dst[offset + stride] = (c[2] - c[1]) / 6 + (c[3] - c[4]) / 12;
-        dst[offset + 2 * stride] = -(c[1] + c[2]) / 6 + (c[3] + c[4]) / 6 + c[5];
-    }
-
-    /// <summary>u[ξ·plane] = (G w Gᵀ)[ξ] for one 3×3 kernel (row stride 3), rotated by 180° when
-    /// <paramref name="flip"/>.</summary>
-    public static void Weights(float* w, bool flip, float* u, nint plane)
-    {
-        Span<double> k = stackalloc double[9];
-        for (int i = 0; i < 9; i++)
-            k[i] = w[flip ? 8 - i : i];
-        Span<double> t = stackalloc double[18];   // G w: 6×3
+        // G w (6×3, by columns), then (G w) Gᵀ (6×6, by rows).
+        float* gw = stackalloc float[18 * 16];
         for (int c = 0; c < 3; c++)
-            Interpolate(k[c], k[3 + c], k[6 + c], t, c, 3);
-        Span<double> r = stackalloc double[6];
+            Interpolate(Vector512.Load(t + c * 16), Vector512.Load(t + (3 + c) * 16), Vector512.Load(t + (6 + c) * 16),
+                gw + c * 16, 48);
+        float* r = stackalloc float[6 * 16];
         for (int p = 0; p < 6; p++)
         {
-            Interpolate(t[3 * p], t[3 * p + 1], t[3 * p + 2], r, 0, 1);
+            Interpolate(Vector512.Load(gw + p * 48), Vector512.Load(gw + p * 48 + 16), Vector512.Load(gw + p * 48 + 32),
+                r, 16);
             for (int q = 0; q < 6; q++)
-                u[(6 * p + q) * plane] = (float)r[q];
+            {
+                var value = Vector512.Load(r + q * 16);
+                float* dst = u + (6 * p + q) * plane;
+                if (count == 16)
+                    Vector512.Store(value, dst);
+                else
+                    Avx512F.MaskStore(dst, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle(),
+                        value);
+            }
         }
     }
 
-    /// <summary>dst[i·stride] = (G·[a, b, c])[i], i = 0..5.</summary>
-    private static void Interpolate(double a, double b, double c, Span<double> dst, int offset, int stride)
+    /// <summary>dst[i·stride] = (G·[a, b, c])[i], i = 0..5, for 16 kernels at once.</summary>
+    private static void Interpolate(Vector512<float> a, Vector512<float> b, Vector512<float> c, float* dst,
+        nint stride)
     {
-        dst[offset] = a / 4;
-        dst[offset + stride] = -(a + b + c) / 6;
-        dst[offset + 2 * stride] = -(a - b + c) / 6;
-        dst[offset + 3 * stride] = a / 24 + b / 12 + c / 6;
-        dst[offset + 4 * stride] = a / 24 - b / 12 + c / 6;
-        dst[offset + 5 * stride] = c;
+        var ac = a + c;
+        var sixth = Vector512.Create(1f / 6);
+        Vector512.Store(a * Vector512.Create(0.25f), dst);
+        Vector512.Store(-(ac + b) * sixth, dst + stride);
+        Vector512.Store((b - ac) * sixth, dst + 2 * stride);
+        var even = a * Vector512.Create(1f / 24) + c * sixth;
+        var odd = b * Vector512.Create(1f / 12);
+        Vector512.Store(even + odd, dst + 3 * stride);
+        Vector512.Store(even - odd, dst + 4 * stride);
+        Vector512.Store(c, dst + 5 * stride);
     }
 
+    /// <summary>
+    /// dwᵢ = Gᵀ Mᵢ G (the adjoint of the weight transform) for <paramref name="count"/> ≤ 16 kernels, Mᵢ[ξ] =
+    /// m[ξ·plane + i]; dwᵢ (3×3, row stride 3) at dw + i·stride.
+    /// </summary>
+    public static void WeightGradient(float* m, nint plane, int count, float* dw, nint stride)
+    {
+        // Gᵀ M (3×6, by columns), then (Gᵀ M) G (3×3, by rows).
+        float* gm = stackalloc float[18 * 16];
+        for (int q = 0; q < 6; q++)
+        {
+            Restrict(Vector512.Load(m + q * plane), Vector512.Load(m + (6 + q) * plane),
+                Vector512.Load(m + (12 + q) * plane), Vector512.Load(m + (18 + q) * plane),
+                Vector512.Load(m + (24 + q) * plane), Vector512.Load(m + (30 + q) * plane), gm + q * 16, 96);
+        }
+        float* t = stackalloc float[9 * 16];
+        for (int i = 0; i < 3; i++)
+        {
+            float* row = gm + i * 96;
+            Restrict(Vector512.Load(row), Vector512.Load(row + 16), Vector512.Load(row + 32), Vector512.Load(row + 48),
+                Vector512.Load(row + 64), Vector512.Load(row + 80), t + i * 48, 16);
+        }
+        for (int i = 0; i < count; i++)
+        {
+            for (int k = 0; k < 9; k++)
+                dw[i * stride + k] = t[k * 16 + i];
+        }
+    }
+
+    /// <summary>dst[i·stride] = (Gᵀ·[c0..c5])[i], i = 0..2, for 16 kernels at once.</summary>
+    private static void Restrict(Vector512<float> c0, Vector512<float> c1, Vector512<float> c2, Vector512<float> c3,
+        Vector512<float> c4, Vector512<float> c5, float* dst, nint stride)
+    {
+        var sixth = Vector512.Create(1f / 6);
+        var s12 = c1 + c2;
+        var s34 = c3 + c4;
+        Vector512.Store(c0 * Vector512.Create(0.25f) - s12 * sixth + s34 * Vector512.Create(1f / 24), dst);
+        Vector512.Store((c2 - c1) * sixth + (c3 - c4) * Vector512.Create(1f / 12), dst + stride);
+        Vector512.Store((s34 - s12) * sixth + c5, dst + 2 * stride);
+    }
 
     /// <summary>
     /// How 16 tiles sit in a vector: the 64 floats S (4 vectors, parts 0..3) are group 0's row from column x, then
