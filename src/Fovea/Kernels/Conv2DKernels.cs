@@ -1,66 +1,103 @@
 using System.Buffers;
+using System.Diagnostics;
 
 namespace Fovea.Kernels;
 
 /// <summary>
 /// 2-D convolution (cross-correlation, as in PyTorch/Keras), NCHW, weights [OC, Cg, KH, KW]; see
-/// <see cref="ConvGeometry"/> for the legend. Each image and group maps onto one GEMM:
+/// <see cref="ConvGeometry"/> for the legend. Each pass picks an algorithm (<see cref="ConvAlgorithm"/>): Winograd
+/// F(4×4, 3×3) for 3×3 stride-1 convolutions with enough tiles (<see cref="Winograd"/>), direct kernels for few input
+/// channels (<see cref="DirectConv"/>), and otherwise im2col + GEMM, where each image and group maps onto one GEMM:
 ///   forward          y[n, g] (OCg×P)  = W[g] (OCg×K) · im2col(x[n, g]) (K×P) + b
 ///   backward input   dx[n, g]        += col2im(W[g]ᵀ (K×OCg) · dy[n, g] (OCg×P))
 ///   backward weight  dW[g] (OCg×K)   += Σ_n dy[n, g] (OCg×P) · im2col(x[n, g])ᵀ (P×K)
 ///   backward bias    db[oc]           = Σ_n Σ_p dy[n, oc, p]
-/// Images are split over the kernel threads in fixed chunks; the weight gradient sums one partial per chunk in
-/// chunk order, so results are deterministic. Reference twin: <see cref="Reference.ReferenceConv2D"/>.
+/// im2col: images are split over the kernel threads in fixed chunks; the weight gradient sums one partial per chunk
+/// in chunk order, so results are deterministic (and depend on the thread count only through that order).
+/// Reference twin: <see cref="Reference.ReferenceConv2D"/>.
 /// </summary>
 internal static unsafe class Conv2DKernels
 {
+    public static ConvAlgorithm ForwardAlgorithm(in ConvGeometry g) =>
+        Winograd.Supports(g) && Winograd.Pays(g) ? ConvAlgorithm.Winograd
+        : DirectConv.Supports(g) ? ConvAlgorithm.Direct : ConvAlgorithm.Im2Col;
+
+    public static ConvAlgorithm InputGradientAlgorithm(in ConvGeometry g) =>
+        Winograd.Supports(g) && Winograd.Pays(g) ? ConvAlgorithm.Winograd : ConvAlgorithm.Im2Col;
+
+    public static ConvAlgorithm WeightGradientAlgorithm(in ConvGeometry g) =>
+        Winograd.Supports(g) && Winograd.Pays(g) ? ConvAlgorithm.Winograd
+        : DirectConv.SupportsWeightGradient(g) ? ConvAlgorithm.Direct : ConvAlgorithm.Im2Col;
+
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,
-        in ConvGeometry g)
+        in ConvGeometry g) => Forward(x, w, bias, y, g, ForwardAlgorithm(g));
+
+    /// <summary>y = conv(x, w) + b with the given algorithm, which must support the shape.</summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,
+        in ConvGeometry g, ConvAlgorithm algorithm)
     {
         fixed (float* px = x, pw = w, pb = bias, py = y)
         {
-            if (Winograd.Supports(g))
+            float* b = bias.IsEmpty ? null : pb;
+            switch (algorithm)
             {
-                Winograd.Forward(px, pw, bias.IsEmpty ? null : pb, py, g);
-                return;
+                case ConvAlgorithm.Winograd:
+                    Debug.Assert(Winograd.Supports(g));
+                    Winograd.Forward(px, pw, b, py, g);
+                    break;
+                case ConvAlgorithm.Direct:
+                    Debug.Assert(DirectConv.Supports(g));
+                    DirectConv.Forward(px, pw, b, py, g);
+                    break;
+                default:
+                    KernelThreads.For(g.N, new ForwardJob { X = px, W = pw, B = b, Y = py, G = g });
+                    break;
             }
-            if (DirectConv.Supports(g))
-            {
-                DirectConv.Forward(px, pw, bias.IsEmpty ? null : pb, py, g);
-                return;
-            }
-            var job = new ForwardJob { X = px, W = pw, B = bias.IsEmpty ? null : pb, Y = py, G = g };
-            KernelThreads.For(g.N, job);
         }
     }
 
-    public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g)
+    public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g) =>
+        BackwardInput(dy, w, dx, g, InputGradientAlgorithm(g));
+
+    /// <summary>dx = convᵀ(dy, w) (overwrites dx) with the given algorithm (Winograd or im2col).</summary>
+    public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g,
+        ConvAlgorithm algorithm)
     {
         fixed (float* pdy = dy, pw = w, pdx = dx)
         {
-            if (Winograd.Supports(g))
+            if (algorithm == ConvAlgorithm.Winograd)
             {
+                Debug.Assert(Winograd.Supports(g));
                 Winograd.BackwardInput(pdy, pw, pdx, g);
                 return;
             }
-            var job = new BackwardInputJob { DY = pdy, W = pw, DX = pdx, G = g };
-            KernelThreads.For(g.N, job);
+            KernelThreads.For(g.N, new BackwardInputJob { DY = pdy, W = pw, DX = pdx, G = g });
         }
     }
 
     /// <summary>dw = Σ_n dy[n] · im2col(x[n])ᵀ (overwrites dw).</summary>
-    public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g)
+    public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g) =>
+        BackwardWeight(dy, x, dw, g, WeightGradientAlgorithm(g));
+
+    /// <summary>dw as above with the given algorithm, which must support the shape.</summary>
+    public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g,
+        ConvAlgorithm algorithm)
     {
-        if (Winograd.Supports(g))
+        if (algorithm != ConvAlgorithm.Im2Col)
         {
             fixed (float* pdy = dy, px = x, pdw = dw)
-                Winograd.BackwardWeight(pdy, px, pdw, g);
-            return;
-        }
-        if (DirectConv.SupportsWeightGradient(g))
-        {
-            fixed (float* pdy = dy, px = x, pdw = dw)
-                DirectConv.BackwardWeight(pdy, px, pdw, g);
+            {
+                if (algorithm == ConvAlgorithm.Winograd)
+                {
+                    Debug.Assert(Winograd.Supports(g));
+                    Winograd.BackwardWeight(pdy, px, pdw, g);
+                }
+                else
+                {
+                    Debug.Assert(DirectConv.SupportsWeightGradient(g));
+                    DirectConv.BackwardWeight(pdy, px, pdw, g);
+                }
+            }
             return;
         }
         int chunks = Math.Max(1, Math.Min(KernelThreads.ThreadCount, g.N));

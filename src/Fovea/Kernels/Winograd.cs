@@ -45,10 +45,25 @@ internal static unsafe class Winograd
     /// <summary>Tiles (the GEMM depth) a weight-gradient block aims for.</summary>
     private const int WeightTiles = 96;
 
+    /// <summary>Fewest tiles (4×4 output blocks over the batch) for which the transformed weights (36·C·OC floats,
+    /// written and read once per call) cost less than the multiplications they save: measured on ResNet-18 at batch 1,
+    /// 49 tiles (28×28) already win 2× and 16 (14×14) lose 2×.</summary>
+    private const int MinTiles = 32;
+
+    /// <summary>Most channel pairs C·OC: larger transformed weights (here ≥ 18 MB) no longer stay in cache, and the
+    /// GEMM of im2col runs as fast.</summary>
+    private const int MaxChannelPairs = 1 << 17;
+
+    /// <summary>Whether the shape can run here (correctness); <see cref="Pays"/> says whether it should.</summary>
     public static bool Supports(in ConvGeometry g) =>
         Avx512F.IsSupported && g.KH == 3 && g.KW == 3 && g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1
         && g.DilationW == 1 && g.Groups == 1 && g.PadTop <= 2 && g.PadLeft <= 2 && g.PadBottom <= 2
-        && g.PadRight <= 2 && g.C >= MinChannels && g.OC >= MinChannels;
+        && g.PadRight <= 2;
+
+    /// <summary>Whether Winograd beats im2col + GEMM for a supported shape.</summary>
+    public static bool Pays(in ConvGeometry g) =>
+        g.C >= MinChannels && g.OC >= MinChannels && (long)g.C * g.OC < MaxChannelPairs
+        && (long)g.N * ((g.OH + 3) / 4) * ((g.OW + 3) / 4) >= MinTiles;
 
     public static void Forward(float* x, float* w, float* bias, float* y, in ConvGeometry g)
     {

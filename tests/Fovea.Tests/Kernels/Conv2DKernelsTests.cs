@@ -25,8 +25,8 @@ public class Conv2DKernelsTests
 
     private const double WinogradRtol = 2e-5;
 
-    /// <summary>The fast path a shape should take: Winograd (all passes), Direct (forward and, for KW ≤ 3, the weight
-    /// gradient; im2col otherwise) or Im2Col (all passes).</summary>
+    /// <summary>The algorithm a case runs (it must support the shape): Winograd (all passes), Direct (forward and, for
+    /// KW ≤ 3, the weight gradient; im2col for the rest) or Im2Col (all passes, and the one dispatch picks).</summary>
     public enum Path
     {
         Im2Col,
@@ -34,7 +34,7 @@ public class Conv2DKernelsTests
         Direct,
     }
 
-    /// <summary>A convolution shape and the path it should take.</summary>
+    /// <summary>A convolution shape and the algorithm to run it with.</summary>
     public sealed record Case(string Name, int N, int C, int H, int W, int OC, int KH, int KW, int SH, int SW,
         int PadTop, int PadLeft, int PadBottom, int PadRight, int DH, int DW, int Groups, Path Expected)
     {
@@ -90,8 +90,19 @@ public class Conv2DKernelsTests
     public void AllPasses_Case_MatchReference(Case c)
     {
         var g = c.Geometry;
-        Assert.Equal(c.Expected == Path.Winograd, Winograd.Supports(g));
-        Assert.Equal(c.Expected == Path.Direct, DirectConv.Supports(g));
+        var (forward, input, weight) = c.Expected switch
+        {
+            Path.Winograd => (ConvAlgorithm.Winograd, ConvAlgorithm.Winograd, ConvAlgorithm.Winograd),
+            Path.Direct => (ConvAlgorithm.Direct, ConvAlgorithm.Im2Col,
+                DirectConv.SupportsWeightGradient(g) ? ConvAlgorithm.Direct : ConvAlgorithm.Im2Col),
+            _ => (ConvAlgorithm.Im2Col, ConvAlgorithm.Im2Col, ConvAlgorithm.Im2Col),
+        };
+        if (c.Expected == Path.Winograd)
+            Assert.True(Winograd.Supports(g));
+        else if (c.Expected == Path.Direct)
+            Assert.True(DirectConv.Supports(g));
+        else
+            Assert.Equal(ConvAlgorithm.Im2Col, Conv2DKernels.ForwardAlgorithm(g));
         var rng = new Random(c.Name.Length * 31 + c.C);
         var x = Random(rng, g.N * g.InputImage);
         var w = Random(rng, g.WeightLength);
@@ -100,7 +111,7 @@ public class Conv2DKernelsTests
         var (ax, aw, ab, ady) = (Abs(x), Abs(w), Abs(b), Abs(dy));
 
         var y = Fill(g.N * g.OutputImage, float.NaN);
-        Conv2DKernels.Forward(x, w, b, y, g);
+        Conv2DKernels.Forward(x, w, b, y, g, forward);
         var expected = new float[y.Length];
         var bound = new float[y.Length];
         ReferenceConv2D.Forward(x, w, b, expected, g);
@@ -109,7 +120,7 @@ public class Conv2DKernelsTests
         Close(expected, y, bound, rtol, $"{c.Name} y");
 
         var dx = Fill(x.Length, float.NaN);
-        Conv2DKernels.BackwardInput(dy, w, dx, g);
+        Conv2DKernels.BackwardInput(dy, w, dx, g, input);
         expected = new float[dx.Length];
         bound = new float[dx.Length];
         ReferenceConv2D.BackwardInput(dy, w, expected, g);
@@ -117,7 +128,7 @@ public class Conv2DKernelsTests
         Close(expected, dx, bound, rtol, $"{c.Name} dx");
 
         var dw = Fill(w.Length, float.NaN);
-        Conv2DKernels.BackwardWeight(dy, x, dw, g);
+        Conv2DKernels.BackwardWeight(dy, x, dw, g, weight);
         expected = new float[dw.Length];
         bound = new float[dw.Length];
         ReferenceConv2D.BackwardWeight(dy, x, expected, g);
@@ -149,13 +160,13 @@ public class Conv2DKernelsTests
     {
         var c = new Case("no_bias", 2, channels, 7, 7, 16, kernel, kernel, 1, 1, 1, 1, 1, 1, 1, 1, 1, path);
         var g = c.Geometry;
-        Assert.Equal(path == Path.Winograd, Winograd.Supports(g));
-        Assert.Equal(path == Path.Direct, DirectConv.Supports(g));
+        Assert.True(path == Path.Winograd ? Winograd.Supports(g) : DirectConv.Supports(g));
         var rng = new Random(3);
         var x = Random(rng, g.N * g.InputImage);
         var w = Random(rng, g.WeightLength);
         var y = Fill(g.N * g.OutputImage, float.NaN);
-        Conv2DKernels.Forward(x, w, default, y, g);
+        Conv2DKernels.Forward(x, w, default, y, g, path == Path.Winograd ? ConvAlgorithm.Winograd
+            : ConvAlgorithm.Direct);
         var expected = new float[y.Length];
         var bound = new float[y.Length];
         ReferenceConv2D.Forward(x, w, default, expected, g);
@@ -169,6 +180,8 @@ public class Conv2DKernelsTests
     public void AllPasses_Repeated_AreBitwiseEqual(int channels, Path path)
     {
         var g = Conv3("repeat", 4, channels, 14, 14, 32, 1, path).Geometry;
+        Assert.Equal(path == Path.Winograd ? ConvAlgorithm.Winograd : ConvAlgorithm.Direct,
+            Conv2DKernels.ForwardAlgorithm(g));
         var rng = new Random(4);
         var x = Random(rng, g.N * g.InputImage);
         var w = Random(rng, g.WeightLength);
@@ -184,6 +197,39 @@ public class Conv2DKernelsTests
             return [.. y, .. dx, .. dw];
         }
         Assert.Equal(Run(), Run());
+    }
+
+    [Theory]
+    [InlineData(128, 3, 32, 32, 3, 1, ConvAlgorithmName.Direct, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Direct)]
+    [InlineData(128, 32, 32, 32, 3, 1, ConvAlgorithmName.Winograd, ConvAlgorithmName.Winograd,
+        ConvAlgorithmName.Winograd)]
+    [InlineData(128, 64, 8, 128, 3, 1, ConvAlgorithmName.Winograd, ConvAlgorithmName.Winograd,
+        ConvAlgorithmName.Winograd)]
+    [InlineData(1, 64, 56, 64, 3, 1, ConvAlgorithmName.Winograd, ConvAlgorithmName.Winograd,
+        ConvAlgorithmName.Winograd)]
+    [InlineData(1, 128, 28, 128, 3, 1, ConvAlgorithmName.Winograd, ConvAlgorithmName.Winograd,
+        ConvAlgorithmName.Winograd)]
+    [InlineData(1, 256, 14, 256, 3, 1, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col)]
+    [InlineData(16, 512, 7, 512, 3, 1, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col)]
+    [InlineData(1, 3, 224, 64, 7, 2, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col)]
+    [InlineData(1, 64, 56, 128, 3, 2, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col)]
+    public void Dispatch_NetworkLayers_PickExpectedAlgorithms(int n, int c, int h, int oc, int k, int stride,
+        ConvAlgorithmName forward, ConvAlgorithmName input, ConvAlgorithmName weight)
+    {
+        // The B2 reference CNN (batch 128) and ResNet-18 (batch 1 and 16): Winograd where it measured faster.
+        int pad = k / 2;
+        var g = new ConvGeometry(n, c, h, h, oc, k, k, stride, stride, pad, pad, pad, pad, 1, 1, 1);
+        Assert.Equal(forward.ToString(), Conv2DKernels.ForwardAlgorithm(g).ToString());
+        Assert.Equal(input.ToString(), Conv2DKernels.InputGradientAlgorithm(g).ToString());
+        Assert.Equal(weight.ToString(), Conv2DKernels.WeightGradientAlgorithm(g).ToString());
+    }
+
+    /// <summary>Public mirror of the internal <see cref="ConvAlgorithm"/> for test data.</summary>
+    public enum ConvAlgorithmName
+    {
+        Im2Col,
+        Winograd,
+        Direct,
     }
 
     private static void Close(float[] expected, float[] actual, float[] bound, double rtol, string what) =>
