@@ -165,7 +165,7 @@ internal static unsafe class DirectConv
     }
 
     /// <summary>8 output channels × 32 outputs of one row: y[i·OH·OW + j] for j &lt; count.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Block(float* xp, nint channel, nint pw, float* w, float* bias, int oc, in ConvGeometry g,
         float* y, int count)
     {
@@ -298,7 +298,7 @@ internal static unsafe class DirectConv
     /// acc[(i·KW + k)·16 ..] += Σ_{oh, ow} dy[i, oh, ow] · xp[oh, ow + k] (lanes hold ow mod 16) for 8 output channels
     /// i and the KW taps of one input row offset; dy is 8 channel planes, xp the staged rows from the tap's row.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WeightBlock(float* dy, float* xp, nint pw, in ConvGeometry g, float* acc)
     {
         Vector512<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
