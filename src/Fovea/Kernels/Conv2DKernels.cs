@@ -50,7 +50,9 @@ internal static unsafe class Conv2DKernels
                     DirectConv.Forward(px, pw, b, py, g);
                     break;
                 default:
-                    KernelThreads.For(g.N, new ForwardJob { X = px, W = pw, B = b, Y = py, G = g });
+                    int rows = BlockRows(g), perImage = (g.OH + rows - 1) / rows;
+                    var job = new ForwardJob { X = px, W = pw, B = b, Y = py, G = g, Rows = rows, PerImage = perImage };
+                    KernelThreads.For(g.N * perImage, job);
                     break;
             }
         }
@@ -100,14 +102,18 @@ internal static unsafe class Conv2DKernels
             }
             return;
         }
-        int chunks = Math.Max(1, Math.Min(KernelThreads.ThreadCount, g.N));
+        int rows = BlockRows(g), perImage = (g.OH + rows - 1) / rows;
+        int chunks = Math.Max(1, Math.Min(KernelThreads.ThreadCount, g.N * perImage));
         int len = g.WeightLength;
         float[] partials = ArrayPool<float>.Shared.Rent(chunks * len);
         try
         {
             fixed (float* pdy = dy, px = x, pdw = partials)
             {
-                var job = new BackwardWeightJob { DY = pdy, X = px, Partials = pdw, Chunks = chunks, G = g };
+                var job = new BackwardWeightJob
+                {
+                    DY = pdy, X = px, Partials = pdw, Chunks = chunks, Rows = rows, PerImage = perImage, G = g,
+                };
                 KernelThreads.For(chunks, job);
             }
             var first = partials.AsSpan(0, len);
@@ -150,38 +156,64 @@ internal static unsafe class Conv2DKernels
         }
     }
 
+    /// <summary>Floats an im2col block aims for (it then stays in L2 while the GEMM reads it).</summary>
+    private const int ColumnBudget = 1 << 16;
+
+    /// <summary>Fewest GEMM columns a block should have.</summary>
+    private const int MinBlockColumns = 256;
+
+    /// <summary>Output rows per im2col block: about <see cref="ColumnBudget"/> floats of columns, at least
+    /// <see cref="MinBlockColumns"/> columns, at most the image.</summary>
+    private static int BlockRows(in ConvGeometry g)
+    {
+        int rows = Math.Max(1, ColumnBudget / Math.Max(1, g.K * g.OW));
+        rows = Math.Max(rows, (MinBlockColumns + g.OW - 1) / g.OW);
+        return Math.Min(rows, g.OH);
+    }
+
+    /// <summary>
+    /// Blocks of output rows over all images (image-major): a block is unfolded (or, 1×1, read in place) and
+    /// multiplied on its own, so the columns stay in cache and a single image still splits over the threads.
+    /// </summary>
     private struct ForwardJob : IParallelJob
     {
         public float* X, W, B, Y;
         public ConvGeometry G;
+        public int Rows, PerImage;
 
         public readonly void Execute(int begin, int end)
         {
             var g = G;
-            float[]? col = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(g.K * g.P);
+            float[]? col = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(g.K * Rows * g.OW);
             try
             {
                 fixed (float* pcol = col)
                 {
-                    for (int n = begin; n < end; n++)
+                    for (int item = begin; item < end; item++)
                     {
+                        int n = item / PerImage, oh0 = item % PerImage * Rows, oh1 = Math.Min(g.OH, oh0 + Rows);
+                        int p0 = oh0 * g.OW, cols = (oh1 - oh0) * g.OW;
                         for (int grp = 0; grp < g.Groups; grp++)
                         {
                             float* xg = X + (long)n * g.InputImage + (long)grp * g.Cg * g.H * g.W;
-                            float* yg = Y + (long)n * g.OutputImage + (long)grp * g.OCg * g.P;
-                            float* b = xg;
+                            float* yg = Y + (long)n * g.OutputImage + (long)grp * g.OCg * g.P + p0;
+                            float* b = xg + p0;
+                            int ldb = g.P;
                             if (!g.IsPointwise)
                             {
-                                Im2Col.Unfold(xg, pcol, g);
+                                Im2Col.Unfold(xg, pcol, g, oh0, oh1);
                                 b = pcol;
+                                ldb = cols;
                             }
-                            Gemm.Multiply(false, false, g.OCg, g.P, g.K, W + (long)grp * g.OCg * g.K, g.K, b, g.P, yg, g.P,
-                                accumulate: false);
+                            Gemm.Multiply(false, false, g.OCg, cols, g.K, W + (long)grp * g.OCg * g.K, g.K, b, ldb, yg,
+                                g.P, accumulate: false);
                             if (B is not null)
                             {
                                 for (int oc = 0; oc < g.OCg; oc++)
-                                    Elementwise.AddScalar(new ReadOnlySpan<float>(yg + (long)oc * g.P, g.P), B[grp * g.OCg + oc],
-                                        new Span<float>(yg + (long)oc * g.P, g.P));
+                                {
+                                    var row = new Span<float>(yg + (long)oc * g.P, cols);
+                                    Elementwise.AddScalar(row, B[grp * g.OCg + oc], row);
+                                }
                             }
                         }
                     }
@@ -237,16 +269,18 @@ internal static unsafe class Conv2DKernels
         }
     }
 
+    /// <summary>Chunk t of the row blocks (as in <see cref="ForwardJob"/>) into its own partial dW.</summary>
     private struct BackwardWeightJob : IParallelJob
     {
         public float* DY, X, Partials;
-        public int Chunks;
+        public int Chunks, Rows, PerImage;
         public ConvGeometry G;
 
         public readonly void Execute(int begin, int end)
         {
             var g = G;
-            float[]? col = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(g.K * g.P);
+            float[]? col = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(g.K * Rows * g.OW);
+            int items = g.N * PerImage;
             try
             {
                 fixed (float* pcol = col)
@@ -255,21 +289,25 @@ internal static unsafe class Conv2DKernels
                     {
                         float* dw = Partials + (long)t * g.WeightLength;
                         new Span<float>(dw, g.WeightLength).Clear();
-                        int n0 = (int)((long)t * g.N / Chunks), n1 = (int)((long)(t + 1) * g.N / Chunks);
-                        for (int n = n0; n < n1; n++)
+                        int i0 = (int)((long)t * items / Chunks), i1 = (int)((long)(t + 1) * items / Chunks);
+                        for (int item = i0; item < i1; item++)
                         {
+                            int n = item / PerImage, oh0 = item % PerImage * Rows, oh1 = Math.Min(g.OH, oh0 + Rows);
+                            int p0 = oh0 * g.OW, cols = (oh1 - oh0) * g.OW;
                             for (int grp = 0; grp < g.Groups; grp++)
                             {
                                 float* xg = X + (long)n * g.InputImage + (long)grp * g.Cg * g.H * g.W;
-                                float* dyg = DY + (long)n * g.OutputImage + (long)grp * g.OCg * g.P;
-                                float* b = xg;
+                                float* dyg = DY + (long)n * g.OutputImage + (long)grp * g.OCg * g.P + p0;
+                                float* b = xg + p0;
+                                int ldb = g.P;
                                 if (!g.IsPointwise)
                                 {
-                                    Im2Col.Unfold(xg, pcol, g);
+                                    Im2Col.Unfold(xg, pcol, g, oh0, oh1);
                                     b = pcol;
+                                    ldb = cols;
                                 }
-                                Gemm.Multiply(false, true, g.OCg, g.K, g.P, dyg, g.P, b, g.P, dw + (long)grp * g.OCg * g.K, g.K,
-                                    accumulate: true);
+                                Gemm.Multiply(false, true, g.OCg, g.K, cols, dyg, g.P, b, ldb,
+                                    dw + (long)grp * g.OCg * g.K, g.K, accumulate: true);
                             }
                         }
                     }
