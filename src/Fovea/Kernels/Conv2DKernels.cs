@@ -26,7 +26,7 @@ internal static unsafe class Conv2DKernels
         Winograd.Supports(g) && Winograd.Pays(g) ? ConvAlgorithm.Winograd : ConvAlgorithm.Im2Col;
 
     public static ConvAlgorithm WeightGradientAlgorithm(in ConvGeometry g) =>
-        Winograd.Supports(g) && Winograd.Pays(g) ? ConvAlgorithm.Winograd
+        Winograd.Supports(g) && Winograd.PaysForWeightGradient(g) ? ConvAlgorithm.Winograd
         : DirectConv.SupportsWeightGradient(g) ? ConvAlgorithm.Direct : ConvAlgorithm.Im2Col;
 
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,

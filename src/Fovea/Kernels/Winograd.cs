@@ -47,12 +47,13 @@ internal static unsafe class Winograd
 
     /// <summary>Fewest tiles (4×4 output blocks over the batch) for which the transformed weights (36·C·OC floats,
     /// written and read once per call) cost less than the multiplications they save: measured on ResNet-18 at batch 1,
-    /// 49 tiles (28×28) already win 2× and 16 (14×14) lose 2×.</summary>
+    /// 49 tiles (28×28) win 2×, 16 tiles (14×14) break even and 4 (7×7) lose 10×.</summary>
     private const int MinTiles = 32;
 
-    /// <summary>Most channel pairs C·OC: larger transformed weights (here ≥ 18 MB) no longer stay in cache, and the
-    /// GEMM of im2col runs as fast.</summary>
-    private const int MaxChannelPairs = 1 << 17;
+    /// <summary>Most channel pairs C·OC for the weight gradient: with more, the per-thread partial sums (36·C·OC
+    /// floats each) stop fitting in cache and im2col + GEMM is faster (ResNet-18 7×7×512 at batch 16: 22 ms against
+    /// 25..30; 14×14×256: 14..16 ms against 19, so Winograd there).</summary>
+    private const int MaxWeightChannelPairs = 1 << 17;
 
     /// <summary>Whether the shape can run here (correctness); <see cref="Pays"/> says whether it should.</summary>
     public static bool Supports(in ConvGeometry g) =>
@@ -60,10 +61,14 @@ internal static unsafe class Winograd
         && g.DilationW == 1 && g.Groups == 1 && g.PadTop <= 2 && g.PadLeft <= 2 && g.PadBottom <= 2
         && g.PadRight <= 2;
 
-    /// <summary>Whether Winograd beats im2col + GEMM for a supported shape.</summary>
+    /// <summary>Whether Winograd beats im2col + GEMM for the forward pass (and the input gradient, the same
+    /// computation) of a supported shape.</summary>
     public static bool Pays(in ConvGeometry g) =>
-        g.C >= MinChannels && g.OC >= MinChannels && (long)g.C * g.OC < MaxChannelPairs
-        && (long)g.N * ((g.OH + 3) / 4) * ((g.OW + 3) / 4) >= MinTiles;
+        g.C >= MinChannels && g.OC >= MinChannels && (long)g.N * ((g.OH + 3) / 4) * ((g.OW + 3) / 4) >= MinTiles;
+
+    /// <summary>As <see cref="Pays"/> for the weight gradient.</summary>
+    public static bool PaysForWeightGradient(in ConvGeometry g) =>
+        Pays(g) && (long)g.C * g.OC < MaxWeightChannelPairs;
 
     public static void Forward(float* x, float* w, float* bias, float* y, in ConvGeometry g)
     {

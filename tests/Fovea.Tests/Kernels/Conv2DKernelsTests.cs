@@ -225,7 +225,11 @@ public class Conv2DKernelsTests
     [InlineData(1, 128, 28, 128, 3, 1, ConvAlgorithmName.Winograd, ConvAlgorithmName.Winograd,
         ConvAlgorithmName.Winograd)]
     [InlineData(1, 256, 14, 256, 3, 1, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col)]
-    [InlineData(16, 512, 7, 512, 3, 1, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col)]
+    [InlineData(1, 512, 7, 512, 3, 1, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col)]
+    [InlineData(16, 256, 14, 256, 3, 1, ConvAlgorithmName.Winograd, ConvAlgorithmName.Winograd,
+        ConvAlgorithmName.Winograd)]
+    [InlineData(16, 512, 7, 512, 3, 1, ConvAlgorithmName.Winograd, ConvAlgorithmName.Winograd,
+        ConvAlgorithmName.Im2Col)]
     [InlineData(1, 3, 224, 64, 7, 2, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col)]
     [InlineData(1, 64, 56, 128, 3, 2, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col, ConvAlgorithmName.Im2Col)]
     public void Dispatch_NetworkLayers_PickExpectedAlgorithms(int n, int c, int h, int oc, int k, int stride,
