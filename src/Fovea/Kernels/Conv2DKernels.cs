@@ -7,7 +7,8 @@ namespace Fovea.Kernels;
 /// 2-D convolution (cross-correlation, as in PyTorch/Keras), NCHW, weights [OC, Cg, KH, KW]; see
 /// <see cref="ConvGeometry"/> for the legend. Each pass picks an algorithm (<see cref="ConvAlgorithm"/>): Winograd
 /// F(4×4, 3×3) for 3×3 stride-1 convolutions with enough tiles (<see cref="Winograd"/>), direct kernels for few input
-/// channels (<see cref="DirectConv"/>), and otherwise im2col + GEMM, where each image and group maps onto one GEMM:
+/// channels (<see cref="DirectConv"/>) and for depthwise convolutions (<see cref="DepthwiseConv"/>), and otherwise
+/// im2col + GEMM, where each image and group maps onto one GEMM:
 ///   forward          y[n, g] (OCg×P)  = W[g] (OCg×K) · im2col(x[n, g]) (K×P) + b
 ///   backward input   dx[n, g]        += col2im(W[g]ᵀ (K×OCg) · dy[n, g] (OCg×P))
 ///   backward weight  dW[g] (OCg×K)   += Σ_n dy[n, g] (OCg×P) · im2col(x[n, g])ᵀ (P×K)
@@ -20,14 +21,17 @@ internal static unsafe class Conv2DKernels
 {
     public static ConvAlgorithm ForwardAlgorithm(in ConvGeometry g) =>
         Winograd.Supports(g) && Winograd.Pays(g) ? ConvAlgorithm.Winograd
-        : DirectConv.Supports(g) ? ConvAlgorithm.Direct : ConvAlgorithm.Im2Col;
+        : DirectConv.Supports(g) ? ConvAlgorithm.Direct
+        : DepthwiseConv.Supports(g) ? ConvAlgorithm.Depthwise : ConvAlgorithm.Im2Col;
 
     public static ConvAlgorithm InputGradientAlgorithm(in ConvGeometry g) =>
-        Winograd.Supports(g) && Winograd.Pays(g) ? ConvAlgorithm.Winograd : ConvAlgorithm.Im2Col;
+        Winograd.Supports(g) && Winograd.Pays(g) ? ConvAlgorithm.Winograd
+        : DepthwiseConv.Supports(g) ? ConvAlgorithm.Depthwise : ConvAlgorithm.Im2Col;
 
     public static ConvAlgorithm WeightGradientAlgorithm(in ConvGeometry g) =>
         Winograd.Supports(g) && Winograd.PaysForWeightGradient(g) ? ConvAlgorithm.Winograd
-        : DirectConv.SupportsWeightGradient(g) ? ConvAlgorithm.Direct : ConvAlgorithm.Im2Col;
+        : DirectConv.SupportsWeightGradient(g) ? ConvAlgorithm.Direct
+        : DepthwiseConv.Supports(g) ? ConvAlgorithm.Depthwise : ConvAlgorithm.Im2Col;
 
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,
         in ConvGeometry g) => Forward(x, w, bias, y, g, ForwardAlgorithm(g));
@@ -49,6 +53,10 @@ internal static unsafe class Conv2DKernels
                     Debug.Assert(DirectConv.Supports(g));
                     DirectConv.Forward(px, pw, b, py, g);
                     break;
+                case ConvAlgorithm.Depthwise:
+                    Debug.Assert(DepthwiseConv.Supports(g));
+                    DepthwiseConv.Forward(px, pw, b, py, g);
+                    break;
                 default:
                     int rows = BlockRows(g), perImage = (g.OH + rows - 1) / rows;
                     var job = new ForwardJob { X = px, W = pw, B = b, Y = py, G = g, Rows = rows, PerImage = perImage };
@@ -61,7 +69,7 @@ internal static unsafe class Conv2DKernels
     public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g) =>
         BackwardInput(dy, w, dx, g, InputGradientAlgorithm(g));
 
-    /// <summary>dx = convᵀ(dy, w) (overwrites dx) with the given algorithm (Winograd or im2col).</summary>
+    /// <summary>dx = convᵀ(dy, w) (overwrites dx) with the given algorithm (Winograd, depthwise or im2col).</summary>
     public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g,
         ConvAlgorithm algorithm)
     {
@@ -71,6 +79,12 @@ internal static unsafe class Conv2DKernels
             {
                 Debug.Assert(Winograd.Supports(g));
                 Winograd.BackwardInput(pdy, pw, pdx, g);
+                return;
+            }
+            if (algorithm == ConvAlgorithm.Depthwise)
+            {
+                Debug.Assert(DepthwiseConv.Supports(g));
+                DepthwiseConv.BackwardInput(pdy, pw, pdx, g);
                 return;
             }
             KernelThreads.For(g.N, new BackwardInputJob { DY = pdy, W = pw, DX = pdx, G = g });
@@ -93,6 +107,11 @@ internal static unsafe class Conv2DKernels
                 {
                     Debug.Assert(Winograd.Supports(g));
                     Winograd.BackwardWeight(pdy, px, pdw, g);
+                }
+                else if (algorithm == ConvAlgorithm.Depthwise)
+                {
+                    Debug.Assert(DepthwiseConv.Supports(g));
+                    DepthwiseConv.BackwardWeight(pdy, px, pdw, g);
                 }
                 else
                 {

@@ -11,4 +11,7 @@ internal enum ConvAlgorithm
 
     /// <summary><see cref="DirectConv"/>: few input channels (first layers), forward and weight gradient.</summary>
     Direct,
+
+    /// <summary><see cref="DepthwiseConv"/>: one kernel per channel (groups = C = OC), strides 1 and 2.</summary>
+    Depthwise,
 }

@@ -26,13 +26,15 @@ public class Conv2DKernelsTests
 
     private const double WinogradRtol = 2e-5;
 
-    /// <summary>The algorithm a case runs (it must support the shape): Winograd (all passes), Direct (forward and, for
-    /// KW ≤ 3, the weight gradient; im2col for the rest) or Im2Col (all passes, and the one dispatch picks).</summary>
+    /// <summary>The algorithm a case runs (it must support the shape): Winograd and Depthwise (all passes), Direct
+    /// (forward and, for KW ≤ 3, the weight gradient; im2col for the rest) or Im2Col (all passes, and the one dispatch
+    /// picks).</summary>
     public enum Path
     {
         Im2Col,
         Winograd,
         Direct,
+        Depthwise,
     }
 
     /// <summary>A convolution shape and the algorithm to run it with.</summary>
@@ -70,6 +72,15 @@ public class Conv2DKernelsTests
         Conv3("direct_rgb_wide_row", 1, 3, 7, 37, 8, 1, Path.Direct),
         new("direct_gray_5x5_valid", 2, 1, 12, 12, 8, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, Path.Direct),
         new("direct_asymmetric", 2, 2, 9, 11, 16, 3, 3, 1, 1, 0, 2, 1, 0, 1, 1, 1, Path.Direct),
+        // Depthwise: strides 1, 2 and (2, 1), 3×3 to 7×7 and 3×5 kernels, rows of 9 to 37 outputs (one and two
+        // vectors, partial ones), padding above KH − 1 (the input gradient's staging then starts inside dy), batch 1.
+        new("depthwise_same", 2, 16, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16, Path.Depthwise),
+        new("depthwise_stride2", 2, 8, 9, 9, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 8, Path.Depthwise),
+        new("depthwise_5x5_wide", 1, 4, 6, 37, 4, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 4, Path.Depthwise),
+        new("depthwise_7x7_stride2", 2, 3, 20, 41, 3, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 3, Path.Depthwise),
+        new("depthwise_3x5_stride2_1", 1, 5, 11, 12, 5, 3, 5, 2, 1, 0, 2, 1, 1, 1, 1, 5, Path.Depthwise),
+        new("depthwise_pad3", 1, 6, 5, 7, 6, 3, 3, 1, 1, 3, 3, 3, 3, 1, 1, 6, Path.Depthwise),
+        new("depthwise_valid_stride2_odd", 3, 4, 10, 35, 4, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, 4, Path.Depthwise),
         // Fallbacks to im2col + GEMM.
         Conv3("im2col_few_channels_12_filters", 2, 3, 10, 10, 12, 1, Path.Im2Col),
         Conv3("im2col_few_filters", 2, 16, 10, 10, 4, 1, Path.Im2Col),
@@ -78,8 +89,8 @@ public class Conv2DKernelsTests
         new("im2col_stride2_1", 1, 8, 9, 10, 12, 3, 3, 2, 1, 1, 1, 0, 1, 1, 1, 1, Path.Im2Col),
         new("im2col_dilation2", 2, 16, 12, 12, 16, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1, Path.Im2Col),
         new("im2col_groups2", 2, 16, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, Path.Im2Col),
-        new("im2col_depthwise", 2, 16, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 16, Path.Im2Col),
-        new("im2col_depthwise_stride2", 2, 8, 9, 9, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 8, Path.Im2Col),
+        new("im2col_depthwise_multiplier2", 2, 8, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8, Path.Im2Col),
+        new("im2col_depthwise_dilation2", 1, 8, 9, 9, 8, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 8, Path.Im2Col),
         new("im2col_pointwise", 2, 24, 7, 7, 40, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, Path.Im2Col),
         new("im2col_pointwise_stride2", 1, 16, 9, 9, 32, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1, Path.Im2Col),
         new("im2col_5x5", 2, 8, 9, 9, 16, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1, Path.Im2Col),
@@ -101,12 +112,15 @@ public class Conv2DKernelsTests
             Path.Winograd => (ConvAlgorithm.Winograd, ConvAlgorithm.Winograd, ConvAlgorithm.Winograd),
             Path.Direct => (ConvAlgorithm.Direct, ConvAlgorithm.Im2Col,
                 DirectConv.SupportsWeightGradient(g) ? ConvAlgorithm.Direct : ConvAlgorithm.Im2Col),
+            Path.Depthwise => (ConvAlgorithm.Depthwise, ConvAlgorithm.Depthwise, ConvAlgorithm.Depthwise),
             _ => (ConvAlgorithm.Im2Col, ConvAlgorithm.Im2Col, ConvAlgorithm.Im2Col),
         };
         if (path == Path.Winograd)
             Assert.True(Winograd.Supports(g));
         else if (path == Path.Direct)
             Assert.True(DirectConv.Supports(g));
+        else if (path == Path.Depthwise)
+            Assert.Equal(ConvAlgorithm.Depthwise, Conv2DKernels.ForwardAlgorithm(g));
         else
             Assert.Equal(ConvAlgorithm.Im2Col, Conv2DKernels.ForwardAlgorithm(g));
         var rng = new Random(c.Name.Length * 31 + c.C);
@@ -251,6 +265,7 @@ public class Conv2DKernelsTests
         Im2Col,
         Winograd,
         Direct,
+        Depthwise,
     }
 
     private static void Close(float[] expected, float[] actual, float[] bound, double rtol, string what) =>
