@@ -66,8 +66,8 @@ internal static unsafe class Conv2DKernels
         }
     }
 
-    public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g) =>
-        BackwardInput(dy, w, dx, g, InputGradientAlgorithm(g));
+    public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx,
+        in ConvGeometry g) => BackwardInput(dy, w, dx, g, InputGradientAlgorithm(g));
 
     /// <summary>dx = convᵀ(dy, w) (overwrites dx) with the given algorithm (Winograd, depthwise or im2col).</summary>
     public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g,
@@ -92,8 +92,8 @@ internal static unsafe class Conv2DKernels
     }
 
     /// <summary>dw = Σ_n dy[n] · im2col(x[n])ᵀ (overwrites dw).</summary>
-    public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g) =>
-        BackwardWeight(dy, x, dw, g, WeightGradientAlgorithm(g));
+    public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw,
+        in ConvGeometry g) => BackwardWeight(dy, x, dw, g, WeightGradientAlgorithm(g));
 
     /// <summary>dw as above with the given algorithm, which must support the shape.</summary>
     public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g,
@@ -271,10 +271,12 @@ internal static unsafe class Conv2DKernels
                             float* wg = W + (long)grp * g.OCg * g.K;
                             if (g.IsPointwise)
                             {
-                                Gemm.Multiply(true, false, g.K, g.P, g.OCg, wg, g.K, dyg, g.P, dxg, g.P, accumulate: false);
+                                Gemm.Multiply(true, false, g.K, g.P, g.OCg, wg, g.K, dyg, g.P, dxg, g.P,
+                                    accumulate: false);
                                 continue;
                             }
-                            Gemm.Multiply(true, false, g.K, g.P, g.OCg, wg, g.K, dyg, g.P, pcol, g.P, accumulate: false);
+                            Gemm.Multiply(true, false, g.K, g.P, g.OCg, wg, g.K, dyg, g.P, pcol, g.P,
+                                accumulate: false);
                             Im2Col.Fold(pcol, dxg, g);
                         }
                     }

@@ -39,7 +39,10 @@ internal static unsafe class Im2Col
                         if (g.StrideW == 1)
                         {
                             if (owHi > owLo)
-                                new ReadOnlySpan<float>(src + owLo, owHi - owLo).CopyTo(new Span<float>(dst + owLo, owHi - owLo));
+                            {
+                                int count = owHi - owLo;
+                                new ReadOnlySpan<float>(src + owLo, count).CopyTo(new Span<float>(dst + owLo, count));
+                            }
                         }
                         else
                         {

@@ -343,7 +343,8 @@ internal static unsafe class Winograd
             var g = G;
             var p = P;
             nint vLength = (nint)36 * g.C * p.Ld, mLength = (nint)36 * g.OC * p.Ld;
-            float[] scratch = ArrayPool<float>.Shared.Rent((int)(vLength + mLength) + WinogradF4Transforms.ScratchLength);
+            int length = (int)(vLength + mLength) + WinogradF4Transforms.ScratchLength;
+            float[] scratch = ArrayPool<float>.Shared.Rent(length);
             float** rows = stackalloc float*[96];
             try
             {
@@ -373,7 +374,8 @@ internal static unsafe class Winograd
             var g = G;
             var p = P;
             nint vLength = (nint)36 * g.C * p.Ld, yLength = (nint)36 * g.OC * p.Ld;
-            float[] scratch = ArrayPool<float>.Shared.Rent((int)(vLength + yLength) + WinogradF4Transforms.ScratchLength);
+            int length = (int)(vLength + yLength) + WinogradF4Transforms.ScratchLength;
+            float[] scratch = ArrayPool<float>.Shared.Rent(length);
             float** rows = stackalloc float*[96];
             try
             {

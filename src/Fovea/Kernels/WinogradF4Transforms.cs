@@ -9,7 +9,8 @@ namespace Fovea.Kernels;
 /// <see cref="Winograd"/>, with AVX-512. A tile covers 4×4 outputs and reads 6×6 inputs (rows and columns 4j .. 4j+5
 /// of the padded input for tile column j). Transformed tiles are 36 planes, value ξ = 6p + q of lane l at
 /// dst[ξ·plane + l], so the 36 per-point GEMMs see tiles as contiguous columns.
-///   input    V = Bᵀ d B    Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
+///   input    V = Bᵀ d B    Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0;
+///                                0 4 0 −5 0 1]
 ///   output   y = Aᵀ m A    Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]
 ///   weights  U = G w Gᵀ    G  = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1/24 1/12 ⅙; 1/24 −1/12 ⅙; 0 0 1]
 /// A vector holds 16 tiles as <c>groups</c> groups of 16/groups consecutive tiles, each group from its own row of
@@ -219,10 +220,14 @@ internal static unsafe class WinogradF4Transforms
                 var value = Vector512.Load(r + q * 16);
                 float* dst = u + (6 * p + q) * plane;
                 if (count == 16)
+                {
                     Vector512.Store(value, dst);
+                }
                 else
-                    Avx512F.MaskStore(dst, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle(),
-                        value);
+                {
+                    var lanes = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
+                    Avx512F.MaskStore(dst, lanes, value);
+                }
             }
         }
     }
