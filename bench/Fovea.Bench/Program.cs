@@ -5,8 +5,8 @@ using Fovea.Bench;
 // ../shared/peers/results/*.jsonl); without --json a readable summary line follows each of them on stderr.
 IBenchmark[] all =
 [
-    new GemmBench(), new GemmShapesBench(), new CnnBench(train: true), new CnnBench(train: false), new FmnistBench(),
-    new ResNetBench(train: false), new ResNetBench(train: true), new AugmentBench(),
+    new GemmBench(), new GemmShapesBench(), new CnnBench(train: true), new CnnBench(train: false), new ConvLayersBench(),
+    new FmnistBench(), new ResNetBench(train: false), new ResNetBench(train: true), new AugmentBench(),
 ];
 
 bool json = args.Contains("--json");

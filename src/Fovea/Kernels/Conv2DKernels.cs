@@ -1,49 +1,138 @@
 using System.Buffers;
+using System.Diagnostics;
 
 namespace Fovea.Kernels;
 
 /// <summary>
 /// 2-D convolution (cross-correlation, as in PyTorch/Keras), NCHW, weights [OC, Cg, KH, KW]; see
-/// <see cref="ConvGeometry"/> for the legend. Each image and group maps onto one GEMM:
+/// <see cref="ConvGeometry"/> for the legend. Each pass picks an algorithm (<see cref="ConvAlgorithm"/>): Winograd
+/// F(4×4, 3×3) for 3×3 stride-1 convolutions with enough tiles (<see cref="Winograd"/>), direct kernels for few input
+/// channels (<see cref="DirectConv"/>) and for depthwise convolutions (<see cref="DepthwiseConv"/>), and otherwise
+/// im2col + GEMM, where each image and group maps onto one GEMM:
 ///   forward          y[n, g] (OCg×P)  = W[g] (OCg×K) · im2col(x[n, g]) (K×P) + b
 ///   backward input   dx[n, g]        += col2im(W[g]ᵀ (K×OCg) · dy[n, g] (OCg×P))
 ///   backward weight  dW[g] (OCg×K)   += Σ_n dy[n, g] (OCg×P) · im2col(x[n, g])ᵀ (P×K)
 ///   backward bias    db[oc]           = Σ_n Σ_p dy[n, oc, p]
-/// Images are split over the kernel threads in fixed chunks; the weight gradient sums one partial per chunk in
-/// chunk order, so results are deterministic. Reference twin: <see cref="Reference.ReferenceConv2D"/>.
+/// im2col: images are split over the kernel threads in fixed chunks; the weight gradient sums one partial per chunk
+/// in chunk order, so results are deterministic (and depend on the thread count only through that order).
+/// Reference twin: <see cref="Reference.ReferenceConv2D"/>.
 /// </summary>
 internal static unsafe class Conv2DKernels
 {
+    public static ConvAlgorithm ForwardAlgorithm(in ConvGeometry g) =>
+        Winograd.Supports(g) && Winograd.Pays(g) ? ConvAlgorithm.Winograd
+        : DirectConv.Supports(g) ? ConvAlgorithm.Direct
+        : DepthwiseConv.Supports(g) ? ConvAlgorithm.Depthwise : ConvAlgorithm.Im2Col;
+
+    public static ConvAlgorithm InputGradientAlgorithm(in ConvGeometry g) =>
+        Winograd.Supports(g) && Winograd.Pays(g) ? ConvAlgorithm.Winograd
+        : DepthwiseConv.Supports(g) ? ConvAlgorithm.Depthwise : ConvAlgorithm.Im2Col;
+
+    public static ConvAlgorithm WeightGradientAlgorithm(in ConvGeometry g) =>
+        Winograd.Supports(g) && Winograd.PaysForWeightGradient(g) ? ConvAlgorithm.Winograd
+        : DirectConv.SupportsWeightGradient(g) ? ConvAlgorithm.Direct
+        : DepthwiseConv.Supports(g) ? ConvAlgorithm.Depthwise : ConvAlgorithm.Im2Col;
+
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,
-        in ConvGeometry g)
+        in ConvGeometry g) => Forward(x, w, bias, y, g, ForwardAlgorithm(g));
+
+    /// <summary>y = conv(x, w) + b with the given algorithm, which must support the shape.</summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,
+        in ConvGeometry g, ConvAlgorithm algorithm)
     {
         fixed (float* px = x, pw = w, pb = bias, py = y)
         {
-            var job = new ForwardJob { X = px, W = pw, B = bias.IsEmpty ? null : pb, Y = py, G = g };
-            KernelThreads.For(g.N, job);
+            float* b = bias.IsEmpty ? null : pb;
+            switch (algorithm)
+            {
+                case ConvAlgorithm.Winograd:
+                    Debug.Assert(Winograd.Supports(g));
+                    Winograd.Forward(px, pw, b, py, g);
+                    break;
+                case ConvAlgorithm.Direct:
+                    Debug.Assert(DirectConv.Supports(g));
+                    DirectConv.Forward(px, pw, b, py, g);
+                    break;
+                case ConvAlgorithm.Depthwise:
+                    Debug.Assert(DepthwiseConv.Supports(g));
+                    DepthwiseConv.Forward(px, pw, b, py, g);
+                    break;
+                default:
+                    int rows = BlockRows(g), perImage = (g.OH + rows - 1) / rows;
+                    var job = new ForwardJob { X = px, W = pw, B = b, Y = py, G = g, Rows = rows, PerImage = perImage };
+                    KernelThreads.For(g.N * perImage, job);
+                    break;
+            }
         }
     }
 
-    public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g)
+    public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx,
+        in ConvGeometry g) => BackwardInput(dy, w, dx, g, InputGradientAlgorithm(g));
+
+    /// <summary>dx = convᵀ(dy, w) (overwrites dx) with the given algorithm (Winograd, depthwise or im2col).</summary>
+    public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, in ConvGeometry g,
+        ConvAlgorithm algorithm)
     {
         fixed (float* pdy = dy, pw = w, pdx = dx)
         {
-            var job = new BackwardInputJob { DY = pdy, W = pw, DX = pdx, G = g };
-            KernelThreads.For(g.N, job);
+            if (algorithm == ConvAlgorithm.Winograd)
+            {
+                Debug.Assert(Winograd.Supports(g));
+                Winograd.BackwardInput(pdy, pw, pdx, g);
+                return;
+            }
+            if (algorithm == ConvAlgorithm.Depthwise)
+            {
+                Debug.Assert(DepthwiseConv.Supports(g));
+                DepthwiseConv.BackwardInput(pdy, pw, pdx, g);
+                return;
+            }
+            KernelThreads.For(g.N, new BackwardInputJob { DY = pdy, W = pw, DX = pdx, G = g });
         }
     }
 
     /// <summary>dw = Σ_n dy[n] · im2col(x[n])ᵀ (overwrites dw).</summary>
-    public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g)
+    public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw,
+        in ConvGeometry g) => BackwardWeight(dy, x, dw, g, WeightGradientAlgorithm(g));
+
+    /// <summary>dw as above with the given algorithm, which must support the shape.</summary>
+    public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in ConvGeometry g,
+        ConvAlgorithm algorithm)
     {
-        int chunks = Math.Max(1, Math.Min(KernelThreads.ThreadCount, g.N));
+        if (algorithm != ConvAlgorithm.Im2Col)
+        {
+            fixed (float* pdy = dy, px = x, pdw = dw)
+            {
+                if (algorithm == ConvAlgorithm.Winograd)
+                {
+                    Debug.Assert(Winograd.Supports(g));
+                    Winograd.BackwardWeight(pdy, px, pdw, g);
+                }
+                else if (algorithm == ConvAlgorithm.Depthwise)
+                {
+                    Debug.Assert(DepthwiseConv.Supports(g));
+                    DepthwiseConv.BackwardWeight(pdy, px, pdw, g);
+                }
+                else
+                {
+                    Debug.Assert(DirectConv.SupportsWeightGradient(g));
+                    DirectConv.BackwardWeight(pdy, px, pdw, g);
+                }
+            }
+            return;
+        }
+        int rows = BlockRows(g), perImage = (g.OH + rows - 1) / rows;
+        int chunks = Math.Max(1, Math.Min(KernelThreads.ThreadCount, g.N * perImage));
         int len = g.WeightLength;
         float[] partials = ArrayPool<float>.Shared.Rent(chunks * len);
         try
         {
             fixed (float* pdy = dy, px = x, pdw = partials)
             {
-                var job = new BackwardWeightJob { DY = pdy, X = px, Partials = pdw, Chunks = chunks, G = g };
+                var job = new BackwardWeightJob
+                {
+                    DY = pdy, X = px, Partials = pdw, Chunks = chunks, Rows = rows, PerImage = perImage, G = g,
+                };
                 KernelThreads.For(chunks, job);
             }
             var first = partials.AsSpan(0, len);
@@ -57,50 +146,93 @@ internal static unsafe class Conv2DKernels
         }
     }
 
-    /// <summary>db[oc] = Σ_n Σ_p dy[n, oc, p] (overwrites db).</summary>
+    /// <summary>db[oc] = Σ_n Σ_p dy[n, oc, p] (overwrites db), summed in double, output channels split over the
+    /// threads (each channel's sum in one fixed order).</summary>
     public static void BackwardBias(ReadOnlySpan<float> dy, Span<float> db, in ConvGeometry g)
     {
-        db.Clear();
-        int p = g.P;
-        for (int n = 0; n < g.N; n++)
+        fixed (float* pdy = dy, pdb = db)
         {
-            for (int oc = 0; oc < g.OC; oc++)
-                db[oc] += (float)Elementwise.Sum(dy.Slice((n * g.OC + oc) * p, p));
+            var job = new BiasJob { DY = pdy, DB = pdb, G = g };
+            KernelThreads.For(g.OC, job, minPerChunk: Math.Max(1, (1 << 16) / Math.Max(1, g.N * g.P)));
         }
     }
 
-    private struct ForwardJob : IParallelJob
+    private struct BiasJob : IParallelJob
     {
-        public float* X, W, B, Y;
+        public float* DY, DB;
         public ConvGeometry G;
 
         public readonly void Execute(int begin, int end)
         {
+            int p = G.P;
+            for (int oc = begin; oc < end; oc++)
+            {
+                double sum = 0;
+                for (int n = 0; n < G.N; n++)
+                    sum += Elementwise.Sum(new ReadOnlySpan<float>(DY + ((nint)n * G.OC + oc) * p, p));
+                DB[oc] = (float)sum;
+            }
+        }
+    }
+
+    /// <summary>Floats an im2col block aims for (it then stays in L2 while the GEMM reads it).</summary>
+    private const int ColumnBudget = 1 << 16;
+
+    /// <summary>Fewest GEMM columns a block should have.</summary>
+    private const int MinBlockColumns = 256;
+
+    /// <summary>Output rows per im2col block: about <see cref="ColumnBudget"/> floats of columns, at least
+    /// <see cref="MinBlockColumns"/> columns, at most the image.</summary>
+    private static int BlockRows(in ConvGeometry g)
+    {
+        int rows = Math.Max(1, ColumnBudget / Math.Max(1, g.K * g.OW));
+        rows = Math.Max(rows, (MinBlockColumns + g.OW - 1) / g.OW);
+        return Math.Min(rows, g.OH);
+    }
+
+    /// <summary>
+    /// Blocks of output rows over all images (image-major): a block is unfolded (or, 1×1, read in place) and
+    /// multiplied on its own, so the columns stay in cache and a single image still splits over the threads.
+    /// </summary>
+    private struct ForwardJob : IParallelJob
+    {
+        public float* X, W, B, Y;
+        public ConvGeometry G;
+        public int Rows, PerImage;
+
+        public readonly void Execute(int begin, int end)
+        {
             var g = G;
-            float[]? col = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(g.K * g.P);
+            float[]? col = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(g.K * Rows * g.OW);
             try
             {
                 fixed (float* pcol = col)
                 {
-                    for (int n = begin; n < end; n++)
+                    for (int item = begin; item < end; item++)
                     {
+                        int n = item / PerImage, oh0 = item % PerImage * Rows, oh1 = Math.Min(g.OH, oh0 + Rows);
+                        int p0 = oh0 * g.OW, cols = (oh1 - oh0) * g.OW;
                         for (int grp = 0; grp < g.Groups; grp++)
                         {
                             float* xg = X + (long)n * g.InputImage + (long)grp * g.Cg * g.H * g.W;
-                            float* yg = Y + (long)n * g.OutputImage + (long)grp * g.OCg * g.P;
-                            float* b = xg;
+                            float* yg = Y + (long)n * g.OutputImage + (long)grp * g.OCg * g.P + p0;
+                            float* b = xg + p0;
+                            int ldb = g.P;
                             if (!g.IsPointwise)
                             {
-                                Im2Col.Unfold(xg, pcol, g);
+                                Im2Col.Unfold(xg, pcol, g, oh0, oh1);
                                 b = pcol;
+                                ldb = cols;
                             }
-                            Gemm.Multiply(false, false, g.OCg, g.P, g.K, W + (long)grp * g.OCg * g.K, g.K, b, g.P, yg, g.P,
-                                accumulate: false);
+                            Gemm.Multiply(false, false, g.OCg, cols, g.K, W + (long)grp * g.OCg * g.K, g.K, b, ldb, yg,
+                                g.P, accumulate: false);
                             if (B is not null)
                             {
                                 for (int oc = 0; oc < g.OCg; oc++)
-                                    Elementwise.AddScalar(new ReadOnlySpan<float>(yg + (long)oc * g.P, g.P), B[grp * g.OCg + oc],
-                                        new Span<float>(yg + (long)oc * g.P, g.P));
+                                {
+                                    var row = new Span<float>(yg + (long)oc * g.P, cols);
+                                    Elementwise.AddScalar(row, B[grp * g.OCg + oc], row);
+                                }
                             }
                         }
                     }
@@ -139,10 +271,12 @@ internal static unsafe class Conv2DKernels
                             float* wg = W + (long)grp * g.OCg * g.K;
                             if (g.IsPointwise)
                             {
-                                Gemm.Multiply(true, false, g.K, g.P, g.OCg, wg, g.K, dyg, g.P, dxg, g.P, accumulate: false);
+                                Gemm.Multiply(true, false, g.K, g.P, g.OCg, wg, g.K, dyg, g.P, dxg, g.P,
+                                    accumulate: false);
                                 continue;
                             }
-                            Gemm.Multiply(true, false, g.K, g.P, g.OCg, wg, g.K, dyg, g.P, pcol, g.P, accumulate: false);
+                            Gemm.Multiply(true, false, g.K, g.P, g.OCg, wg, g.K, dyg, g.P, pcol, g.P,
+                                accumulate: false);
                             Im2Col.Fold(pcol, dxg, g);
                         }
                     }
@@ -156,16 +290,18 @@ internal static unsafe class Conv2DKernels
         }
     }
 
+    /// <summary>Chunk t of the row blocks (as in <see cref="ForwardJob"/>) into its own partial dW.</summary>
     private struct BackwardWeightJob : IParallelJob
     {
         public float* DY, X, Partials;
-        public int Chunks;
+        public int Chunks, Rows, PerImage;
         public ConvGeometry G;
 
         public readonly void Execute(int begin, int end)
         {
             var g = G;
-            float[]? col = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(g.K * g.P);
+            float[]? col = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(g.K * Rows * g.OW);
+            int items = g.N * PerImage;
             try
             {
                 fixed (float* pcol = col)
@@ -174,21 +310,25 @@ internal static unsafe class Conv2DKernels
                     {
                         float* dw = Partials + (long)t * g.WeightLength;
                         new Span<float>(dw, g.WeightLength).Clear();
-                        int n0 = (int)((long)t * g.N / Chunks), n1 = (int)((long)(t + 1) * g.N / Chunks);
-                        for (int n = n0; n < n1; n++)
+                        int i0 = (int)((long)t * items / Chunks), i1 = (int)((long)(t + 1) * items / Chunks);
+                        for (int item = i0; item < i1; item++)
                         {
+                            int n = item / PerImage, oh0 = item % PerImage * Rows, oh1 = Math.Min(g.OH, oh0 + Rows);
+                            int p0 = oh0 * g.OW, cols = (oh1 - oh0) * g.OW;
                             for (int grp = 0; grp < g.Groups; grp++)
                             {
                                 float* xg = X + (long)n * g.InputImage + (long)grp * g.Cg * g.H * g.W;
-                                float* dyg = DY + (long)n * g.OutputImage + (long)grp * g.OCg * g.P;
-                                float* b = xg;
+                                float* dyg = DY + (long)n * g.OutputImage + (long)grp * g.OCg * g.P + p0;
+                                float* b = xg + p0;
+                                int ldb = g.P;
                                 if (!g.IsPointwise)
                                 {
-                                    Im2Col.Unfold(xg, pcol, g);
+                                    Im2Col.Unfold(xg, pcol, g, oh0, oh1);
                                     b = pcol;
+                                    ldb = cols;
                                 }
-                                Gemm.Multiply(false, true, g.OCg, g.K, g.P, dyg, g.P, b, g.P, dw + (long)grp * g.OCg * g.K, g.K,
-                                    accumulate: true);
+                                Gemm.Multiply(false, true, g.OCg, g.K, cols, dyg, g.P, b, ldb,
+                                    dw + (long)grp * g.OCg * g.K, g.K, accumulate: true);
                             }
                         }
                     }

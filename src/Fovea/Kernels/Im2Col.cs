@@ -8,9 +8,12 @@ namespace Fovea.Kernels;
 /// </summary>
 internal static unsafe class Im2Col
 {
-    public static void Unfold(float* x, float* col, in ConvGeometry g)
+    public static void Unfold(float* x, float* col, in ConvGeometry g) => Unfold(x, col, g, 0, g.OH);
+
+    /// <summary>The columns of output rows [oh0, oh1) only: col is [K, (oh1 − oh0)·OW].</summary>
+    public static void Unfold(float* x, float* col, in ConvGeometry g, int oh0, int oh1)
     {
-        int oh = g.OH, ow = g.OW, h = g.H, w = g.W;
+        int oh = oh1 - oh0, ow = g.OW, h = g.H, w = g.W;
         for (int c = 0; c < g.Cg; c++)
         {
             float* xc = x + (long)c * h * w;
@@ -24,7 +27,7 @@ internal static unsafe class Im2Col
                     for (int y = 0; y < oh; y++)
                     {
                         float* dst = row + y * ow;
-                        int ih = y * g.StrideH - g.PadTop + kh * g.DilationH;
+                        int ih = (oh0 + y) * g.StrideH - g.PadTop + kh * g.DilationH;
                         if ((uint)ih >= (uint)h)
                         {
                             new Span<float>(dst, ow).Clear();
@@ -36,7 +39,10 @@ internal static unsafe class Im2Col
                         if (g.StrideW == 1)
                         {
                             if (owHi > owLo)
-                                new ReadOnlySpan<float>(src + owLo, owHi - owLo).CopyTo(new Span<float>(dst + owLo, owHi - owLo));
+                            {
+                                int count = owHi - owLo;
+                                new ReadOnlySpan<float>(src + owLo, count).CopyTo(new Span<float>(dst + owLo, count));
+                            }
                         }
                         else
                         {
