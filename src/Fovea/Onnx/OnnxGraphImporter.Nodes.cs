@@ -9,14 +9,15 @@ internal sealed partial class OnnxGraphImporter
     /// <summary>The ONNX operators Fovea imports (the dispatch in <see cref="ImportNode"/>).</summary>
     public static readonly IReadOnlySet<string> SupportedOps = new HashSet<string>
     {
-        "Abs", "Acos", "Add", "And", "ArgMax", "ArgMin", "AveragePool", "BatchNormalization", "Cast", "CastLike", "Ceil",
+        "Abs", "Acos", "Add", "And", "ArgMax", "ArgMin", "ConcatFromSequence", "If", "Loop", "SequenceAt", "SequenceConstruct", "SequenceEmpty",
+        "SequenceInsert", "SequenceLength", "SplitToSequence", "AveragePool", "BatchNormalization", "Cast", "CastLike", "Ceil",
         "Celu", "Clip", "Concat", "Constant", "ConstantOfShape", "Conv", "ConvTranspose", "Cos", "DepthToSpace", "Div",
-        "Dropout", "Elu", "Equal", "Erf", "Exp", "Expand", "Flatten", "Floor", "Gather", "Gelu", "Gemm",
+        "Dropout", "Einsum", "Elu", "Equal", "Erf", "Exp", "Expand", "Flatten", "Floor", "Gather", "Gelu", "Gemm",
         "GlobalAveragePool", "GlobalMaxPool", "Greater", "GreaterOrEqual", "GroupNormalization", "HardSigmoid",
         "HardSwish", "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual", "Log",
         "LogSoftmax", "LRN", "MatMul", "Max", "MaxPool", "Mean", "Min", "Mish", "Mod", "Mul", "Neg", "NonZero", "Not",
         "Or", "Pad", "Pow", "PRelu", "Range", "Reciprocal", "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp",
-        "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "Round",
+        "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "Round", "ScatterND",
         "Selu", "Shape", "Sigmoid", "Sign", "Sin", "Size", "Slice", "Softmax", "Softplus", "Softsign", "SpaceToDepth",
         "Split", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "ThresholdedRelu", "Tile", "Transpose", "Unsqueeze",
         "Upsample", "Where", "Xor",
@@ -26,6 +27,8 @@ internal sealed partial class OnnxGraphImporter
     {
         if (_node.Domain is not ("" or "ai.onnx"))
             throw Unsupported();
+        if (ImportControlFlowNode())
+            return;
         switch (_node.OpType)
         {
             case "Constant": Constant(); break;
@@ -49,6 +52,8 @@ internal sealed partial class OnnxGraphImporter
             case "Tile": Tile(); break;
             case "Expand": Expand(); break;
             case "DepthToSpace" or "SpaceToDepth": DepthSpace(); break;
+            case "ScatterND": ScatterNd(); break;
+            case "Einsum": Einsum(); break;
             default: ImportMathNode(); break;
         }
     }
@@ -416,5 +421,59 @@ internal sealed partial class OnnxGraphImporter
         var x = Required(0);
         var attrs = new JsonObject { ["blocksize"] = Int32("blocksize", 1), ["mode"] = Str("mode", "DCR") };
         SetOutput(0, Generic(_node.OpType, attrs, [x], x.ElementType));
+    }
+
+    private void Einsum()
+    {
+        var inputs = Enumerable.Range(0, InputCount).Select(Input).ToList();
+        var attrs = new JsonObject { ["equation"] = Str("equation", "") };
+        SetOutput(0, Generic("Einsum", attrs, inputs, inputs[0]?.ElementType ?? OnnxTensors.Float));
+    }
+
+    /// <summary>ScatterND on constants (swin's shifted-window masks): folded at import.</summary>
+    private void ScatterNd()
+    {
+        var data = ConstInput(0, "data");
+        var indices = ConstInput(1, "indices");
+        var updates = ConstInput(2, "updates");
+        string reduction = Str("reduction", "none");
+        int k = indices.Rank == 0 ? 0 : indices.Shape[indices.Rank - 1];
+        if (k < 1 || k > data.Rank)
+            throw Error($"indices {indices.Shape} do not index data {data.Shape}");
+        int slice = data.Shape.Dims[k..].Aggregate(1, (p, d) => p * d);
+        int count = indices.Length / k;
+        if (updates.Length != count * slice)
+            throw Error($"updates {updates.Shape} do not fit indices {indices.Shape} into data {data.Shape}");
+        var y = data.ToArray();
+        var idx = indices.AsReadOnlySpan();
+        var up = updates.AsReadOnlySpan();
+        var strides = Kernels.IndexMaps.Strides(data.Shape.Dims);
+        for (int i = 0; i < count; i++)
+        {
+            long offset = 0;
+            for (int d = 0; d < k; d++)
+            {
+                long v = OnnxTensors.ToLong(idx[i * k + d]);
+                if (v < 0)
+                    v += data.Shape[d];
+                if (v < 0 || v >= data.Shape[d])
+                    throw Error($"index {idx[i * k + d]} is out of range for axis {d} of {data.Shape}");
+                offset += v * strides[d];
+            }
+            for (int j = 0; j < slice; j++)
+            {
+                ref float target = ref y[offset + j];
+                float u = up[i * slice + j];
+                target = reduction switch
+                {
+                    "add" => target + u,
+                    "mul" => target * u,
+                    "max" => Math.Max(target, u),
+                    "min" => Math.Min(target, u),
+                    _ => u,
+                };
+            }
+        }
+        SetOutput(0, OnnxValue.Const(Tensor.Wrap(y, data.Shape), Required(0).ElementType));
     }
 }

@@ -230,6 +230,8 @@ internal sealed partial class OnnxGraphImporter
     private OnnxValue Generic(string op, JsonObject attrs, IReadOnlyList<OnnxValue?> inputs, int outType,
         bool? batchMajor = null, string? suffix = null)
     {
+        if (inputs.Any(v => v is { IsSequence: true }))
+            throw Error("a sequence is used where a tensor is expected");
         if (inputs.All(v => v is null || v.IsConstant))
         {
             Tensor result;

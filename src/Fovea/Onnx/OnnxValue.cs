@@ -25,6 +25,13 @@ internal sealed class OnnxValue
     public static OnnxValue Dynamic(SymbolicTensor symbol, int elementType, bool batchMajor) =>
         new(null, symbol, elementType, batchMajor, false);
 
+    /// <summary>An ONNX sequence (a list of tensors), which exists only during import.</summary>
+    public static OnnxValue Sequence(IReadOnlyList<OnnxValue> items, int elementType) =>
+        new(null, null, elementType, false, false) { Items = items };
+
+    /// <summary>The tensors of a sequence value; null for tensors.</summary>
+    public IReadOnlyList<OnnxValue>? Items { get; private init; }
+
     /// <summary>The value when it is known at import time.</summary>
     public Tensor? Constant { get; }
 
@@ -42,8 +49,11 @@ internal sealed class OnnxValue
 
     public bool IsConstant => Constant is not null;
 
+    public bool IsSequence => Items is not null;
+
     /// <summary>The full shape, batch axis included (for symbolic values: as in the example batch).</summary>
-    public Shape Shape => Constant?.Shape ?? Symbol!.Example.Shape;
+    public Shape Shape => Constant?.Shape ?? Symbol?.Example.Shape
+        ?? throw new FoveaException("a sequence is used where a tensor is expected");
 
     public int Rank => Shape.Rank;
 }

@@ -25,6 +25,7 @@ internal static partial class OnnxOpTable
         "Expand" => Expand(a, x[0]!),
         "DepthToSpace" => DepthToSpace(a, x[0]!),
         "SpaceToDepth" => SpaceToDepth(a, x[0]!),
+        "Einsum" => Functional.Einsum(a.String("equation"), x.Where(t => t is not null).Select(t => t!).ToArray()),
         _ => RunMath(op, a, x, batch),
     };
 
