@@ -1,6 +1,7 @@
 namespace Fovea;
 
-/// <summary>How <see cref="Autograd.Functional.Pad"/> fills the border (ONNX Pad modes, PyTorch padding modes).</summary>
+/// <summary>How <see cref="Autograd.Functional.Pad"/> fills the border (ONNX Pad modes, PyTorch padding
+/// modes).</summary>
 public enum PadMode
 {
     /// <summary>A constant value (zeros by default).</summary>

@@ -19,7 +19,8 @@ public static partial class Functional
         if (weight.Rank != k + 2)
             throw new ArgumentException($"Conv: weight {weight.Shape} does not match the {k}-D input {x.Shape}");
         if (k == 2)
-            return Conv2D(x, weight, bias, (strides[0], strides[1]), (padsBefore[0], padsBefore[1], padsAfter[0], padsAfter[1]),
+            return Conv2D(x, weight, bias, (strides[0], strides[1]), (padsBefore[0], padsBefore[1], padsAfter[0],
+                padsAfter[1]),
                 (dilations[0], dilations[1]), groups);
         if (k == 1)
         {
@@ -58,13 +59,15 @@ public static partial class Functional
             outDims[a] = strides[a] * (x.Shape[2 + a] - 1) + op[a] + dilations[a] * (weight.Shape[2 + a] - 1) + 1 -
                 padsBefore[a] - padsAfter[a];
             if (outDims[a] <= 0)
-                throw new ArgumentException($"ConvTranspose: input {x.Shape} and weight {weight.Shape} give an empty output");
+                throw new ArgumentException($"ConvTranspose: input {x.Shape} and weight {weight.Shape} give an empty " +
+                    $"output");
         }
         var g = new Conv3DGeometry(x.Shape[0], cout, To3(outDims, 1), x.Shape[1], To3(weight.Shape.Dims[2..], 1),
             To3(strides, 1), To3(padsBefore, 0), To3(padsAfter, 0), To3(dilations, 1), groups);
         var x5 = Reshape(x, [x.Shape[0], x.Shape[1], .. To3(x.Shape.Dims[2..], 1)]);
         if (g.OD != x5.Shape[2] || g.OH != x5.Shape[3] || g.OW != x5.Shape[4])
-            throw new ArgumentException($"ConvTranspose: output padding [{string.Join(", ", op)}] must be smaller than the strides");
+            throw new ArgumentException($"ConvTranspose: output padding [{string.Join(", ", op)}] must be smaller " +
+                $"than the strides");
         var w5 = Reshape(weight, [weight.Shape[0], weight.Shape[1], .. To3(weight.Shape.Dims[2..], 1)]);
         var y = ConvTransposeFunction.Apply(x5, w5, bias, g);
         return Reshape(y, [x.Shape[0], cout, .. outDims]);
@@ -121,11 +124,13 @@ public static partial class Functional
     private static int SpatialRank(Tensor x, string op)
     {
         if (x.Rank < 3 || x.Rank > 5)
-            throw new ArgumentException($"{op}: expected input [N, C, ...] with 1 to 3 spatial axes, received {x.Shape}");
+            throw new ArgumentException($"{op}: expected input [N, C, ...] with 1 to 3 spatial axes, received " +
+                $"{x.Shape}");
         return x.Rank - 2;
     }
 
-    private static void CheckSpatialArgs(int k, string op, int[] strides, int[] padsBefore, int[] padsAfter, int[] dilations)
+    private static void CheckSpatialArgs(int k, string op, int[] strides, int[] padsBefore, int[] padsAfter,
+        int[] dilations)
     {
         if (strides.Length != k || padsBefore.Length != k || padsAfter.Length != k || dilations.Length != k)
             throw new ArgumentException(
@@ -137,7 +142,8 @@ public static partial class Functional
     {
         if (groups <= 0 || x.Shape[1] != weight.Shape[1] * groups)
             throw new ArgumentException(
-                $"Conv: input has {x.Shape[1]} channels but weight {weight.Shape} with groups={groups} expects {weight.Shape[1] * groups}");
+                $"Conv: input has {x.Shape[1]} channels but weight {weight.Shape} with groups={groups} expects " +
+                    $"{weight.Shape[1] * groups}");
         if (bias is not null && (bias.Rank != 1 || bias.Length != weight.Shape[0]))
             throw new ArgumentException($"Conv: bias must be [{weight.Shape[0]}], received {bias.Shape}");
     }

@@ -20,7 +20,8 @@ public static partial class Functional
         string[] sides = eq.Split("->");
         string[] terms = sides[0].Split(',');
         if (terms.Length != operands.Length)
-            throw new ArgumentException($"Einsum: '{equation}' names {terms.Length} operands, received {operands.Length}");
+            throw new ArgumentException($"Einsum: '{equation}' names {terms.Length} operands, received " +
+                $"{operands.Length}");
         var letters = new List<string>();
         int ellipsisRank = 0;
         for (int i = 0; i < terms.Length; i++)
@@ -34,21 +35,24 @@ public static partial class Functional
         {
             string t = terms[i];
             if (t.Contains("...", StringComparison.Ordinal))
-                t = t.Replace("...", dots[(ellipsisRank - (operands[i].Rank - t.Replace("...", "", StringComparison.Ordinal).Length))..], StringComparison.Ordinal);
+                t = t.Replace("...", dots[(ellipsisRank - (operands[i].Rank - t.Replace("...", "",
+                    StringComparison.Ordinal).Length))..], StringComparison.Ordinal);
             if (t.Length != operands[i].Rank || t.Distinct().Count() != t.Length)
                 throw new ArgumentException($"Einsum: term '{terms[i]}' does not fit operand {i} {operands[i].Shape}");
             letters.Add(t);
         }
         string output = sides.Length > 1
             ? sides[1].Replace("...", dots, StringComparison.Ordinal)
-            : dots + new string(letters.SelectMany(t => t).GroupBy(c => c).Where(g => g.Count() == 1 && g.Key < '\u0100')
+            : dots + new string(letters.SelectMany(t => t).GroupBy(c => c).Where(g => g.Count() == 1
+                && g.Key < '\u0100')
                 .Select(g => g.Key).Order().ToArray());
         var xs = operands.ToArray();
         for (int i = 0; i < xs.Length; i++)
         {
             // sum letters that neither the output nor the other operand has
             string other = xs.Length == 2 ? letters[1 - i] : "";
-            var drop = letters[i].Select((c, k) => (c, k)).Where(p => !output.Contains(p.c) && !other.Contains(p.c)).ToList();
+            var drop = letters[i].Select((c, k) => (c, k)).Where(p => !output.Contains(p.c)
+                && !other.Contains(p.c)).ToList();
             if (drop.Count > 0)
             {
                 xs[i] = Sum(xs[i], drop.Select(p => p.k).ToArray());
@@ -73,13 +77,15 @@ public static partial class Functional
         pb = Expand(pb, [.. batchDims, .. pb.Shape.Dims[batch.Length..]]);
         var y = BatchMatMul(Reshape(pa, [.. batchDims, m, k]), Reshape(pb, [.. batchDims, k, n]));
         string produced = batch + freeA + freeB;
-        y = Reshape(y, [.. batchDims, .. freeA.Select(c => Size(xs[0], a, c)), .. freeB.Select(c => Size(xs[1], b, c))]);
+        y = Reshape(y, [.. batchDims, .. freeA.Select(c => Size(xs[0], a, c)), .. freeB.Select(c => Size(xs[1], b,
+            c))]);
         return Permute(y, output.Select(c => IndexOf(produced, c, equation)).ToArray());
     }
 
     private static int IndexOf(string letters, char c, string equation)
     {
         int i = letters.IndexOf(c);
-        return i >= 0 ? i : throw new ArgumentException($"Einsum: output letter '{c}' of '{equation}' is in no operand");
+        return i >= 0 ? i : throw new ArgumentException($"Einsum: output letter '{c}' of '{equation}' is in no " +
+            $"operand");
     }
 }

@@ -5,11 +5,13 @@ namespace Fovea.Autograd;
 
 public static partial class Functional
 {
-    /// <summary>Sum over <paramref name="axes"/> (all axes when empty); <paramref name="keepDims"/> keeps them as 1.</summary>
+    /// <summary>Sum over <paramref name="axes"/> (all axes when empty); <paramref name="keepDims"/> keeps them as
+    /// 1.</summary>
     public static Tensor Sum(Tensor x, int[] axes, bool keepDims = false) => Reduce(x, axes, keepDims, ReduceKind.Sum);
 
     /// <summary>Mean over <paramref name="axes"/> (all axes when empty).</summary>
-    public static Tensor Mean(Tensor x, int[] axes, bool keepDims = false) => Reduce(x, axes, keepDims, ReduceKind.Mean);
+    public static Tensor Mean(Tensor x, int[] axes, bool keepDims = false) => Reduce(x, axes, keepDims,
+        ReduceKind.Mean);
 
     /// <summary>Maximum over <paramref name="axes"/> (all axes when empty); the gradient goes to the maxima.</summary>
     public static Tensor Max(Tensor x, int[] axes, bool keepDims = false) => Reduce(x, axes, keepDims, ReduceKind.Max);

@@ -14,7 +14,8 @@ public static partial class Functional
     /// axis; nearest is an index map. Gradients flow to x.
     /// </summary>
     public static Tensor Resize(Tensor x, int[] sizes, ResizeMode mode = ResizeMode.Nearest,
-        ResizeCoordinates coordinates = ResizeCoordinates.HalfPixel, NearestRounding nearest = NearestRounding.RoundPreferFloor,
+        ResizeCoordinates coordinates = ResizeCoordinates.HalfPixel,
+            NearestRounding nearest = NearestRounding.RoundPreferFloor,
         float[]? scales = null, float cubicCoefficient = -0.75f, bool excludeOutside = false)
     {
         if (sizes.Length != x.Rank || sizes.Any(s => s <= 0))
@@ -32,7 +33,8 @@ public static partial class Functional
                     sources[d][o] = Math.Clamp(Round(c, nearest), 0, x.Shape[d] - 1);
                 }
             }
-            return IndexMapFunction.Apply(x, IndexMaps.Separable(x.Shape.Dims, sources), new Shape(sizes), 0f, "Resize");
+            return IndexMapFunction.Apply(x, IndexMaps.Separable(x.Shape.Dims, sources), new Shape(sizes), 0f,
+                "Resize");
         }
         var y = x;
         for (int d = 0; d < x.Rank; d++)
@@ -48,7 +50,8 @@ public static partial class Functional
         return y;
     }
 
-    private static double SourceCoordinate(int o, int inSize, int outSize, float scale, ResizeCoordinates mode) => mode switch
+    private static double SourceCoordinate(int o, int inSize, int outSize, float scale, ResizeCoordinates mode)
+        => mode switch
     {
         ResizeCoordinates.HalfPixel => (o + 0.5) / scale - 0.5,
         ResizeCoordinates.PytorchHalfPixel => outSize > 1 ? (o + 0.5) / scale - 0.5 : 0,
@@ -66,7 +69,8 @@ public static partial class Functional
         _ => c - Math.Floor(c) == 0.5 ? (int)Math.Floor(c) : (int)Math.Round(c),
     };
 
-    private static (int[] Idx, float[] W, int Taps) LinearTaps(int inSize, int outSize, float scale, ResizeCoordinates mode)
+    private static (int[] Idx, float[] W, int Taps) LinearTaps(int inSize, int outSize, float scale,
+        ResizeCoordinates mode)
     {
         var idx = new int[outSize * 2];
         var w = new float[outSize * 2];
@@ -82,7 +86,8 @@ public static partial class Functional
         return (idx, w, 2);
     }
 
-    private static (int[] Idx, float[] W, int Taps) CubicTaps(int inSize, int outSize, float scale, ResizeCoordinates mode,
+    private static (int[] Idx, float[] W, int Taps) CubicTaps(int inSize, int outSize, float scale,
+        ResizeCoordinates mode,
         float a, bool excludeOutside)
     {
         var idx = new int[outSize * 4];

@@ -6,11 +6,13 @@ namespace Fovea.Autograd;
 
 public static partial class Functional
 {
-    /// <summary>Reorders the axes: output axis d is input axis <paramref name="perm"/>[d] (PyTorch <c>permute</c>).</summary>
+    /// <summary>Reorders the axes: output axis d is input axis <paramref name="perm"/>[d] (PyTorch
+    /// <c>permute</c>).</summary>
     public static Tensor Permute(Tensor x, params int[] perm)
     {
         if (perm.Length != x.Rank || perm.Distinct().Count() != perm.Length || perm.Any(p => p < 0 || p >= x.Rank))
-            throw new ArgumentException($"Permute: [{string.Join(", ", perm)}] is not a permutation of the axes of {x.Shape}");
+            throw new ArgumentException($"Permute: [{string.Join(", ", perm)}] is not a permutation of the axes of " +
+                $"{x.Shape}");
         if (perm.Select((p, i) => p == i).All(b => b))
             return x;
         var outShape = new Shape(perm.Select(p => x.Shape[p]).ToArray());
@@ -42,7 +44,8 @@ public static partial class Functional
         return IndexMapFunction.Apply(x, IndexMaps.Separable(x.Shape.Dims, sources), outShape, 0f, "Slice");
     }
 
-    /// <summary>First index, step and element count of x[start:end:step] along an axis of <paramref name="dim"/>.</summary>
+    /// <summary>First index, step and element count of x[start:end:step] along an axis of <paramref
+    /// name="dim"/>.</summary>
     internal static (int Start, int Step, int Count) SliceRange(int dim, long start, long end, long step)
     {
         if (step == 0)
@@ -74,13 +77,15 @@ public static partial class Functional
     public static Tensor Pad(Tensor x, int[] before, int[] after, PadMode mode = PadMode.Constant, float value = 0f)
     {
         if (before.Length != x.Rank || after.Length != x.Rank)
-            throw new ArgumentException($"Pad: {before.Length} + {after.Length} amounts for the {x.Rank} axes of {x.Shape}");
+            throw new ArgumentException($"Pad: {before.Length} + {after.Length} amounts for the {x.Rank} axes of " +
+                $"{x.Shape}");
         var sources = new int[x.Rank][];
         for (int d = 0; d < x.Rank; d++)
         {
             int size = x.Shape[d];
             if (size + before[d] + after[d] < 0)
-                throw new ArgumentException($"Pad: amounts ({before[d]}, {after[d]}) remove more than axis {d} of {x.Shape} holds");
+                throw new ArgumentException($"Pad: amounts ({before[d]}, {after[d]}) remove more than axis {d} of " +
+                    $"{x.Shape} holds");
             if (mode != PadMode.Constant && size == 0 && before[d] + after[d] > 0)
                 throw new ArgumentException($"Pad: {mode} padding of the empty axis {d} of {x.Shape}");
             sources[d] = IndexMaps.PadAxis(size, before[d], after[d], mode);
@@ -102,7 +107,8 @@ public static partial class Functional
         return IndexMapFunction.Apply(x, IndexMaps.Separable(inDims, sources), new Shape(outDims), 0f, "Expand");
     }
 
-    /// <summary>Repeats x <paramref name="repeats"/>[d] times along each axis d (ONNX Tile, NumPy <c>tile</c>).</summary>
+    /// <summary>Repeats x <paramref name="repeats"/>[d] times along each axis d (ONNX Tile, NumPy
+    /// <c>tile</c>).</summary>
     public static Tensor Tile(Tensor x, params int[] repeats)
     {
         if (repeats.Length != x.Rank || repeats.Any(r => r < 0))

@@ -9,7 +9,8 @@ namespace Fovea.Kernels;
 /// </summary>
 internal readonly record struct Conv3DGeometry
 {
-    public Conv3DGeometry(int n, int c, int[] input, int oc, int[] kernel, int[] strides, int[] padBefore, int[] padAfter,
+    public Conv3DGeometry(int n, int c, int[] input, int oc, int[] kernel, int[] strides, int[] padBefore,
+        int[] padAfter,
         int[] dilations, int groups)
     {
         if (input.Length != 3 || kernel.Length != 3 || strides.Length != 3 || padBefore.Length != 3 ||
@@ -19,7 +20,8 @@ internal readonly record struct Conv3DGeometry
             throw new ArgumentException(
                 $"convolution sizes must be positive: input [{n}, {c}, {string.Join(", ", input)}], {oc} filters of " +
                 string.Join("×", kernel));
-        if (strides.Any(s => s <= 0) || dilations.Any(d => d <= 0) || padBefore.Any(p => p < 0) || padAfter.Any(p => p < 0))
+        if (strides.Any(s => s <= 0) || dilations.Any(d => d <= 0) || padBefore.Any(p => p < 0) || padAfter.Any(p
+            => p < 0))
             throw new ArgumentException("strides and dilations must be positive and paddings >= 0");
         if (groups <= 0 || c % groups != 0 || oc % groups != 0)
             throw new ArgumentException($"groups={groups} must divide both input channels ({c}) and filters ({oc})");

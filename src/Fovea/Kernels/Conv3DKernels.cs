@@ -34,7 +34,8 @@ internal static class Conv3DKernels
                 if (!bias.IsEmpty)
                 {
                     for (int oc = 0; oc < g.OC; oc++)
-                        Elementwise.AddScalar(y.Slice((n * g.OC + oc) * g.P, g.P), bias[oc], y.Slice((n * g.OC + oc) * g.P, g.P));
+                        Elementwise.AddScalar(y.Slice((n * g.OC + oc) * g.P, g.P), bias[oc], y.Slice((n * g.OC
+                            + oc) * g.P, g.P));
                 }
             }
         }
@@ -69,7 +70,8 @@ internal static class Conv3DKernels
     }
 
     /// <summary>dw = Σ_n dy[n] · vol2col(x[n])ᵀ (overwrites dw).</summary>
-    public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, in Conv3DGeometry g)
+    public static void BackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw,
+        in Conv3DGeometry g)
     {
         float[] col = ArrayPool<float>.Shared.Rent(Math.Max(1, g.K * g.P));
         try
@@ -103,7 +105,8 @@ internal static class Conv3DKernels
         }
     }
 
-    /// <summary>col[((c·KD + kd)·KH + kh)·KW + kw, (od·OH + oh)·OW + ow] = x[c, od·SD − BD + kd·DiD, ...] (0 outside).</summary>
+    /// <summary>col[((c·KD + kd)·KH + kh)·KW + kw, (od·OH + oh)·OW + ow] = x[c, od·SD − BD + kd·DiD, ...] (0
+    /// outside).</summary>
     private static void VolToCol(ReadOnlySpan<float> x, Span<float> col, in Conv3DGeometry g)
     {
         int row = 0;

@@ -42,7 +42,8 @@ internal static class IndexMaps
     }
 
     /// <summary>
-    /// A separable map: output axis d has axisSources[d].Length elements, and output coordinate o reads input coordinate
+    /// A separable map: output axis d has axisSources[d].Length elements, and output coordinate o reads input
+    /// coordinate
     /// axisSources[d][o] along input axis d (−1 means the fill value).
     /// </summary>
     public static int[] Separable(ReadOnlySpan<int> inShape, int[][] axisSources)
@@ -60,7 +61,8 @@ internal static class IndexMaps
         return FromOffsets(axisSources.Select(a => a.Length).ToArray(), offsets);
     }
 
-    /// <summary>map[i] = Σ_d offsets[d][o_d] over the output coordinates o of element i; −1 if any term is "fill".</summary>
+    /// <summary>map[i] = Σ_d offsets[d][o_d] over the output coordinates o of element i; −1 if any term is
+    /// "fill".</summary>
     private static int[] FromOffsets(int[] outShape, int[][] offsets)
     {
         long total = 1;
@@ -107,7 +109,8 @@ internal static class IndexMaps
         return r;
     }
 
-    /// <summary>Input coordinates of a padded axis: −1 in constant mode outside, reflected or clamped otherwise.</summary>
+    /// <summary>Input coordinates of a padded axis: −1 in constant mode outside, reflected or clamped
+    /// otherwise.</summary>
     public static int[] PadAxis(int size, int before, int after, PadMode mode)
     {
         int n = size + before + after;

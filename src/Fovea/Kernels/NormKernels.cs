@@ -14,7 +14,8 @@ namespace Fovea.Kernels;
 internal static class NormKernels
 {
     /// <summary>ŷ rows and each row's 1/√(σ² + ε) (kept for backward).</summary>
-    public static void NormalizeRows(ReadOnlySpan<float> x, Span<float> y, Span<float> invStd, int rows, int d, float eps)
+    public static void NormalizeRows(ReadOnlySpan<float> x, Span<float> y, Span<float> invStd, int rows, int d,
+        float eps)
     {
         for (int r = 0; r < rows; r++)
         {
@@ -112,7 +113,8 @@ internal static class NormKernels
         }
     }
 
-    public static void LogSoftmaxBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int rows, int d)
+    public static void LogSoftmaxBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int rows,
+        int d)
     {
         for (int r = 0; r < rows; r++)
         {

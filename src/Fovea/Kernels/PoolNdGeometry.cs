@@ -13,7 +13,8 @@ internal readonly record struct PoolNdGeometry
         int[] padAfter, bool ceilMode, bool countIncludePad)
     {
         if (kernel.Any(k => k <= 0) || strides.Any(s => s <= 0) || dilations.Any(d => d <= 0))
-            throw new ArgumentException($"pooling window {string.Join("×", kernel)}, strides and dilations must be positive");
+            throw new ArgumentException($"pooling window {string.Join("×", kernel)}, strides and dilations must be " +
+                $"positive");
         if (padBefore.Any(p => p < 0) || padAfter.Any(p => p < 0))
             throw new ArgumentException("pooling paddings must be >= 0");
         Planes = planes;
@@ -30,7 +31,8 @@ internal readonly record struct PoolNdGeometry
             int span = input[a] + padBefore[a] + padAfter[a] - dilations[a] * (kernel[a] - 1) - 1;
             if (span < 0)
                 throw new ArgumentException(
-                    $"a {string.Join("×", kernel)} pooling window does not fit the padded {string.Join("×", input)} input");
+                    $"a {string.Join("×", kernel)} pooling window does not fit the padded {string.Join("×", input)} " +
+                        $"input");
             int o = ceilMode ? (span + strides[a] - 1) / strides[a] + 1 : span / strides[a] + 1;
             if (ceilMode && (o - 1) * strides[a] >= input[a] + padBefore[a])
                 o--;

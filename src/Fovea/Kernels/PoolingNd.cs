@@ -10,16 +10,20 @@ internal static unsafe class PoolingNd
 {
     private enum Op { MaxForward, MaxBackward, AvgForward, AvgBackward }
 
-    public static void MaxForward(ReadOnlySpan<float> x, Span<float> y, in PoolNdGeometry g) => Run(Op.MaxForward, x, default, y, g);
+    public static void MaxForward(ReadOnlySpan<float> x, Span<float> y, in PoolNdGeometry g) => Run(Op.MaxForward, x,
+        default, y, g);
 
     /// <summary>dx = gradient of max pooling (overwrites dx); x is the forward input.</summary>
-    public static void MaxBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, in PoolNdGeometry g) =>
+    public static void MaxBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx,
+        in PoolNdGeometry g) =>
         Run(Op.MaxBackward, x, dy, dx, g);
 
-    public static void AvgForward(ReadOnlySpan<float> x, Span<float> y, in PoolNdGeometry g) => Run(Op.AvgForward, x, default, y, g);
+    public static void AvgForward(ReadOnlySpan<float> x, Span<float> y, in PoolNdGeometry g) => Run(Op.AvgForward, x,
+        default, y, g);
 
     /// <summary>dx = gradient of average pooling (overwrites dx).</summary>
-    public static void AvgBackward(ReadOnlySpan<float> dy, Span<float> dx, in PoolNdGeometry g) => Run(Op.AvgBackward, default, dy, dx, g);
+    public static void AvgBackward(ReadOnlySpan<float> dy, Span<float> dx, in PoolNdGeometry g) => Run(Op.AvgBackward,
+        default, dy, dx, g);
 
     private static void Run(Op op, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dst, in PoolNdGeometry g)
     {
@@ -101,7 +105,8 @@ internal static unsafe class PoolingNd
         }
     }
 
-    /// <summary>The input cells (plane offsets) of the window of output (od, oh, ow), and the average's divisor.</summary>
+    /// <summary>The input cells (plane offsets) of the window of output (od, oh, ow), and the average's
+    /// divisor.</summary>
     private static int Cells(in PoolNdGeometry g, int od, int oh, int ow, Span<int> cells, out int divisor)
     {
         int n = 0, padded = 1;

@@ -2,7 +2,8 @@ using System.Numerics.Tensors;
 
 namespace Fovea.Kernels;
 
-/// <summary>The elementwise functions of <see cref="UnaryKernels"/> (ONNX's unary ops that Fovea's activations lack).</summary>
+/// <summary>The elementwise functions of <see cref="UnaryKernels"/> (ONNX's unary ops that Fovea's activations
+/// lack).</summary>
 internal enum UnaryKind
 {
     Exp,

@@ -24,7 +24,8 @@ internal static class OnnxExternalData
         if (string.IsNullOrEmpty(location))
             throw new FoveaException($"{where}: tensor '{t.Name}' is stored externally but names no location");
         if (folder is null)
-            throw new FoveaException($"{where}: tensor '{t.Name}' is stored in '{location}', but the model was not loaded from a file");
+            throw new FoveaException($"{where}: tensor '{t.Name}' is stored in '{location}', but the model was not " +
+                $"loaded from a file");
         string path = Resolve(folder, location, t.Name, where);
         if (!File.Exists(path))
             throw new FoveaException($"{where}: tensor '{t.Name}': external data file '{location}' does not exist");
@@ -33,7 +34,8 @@ internal static class OnnxExternalData
             length = expectedBytes;
         if (offset < 0 || length != expectedBytes || offset + length > stream.Length)
             throw new FoveaException(
-                $"{where}: tensor '{t.Name}': external data '{location}' at offset {offset} with length {length} does " +
+                $"{where}: tensor '{t.Name}': external data '{location}' at offset {offset} with length {length} " +
+                    $"does " +
                 $"not fit: the tensor needs {expectedBytes} bytes and the file has {stream.Length}");
         var bytes = new byte[length];
         stream.Seek(offset, SeekOrigin.Begin);
@@ -41,11 +43,13 @@ internal static class OnnxExternalData
         return bytes;
     }
 
-    /// <summary>The full path of <paramref name="location"/>, which must stay inside <paramref name="folder"/>.</summary>
+    /// <summary>The full path of <paramref name="location"/>, which must stay inside <paramref
+    /// name="folder"/>.</summary>
     public static string Resolve(string folder, string location, string tensor, string where)
     {
         string root = Path.GetFullPath(folder);
-        string rootWithSeparator = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
+        string rootWithSeparator = root.EndsWith(Path.DirectorySeparatorChar) ? root : root
+            + Path.DirectorySeparatorChar;
         string path;
         try
         {
@@ -53,13 +57,15 @@ internal static class OnnxExternalData
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            throw new FoveaException($"{where}: tensor '{tensor}': external data location '{location}' is not a valid path", e);
+            throw new FoveaException($"{where}: tensor '{tensor}': external data location '{location}' is not a " +
+                $"valid path", e);
         }
         bool inside = !Path.IsPathRooted(location) && path.StartsWith(rootWithSeparator, StringComparison.Ordinal);
         if (inside && File.Exists(path))
         {
             var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true);
-            inside = target is null || Path.GetFullPath(target.FullName).StartsWith(rootWithSeparator, StringComparison.Ordinal);
+            inside = target is null || Path.GetFullPath(target.FullName).StartsWith(rootWithSeparator,
+                StringComparison.Ordinal);
         }
         if (!inside)
             throw new FoveaException(
@@ -69,6 +75,7 @@ internal static class OnnxExternalData
     }
 
     private static long ParseLong(string s, string key, string tensor, string where) =>
-        long.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long v)
+        long.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture,
+            out long v)
             ? v : throw new FoveaException($"{where}: tensor '{tensor}': external data {key} '{s}' is not an integer");
 }

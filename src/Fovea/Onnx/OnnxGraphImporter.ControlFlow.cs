@@ -31,14 +31,16 @@ internal sealed partial class OnnxGraphImporter
                 var seq = Sequence(0);
                 SetOutput(0, seq[SequenceIndex(1, seq.Count, false)]);
                 return true;
-            case "SequenceLength": SetOutput(0, ConstValue(Tensor.Scalar(Sequence(0).Count), OnnxTensors.Int64)); return true;
+            case "SequenceLength": SetOutput(0, ConstValue(Tensor.Scalar(Sequence(0).Count),
+                OnnxTensors.Int64)); return true;
             case "ConcatFromSequence": ConcatFromSequence(); return true;
             case "SplitToSequence": SplitToSequence(); return true;
             default: return false;
         }
     }
 
-    private IReadOnlyList<OnnxValue> Sequence(int i) => Required(i).Items ?? throw Error($"input {i} is not a sequence");
+    private IReadOnlyList<OnnxValue> Sequence(int i) => Required(i).Items
+        ?? throw Error($"input {i} is not a sequence");
 
     private int SequenceIndex(int input, int count, bool insert)
     {
@@ -69,7 +71,8 @@ internal sealed partial class OnnxGraphImporter
         {
             int rank = seq[0].Rank + 1;
             int ax = axis < 0 ? axis + rank : axis;
-            items = seq.Select((v, k) => Reshaped(v, [.. v.Shape.Dims[..ax], 1, .. v.Shape.Dims[ax..]], $"unsqueeze{k}")).ToList();
+            items = seq.Select((v, k) => Reshaped(v, [.. v.Shape.Dims[..ax], 1, .. v.Shape.Dims[ax..]],
+                $"unsqueeze{k}")).ToList();
         }
         var attrs = new JsonObject { ["axis"] = axis };
         int a0 = axis < 0 ? axis + items[0].Rank : axis;
@@ -106,7 +109,8 @@ internal sealed partial class OnnxGraphImporter
         {
             var attrs = new JsonObject
             {
-                ["starts"] = OnnxOpArgs.Array(new[] { (long)start }), ["ends"] = OnnxOpArgs.Array(new[] { (long)start + sizes[i] }),
+                ["starts"] = OnnxOpArgs.Array(new[] { (long)start }), ["ends"] = OnnxOpArgs.Array(new[] { (long)start
+                    + sizes[i] }),
                 ["axes"] = OnnxOpArgs.Array(new[] { ax }), ["steps"] = OnnxOpArgs.Array(new[] { 1L }),
             };
             var part = Generic("Slice", attrs, [x], x.ElementType, batchMajor: x.BatchMajor && ax != 0, suffix: $"{i}");
@@ -128,7 +132,8 @@ internal sealed partial class OnnxGraphImporter
             SetOutput(i, outputs[i]);
     }
 
-    /// <summary>Loop with a trip count and condition known at import: the body is imported once per iteration.</summary>
+    /// <summary>Loop with a trip count and condition known at import: the body is imported once per
+    /// iteration.</summary>
     private void Loop()
     {
         var body = Attr("body")?.G ?? throw Error("the loop has no body");
@@ -143,7 +148,8 @@ internal sealed partial class OnnxGraphImporter
         {
             if (i >= MaxUnrolledIterations)
                 throw Unsupported($"a loop of more than {MaxUnrolledIterations} iterations");
-            var outputs = RunSubgraph(body, [ConstValue(Tensor.Scalar(i), OnnxTensors.Int64), ConstValue(Tensor.Scalar(1), OnnxTensors.Bool), .. carried]);
+            var outputs = RunSubgraph(body, [ConstValue(Tensor.Scalar(i), OnnxTensors.Int64),
+                ConstValue(Tensor.Scalar(1), OnnxTensors.Bool), .. carried]);
             var cond = outputs[0].Constant ?? throw Unsupported("a loop whose condition depends on the model input");
             go = cond.AsReadOnlySpan()[0] != 0;
             carried = outputs.Skip(1).Take(carried.Count).ToList();
@@ -157,11 +163,13 @@ internal sealed partial class OnnxGraphImporter
             if (scanned[s].Count == 0)
                 throw Unsupported("a loop with scan outputs that runs no iteration");
             var items = scanned[s].Select((v, k) => Reshaped(v, [1, .. v.Shape.Dims], $"scan{s}_{k}")).ToList();
-            SetOutput(carried.Count + s, Generic("Concat", new JsonObject { ["axis"] = 0 }, items, items[0].ElementType, batchMajor: false));
+            SetOutput(carried.Count + s, Generic("Concat", new JsonObject { ["axis"] = 0 }, items,
+                items[0].ElementType, batchMajor: false));
         }
     }
 
-    /// <summary>Imports a subgraph's nodes in place, its inputs bound to <paramref name="inputs"/>; returns its outputs.</summary>
+    /// <summary>Imports a subgraph's nodes in place, its inputs bound to <paramref name="inputs"/>; returns its
+    /// outputs.</summary>
     private List<OnnxValue> RunSubgraph(GraphProto graph, IReadOnlyList<OnnxValue> inputs)
     {
         var outer = _node;
@@ -170,7 +178,8 @@ internal sealed partial class OnnxGraphImporter
             for (int i = 0; i < graph.Input.Count && i < inputs.Count; i++)
                 _values[graph.Input[i].Name] = inputs[i];
             foreach (var init in graph.Initializer)
-                _values[init.Name] = OnnxValue.Const(OnnxTensors.Read(init, _folder, $"ONNX '{_where}'"), init.DataType, true);
+                _values[init.Name] = OnnxValue.Const(OnnxTensors.Read(init, _folder, $"ONNX '{_where}'"),
+                    init.DataType, true);
             foreach (var n in graph.Node)
                 _consumed.UnionWith(n.Input);
             foreach (var o in graph.Output)

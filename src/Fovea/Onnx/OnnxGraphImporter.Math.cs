@@ -22,7 +22,8 @@ internal sealed partial class OnnxGraphImporter
                 Comparison();
                 break;
             case "Not": SetOutput(0, Generic("Not", [], [Required(0)], OnnxTensors.Bool)); break;
-            case "Where": SetOutput(0, Generic("Where", [], [Required(0), Required(1), Required(2)], Required(1).ElementType)); break;
+            case "Where": SetOutput(0, Generic("Where", [], [Required(0), Required(1), Required(2)],
+                Required(1).ElementType)); break;
             case "Softmax" or "LogSoftmax": Softmax(); break;
             case "MatMul": MatMul(); break;
             case "Gemm": Gemm(); break;
@@ -128,7 +129,9 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic("PRelu", [], [x, slope], x.ElementType));
     }
 
-    /// <summary>Whether a tensor of <paramref name="shape"/> broadcasts along axis 1 of a rank-<paramref name="rank"/> tensor.</summary>
+    /// <summary>
+    /// Whether a tensor of <paramref name="shape"/> broadcasts along axis 1 of a rank-<paramref name="rank"/> tensor.
+    /// </summary>
     private static bool ChannelAligned(Shape shape, int rank)
     {
         int offset = rank - shape.Rank;
@@ -213,7 +216,7 @@ internal sealed partial class OnnxGraphImporter
             return;
         }
         var attrs = new JsonObject { ["axis"] = axis, ["coerce"] = coerce };
-        SetOutput(0, Generic(_node.OpType, attrs, [x], x.ElementType, batchMajor: x.BatchMajor && ax != 0 && (!coerce || ax >= 1)));
+        SetOutput(0, Generic(_node.OpType, attrs, [x], x.ElementType, batchMajor: x.BatchMajor && ax != 0));
     }
 
     private void MatMul()
@@ -251,10 +254,12 @@ internal sealed partial class OnnxGraphImporter
         float alpha = Float("alpha", 1f), beta = Float("beta", 1f);
         bool transA = Int("transA", 0) != 0, transB = Int("transB", 0) != 0;
         if (!a.IsConstant && a.Rank == 2 && !transA && b.Constant is { Rank: 2 } w &&
-            (c is null || c.Constant is { } cc && (cc.Length == 1 || cc.Length == (transB ? w.Shape[0] : w.Shape[1]) && cc.Shape[cc.Rank - 1] == cc.Length)))
+            (c is null || c.Constant is { } cc && (cc.Length == 1 || cc.Length == (transB ? w.Shape[0] : w.Shape[1])
+                && cc.Shape[cc.Rank - 1] == cc.Length)))
         {
             int units = transB ? w.Shape[0] : w.Shape[1];
-            var dense = new Dense(units, useBias: c is not null, kernelInitializer: Initializers.Zeros, name: LayerName());
+            var dense = new Dense(units, useBias: c is not null, kernelInitializer: Initializers.Zeros,
+                name: LayerName());
             var y = Emit(dense, a);
             var kernel = transB ? w.ToArray() : Transposed(w);
             if (alpha != 1f)
@@ -262,7 +267,8 @@ internal sealed partial class OnnxGraphImporter
             dense.Kernel.Assign(kernel);
             if (c is not null)
             {
-                var bias = c.Constant!.Length == 1 ? Enumerable.Repeat(c.Constant.AsReadOnlySpan()[0], units).ToArray() : c.Constant.ToArray();
+                var bias = c.Constant!.Length == 1 ? Enumerable.Repeat(c.Constant.AsReadOnlySpan()[0],
+                    units).ToArray() : c.Constant.ToArray();
                 TensorScale(bias, beta);
                 dense.Bias!.Assign(bias);
             }

@@ -35,8 +35,10 @@ internal sealed partial class OnnxGraphImporter
         }
     }
 
-    /// <summary>Spatial geometry: kernel, strides, dilations and explicit pads (auto_pad resolved for the static input).</summary>
-    private (int[] Kernel, int[] Strides, int[] Dilations, int[] Before, int[] After) Window(OnnxValue x, int[]? kernelFromWeight)
+    /// <summary>Spatial geometry: kernel, strides, dilations and explicit pads (auto_pad resolved for the static
+    /// input).</summary>
+    private (int[] Kernel, int[] Strides, int[] Dilations, int[] Before, int[] After) Window(OnnxValue x,
+        int[]? kernelFromWeight)
     {
         int k = x.Rank - 2;
         if (k < 1 || k > 3)
@@ -59,7 +61,8 @@ internal sealed partial class OnnxGraphImporter
                 int size = x.Shape[2 + a];
                 int outSize = (size + strides[a] - 1) / strides[a];
                 int total = Math.Max(0, (outSize - 1) * strides[a] + (kernel[a] - 1) * dilations[a] + 1 - size);
-                (before[a], after[a]) = autoPad == "SAME_UPPER" ? (total / 2, total - total / 2) : (total - total / 2, total / 2);
+                (before[a], after[a]) = autoPad == "SAME_UPPER" ? (total / 2, total - total / 2) : (total - total / 2,
+                    total / 2);
             }
         }
         else if (autoPad is "NOTSET" or "")
@@ -127,27 +130,32 @@ internal sealed partial class OnnxGraphImporter
         int k = x.Rank - 2;
         var kernel = Ints("kernel_shape")?.Select(v => (int)v).ToArray() ?? (w.Rank > 2 ? w.Shape.Dims[2..] : null);
         var strides = Ints("strides")?.Select(v => (int)v).ToArray() ?? Enumerable.Repeat(1, Math.Max(k, 0)).ToArray();
-        var dilations = Ints("dilations")?.Select(v => (int)v).ToArray() ?? Enumerable.Repeat(1, Math.Max(k, 0)).ToArray();
+        var dilations = Ints("dilations")?.Select(v => (int)v).ToArray() ?? Enumerable.Repeat(1, Math.Max(k,
+            0)).ToArray();
         var outputPadding = Ints("output_padding")?.Select(v => (int)v).ToArray() ?? new int[Math.Max(k, 0)];
         if (k < 1 || k > 3 || kernel is null || kernel.Length != k || strides.Length != k || dilations.Length != k ||
             outputPadding.Length != k)
-            throw Error($"kernel, strides, dilations and output_padding do not fit input {x.Shape} and weight {w.Shape}");
+            throw Error($"kernel, strides, dilations and output_padding do not fit input {x.Shape} and weight " +
+                $"{w.Shape}");
         var before = new int[k];
         var after = new int[k];
         var outputShape = Ints("output_shape");
         string autoPad = Str("auto_pad", "NOTSET");
         if (outputShape is not null || autoPad is "SAME_UPPER" or "SAME_LOWER")
         {
-            var target = outputShape?.Select(v => (int)v).ToArray()[^k..] ?? x.Shape.Dims[2..].Select((s, a) => s * strides[a]).ToArray();
+            var target = outputShape?.Select(v => (int)v).ToArray()[^k..] ?? x.Shape.Dims[2..].Select((s, a)
+                => s * strides[a]).ToArray();
             for (int a = 0; a < k; a++)
             {
-                int total = strides[a] * (x.Shape[2 + a] - 1) + outputPadding[a] + (kernel[a] - 1) * dilations[a] + 1 - target[a];
+                int total = strides[a] * (x.Shape[2 + a] - 1) + outputPadding[a] + (kernel[a] - 1) * dilations[a]
+                    + 1 - target[a];
                 if (total < 0)
                 {
                     outputPadding[a] -= total;
                     total = 0;
                 }
-                (before[a], after[a]) = autoPad == "SAME_LOWER" ? (total - total / 2, total / 2) : (total / 2, total - total / 2);
+                (before[a], after[a]) = autoPad == "SAME_LOWER" ? (total - total / 2, total / 2) : (total / 2,
+                    total - total / 2);
             }
         }
         else if (Ints("pads") is { } pads)
@@ -258,7 +266,8 @@ internal sealed partial class OnnxGraphImporter
         int axis = (int)Int("axis", -1);
         int ax = axis < 0 ? axis + x.Rank : axis;
         var attrs = new JsonObject { ["axis"] = axis, ["epsilon"] = Float("epsilon", 1e-5f) };
-        SetOutput(0, Generic("LayerNormalization", attrs, [x, Input(1), Input(2)], x.ElementType, batchMajor: x.BatchMajor && ax > 0));
+        SetOutput(0, Generic("LayerNormalization", attrs, [x, Input(1), Input(2)], x.ElementType,
+            batchMajor: x.BatchMajor && ax > 0));
     }
 
     private void Lrn()

@@ -9,15 +9,19 @@ internal sealed partial class OnnxGraphImporter
     /// <summary>The ONNX operators Fovea imports (the dispatch in <see cref="ImportNode"/>).</summary>
     public static readonly IReadOnlySet<string> SupportedOps = new HashSet<string>
     {
-        "Abs", "Acos", "Add", "And", "ArgMax", "ArgMin", "ConcatFromSequence", "If", "Loop", "SequenceAt", "SequenceConstruct", "SequenceEmpty",
-        "SequenceInsert", "SequenceLength", "SplitToSequence", "AveragePool", "BatchNormalization", "Cast", "CastLike", "Ceil",
+        "Abs", "Acos", "Add", "And", "ArgMax", "ArgMin", "ConcatFromSequence", "If", "Loop", "SequenceAt",
+            "SequenceConstruct", "SequenceEmpty",
+        "SequenceInsert", "SequenceLength", "SplitToSequence", "AveragePool", "BatchNormalization", "Cast", "CastLike",
+            "Ceil",
         "Celu", "Clip", "Concat", "Constant", "ConstantOfShape", "Conv", "ConvTranspose", "Cos", "DepthToSpace", "Div",
         "Dropout", "Einsum", "Elu", "Equal", "Erf", "Exp", "Expand", "Flatten", "Floor", "Gather", "Gelu", "Gemm",
         "GlobalAveragePool", "GlobalMaxPool", "Greater", "GreaterOrEqual", "GroupNormalization", "HardSigmoid",
-        "HardSwish", "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual", "Log",
+        "HardSwish", "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual",
+            "Log",
         "LogSoftmax", "LRN", "MatMul", "Max", "MaxPool", "Mean", "Min", "Mish", "Mod", "Mul", "Neg", "NonZero", "Not",
         "Or", "Pad", "Pow", "PRelu", "Range", "Reciprocal", "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp",
-        "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "Round", "ScatterND",
+        "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "Round",
+            "ScatterND",
         "Selu", "Shape", "Sigmoid", "Sign", "Sin", "Size", "Slice", "Softmax", "Softplus", "Softsign", "SpaceToDepth",
         "Split", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "ThresholdedRelu", "Tile", "Transpose", "Unsqueeze",
         "Upsample", "Where", "Xor",
@@ -108,7 +112,8 @@ internal sealed partial class OnnxGraphImporter
 
     private void RangeOp()
     {
-        float start = ConstInput(0, "start").Item(), limit = ConstInput(1, "limit").Item(), delta = ConstInput(2, "delta").Item();
+        float start = ConstInput(0, "start").Item(), limit = ConstInput(1, "limit").Item(), delta = ConstInput(2,
+            "delta").Item();
         if (delta == 0)
             throw Error("delta must not be 0");
         double count = Math.Ceiling((limit - start) / (double)delta);
@@ -138,7 +143,8 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, ConstValue(Tensor.FromArray(result, [x.Rank, hits.Count]), OnnxTensors.Int64));
     }
 
-    /// <summary>Casts: constants are converted; at run time everything is float32, so only integer targets truncate.</summary>
+    /// <summary>Casts: constants are converted; at run time everything is float32, so only integer targets
+    /// truncate.</summary>
     private void Cast()
     {
         var x = Required(0);
@@ -152,7 +158,8 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic("Cast", new JsonObject { ["to"] = kind }, [x], to));
     }
 
-    /// <summary>Reshape-like ops: the output shape is fixed at import; axis 0 follows the batch when it stays the batch.</summary>
+    /// <summary>Reshape-like ops: the output shape is fixed at import; axis 0 follows the batch when it stays the
+    /// batch.</summary>
     private void ReshapeTo(OnnxValue x, int[] shape)
     {
         var inDims = x.Shape.Dims;
@@ -176,7 +183,8 @@ internal sealed partial class OnnxGraphImporter
         {
             long t = target[i];
             if (t == 0 && !allowZero)
-                t = i < x.Rank ? x.Shape[i] : throw Error($"shape [{string.Join(", ", target)}] copies axis {i} of {x.Shape}");
+                t = i < x.Rank ? x.Shape[i] : throw Error($"shape [{string.Join(", ", target)}] copies axis {i} of " +
+                    $"{x.Shape}");
             if (t == -1)
             {
                 if (infer >= 0)
@@ -210,7 +218,8 @@ internal sealed partial class OnnxGraphImporter
         ReshapeTo(x, [outer, x.Shape.Length / Math.Max(1, outer)]);
     }
 
-    private long[]? AxesArg(int inputIndex) => Opset >= 13 ? (Input(inputIndex) is null ? null : ConstLongs(inputIndex, "axes")) : Ints("axes");
+    private long[]? AxesArg(int inputIndex) => Opset >= 13 ? (Input(inputIndex) is null ? null : ConstLongs(inputIndex,
+        "axes")) : Ints("axes");
 
     private void Squeeze()
     {
@@ -241,12 +250,14 @@ internal sealed partial class OnnxGraphImporter
         var x = Required(0);
         var perm = Ints("perm")?.Select(p => (int)p).ToArray() ?? Enumerable.Range(0, x.Rank).Reverse().ToArray();
         var attrs = new JsonObject { ["perm"] = OnnxOpArgs.Array(perm) };
-        SetOutput(0, Generic("Transpose", attrs, [x], x.ElementType, batchMajor: x.BatchMajor && perm.Length > 0 && perm[0] == 0));
+        SetOutput(0, Generic("Transpose", attrs, [x], x.ElementType, batchMajor: x.BatchMajor && perm.Length > 0
+            && perm[0] == 0));
     }
 
     private void Concat()
     {
-        var inputs = Enumerable.Range(0, InputCount).Select(Input).Where(v => v is not null && v.Shape.Length > 0).ToList();
+        var inputs = Enumerable.Range(0, InputCount).Select(Input).Where(v => v is not null
+            && v.Shape.Length > 0).ToList();
         if (inputs.Count == 0)
             throw Error("all inputs are empty");
         int axis = (int)Int("axis", 0);
@@ -269,11 +280,13 @@ internal sealed partial class OnnxGraphImporter
         int dim = x.Shape[ax];
         if (sizes is null || sizes.Length == 0)
         {
-            int chunk = Opset >= 18 && Attr("num_outputs") is not null ? (dim + parts - 1) / parts : dim / Math.Max(1, parts);
+            int chunk = Opset >= 18 && Attr("num_outputs") is not null ? (dim + parts - 1) / parts : dim / Math.Max(1,
+                parts);
             sizes = Enumerable.Range(0, parts).Select(i => (long)Math.Min(chunk, dim - i * chunk)).ToArray();
         }
         if (sizes.Length != parts || sizes.Sum() != dim || sizes.Any(s => s < 0))
-            throw Error($"split sizes [{string.Join(", ", sizes)}] do not divide axis {axis} of {x.Shape} into {parts} outputs");
+            throw Error($"split sizes [{string.Join(", ", sizes)}] do not divide axis {axis} of {x.Shape} into " +
+                $"{parts} outputs");
         long start = 0;
         for (int i = 0; i < parts; i++)
         {
@@ -309,7 +322,8 @@ internal sealed partial class OnnxGraphImporter
         axes ??= Enumerable.Range(0, starts.Length).Select(i => (long)i).ToArray();
         steps ??= Enumerable.Repeat(1L, starts.Length).ToArray();
         var ax = axes.Select(a => (int)(a < 0 ? a + x.Rank : a)).ToArray();
-        if (ax.Any(a => a < 0 || a >= x.Rank) || starts.Length != ax.Length || ends.Length != ax.Length || steps.Length != ax.Length)
+        if (ax.Any(a => a < 0 || a >= x.Rank) || starts.Length != ax.Length || ends.Length != ax.Length
+            || steps.Length != ax.Length)
             throw Error($"slice axes [{string.Join(", ", axes)}] do not fit {x.Shape}");
         bool batch = x.BatchMajor;
         for (int i = 0; i < ax.Length; i++)
@@ -361,7 +375,8 @@ internal sealed partial class OnnxGraphImporter
         else
         {
             pads = ConstLongs(1, "pads");
-            value = Input(2) is null ? 0f : ConstInput(2, "constant value").AsReadOnlySpan() is { Length: > 0 } cv ? cv[0] : 0f;
+            value = Input(2) is null ? 0f : ConstInput(2, "constant " +
+                "value").AsReadOnlySpan() is { Length: > 0 } cv ? cv[0] : 0f;
             axes = Input(3) is null ? null : ConstLongs(3, "axes");
         }
         var ax = (axes ?? Enumerable.Range(0, x.Rank).Select(i => (long)i).ToArray())
@@ -375,7 +390,8 @@ internal sealed partial class OnnxGraphImporter
             before[ax[i]] = (int)pads[i];
             after[ax[i]] = (int)pads[i + ax.Length];
         }
-        CheckSize(Enumerable.Range(0, x.Rank).Aggregate(1L, (p, d) => p * Math.Max(0L, (long)x.Shape[d] + before[d] + after[d])));
+        CheckSize(Enumerable.Range(0, x.Rank).Aggregate(1L, (p, d) => p * Math.Max(0L, (long)x.Shape[d] + before[d]
+            + after[d])));
         var padMode = mode switch
         {
             "constant" => PadMode.Constant,
@@ -389,7 +405,8 @@ internal sealed partial class OnnxGraphImporter
             ["before"] = OnnxOpArgs.Array(before), ["after"] = OnnxOpArgs.Array(after), ["mode"] = padMode.ToString(),
             ["value"] = value,
         };
-        SetOutput(0, Generic("Pad", attrs, [x], x.ElementType, batchMajor: x.BatchMajor && before[0] == 0 && after[0] == 0));
+        SetOutput(0, Generic("Pad", attrs, [x], x.ElementType, batchMajor: x.BatchMajor && before[0] == 0
+            && after[0] == 0));
     }
 
     private void Tile()
@@ -400,7 +417,8 @@ internal sealed partial class OnnxGraphImporter
             throw Error($"repeats [{string.Join(", ", repeats)}] do not fit {x.Shape}");
         CheckSize(repeats.Aggregate((long)x.Shape.Length, (p, r) => p * r));
         var attrs = new JsonObject { ["repeats"] = OnnxOpArgs.Array(repeats) };
-        SetOutput(0, Generic("Tile", attrs, [x], x.ElementType, batchMajor: x.BatchMajor && repeats.Length > 0 && repeats[0] == 1));
+        SetOutput(0, Generic("Tile", attrs, [x], x.ElementType, batchMajor: x.BatchMajor && repeats.Length > 0
+            && repeats[0] == 1));
     }
 
     private void Expand()
@@ -411,7 +429,8 @@ internal sealed partial class OnnxGraphImporter
             throw Error($"shape [{string.Join(", ", shape)}] has a negative dimension");
         CheckSize(Enumerable.Range(0, Math.Max(shape.Length, x.Rank)).Aggregate(1L, (p, i) =>
             p * Math.Max(i < shape.Length ? shape[^(i + 1)] : 1, i < x.Rank ? x.Shape[x.Rank - 1 - i] : 1)));
-        bool batch = x.BatchMajor && shape.Length == x.Rank && shape.Length > 0 && (shape[0] == 1 || shape[0] == x.Shape[0]);
+        bool batch = x.BatchMajor && shape.Length == x.Rank && shape.Length > 0 && (shape[0] == 1
+            || shape[0] == x.Shape[0]);
         var attrs = new JsonObject { ["shape"] = OnnxOpArgs.Array(shape), ["batch"] = batch };
         SetOutput(0, Generic("Expand", attrs, [x], x.ElementType, batchMajor: batch));
     }

@@ -27,9 +27,11 @@ internal sealed partial class OnnxGraphImporter
             else
                 throw Error("neither scales nor sizes is given");
         }
-        var axes = Ints("axes")?.Select(a => (int)(a < 0 ? a + x.Rank : a)).ToArray() ?? Enumerable.Range(0, x.Rank).ToArray();
+        var axes = Ints("axes")?.Select(a => (int)(a < 0 ? a + x.Rank : a)).ToArray() ?? Enumerable.Range(0,
+            x.Rank).ToArray();
         if ((scales?.Length ?? sizes!.Length) != axes.Length || axes.Any(a => a < 0 || a >= x.Rank))
-            throw Error($"{scales?.Length ?? sizes!.Length} scales or sizes for input {x.Shape} (axes [{string.Join(", ", axes)}])");
+            throw Error($"{scales?.Length ?? sizes!.Length} scales or sizes for input {x.Shape} (axes " +
+                $"[{string.Join(", ", axes)}])");
         if (Str("keep_aspect_ratio_policy", "stretch") != "stretch")
             throw Unsupported($"keep_aspect_ratio_policy '{Str("keep_aspect_ratio_policy", "")}'");
         var outSizes = x.Shape.ToArray();
@@ -61,7 +63,8 @@ internal sealed partial class OnnxGraphImporter
             "cubic" or "bicubic" => nameof(ResizeMode.Cubic),
             _ => throw Unsupported($"mode '{mode}'"),
         };
-        if (Int("antialias", 0) != 0 && outSizes.Where((s, a) => s < x.Shape[a]).Any() && resizeMode != nameof(ResizeMode.Nearest))
+        if (Int("antialias", 0) != 0 && outSizes.Where((s, a) => s < x.Shape[a]).Any()
+            && resizeMode != nameof(ResizeMode.Nearest))
             throw Unsupported("antialiased downsampling");
         string coordinates = legacy ? "asymmetric" : Str("coordinate_transformation_mode", "half_pixel");
         var coordinateMode = coordinates switch
@@ -74,7 +77,8 @@ internal sealed partial class OnnxGraphImporter
             "half_pixel_symmetric" => ResizeCoordinates.HalfPixelSymmetric,
             _ => throw Unsupported($"coordinate_transformation_mode '{coordinates}'"),
         };
-        string nearestMode = legacy ? (fullScales.Any(s => s < 1) ? "ceil" : "floor") : Str("nearest_mode", "round_prefer_floor");
+        string nearestMode = legacy ? (fullScales.Any(s => s < 1) ? "ceil" : "floor") : Str("nearest_mode",
+            "round_prefer_floor");
         var nearest = nearestMode switch
         {
             "round_prefer_floor" => NearestRounding.RoundPreferFloor,
@@ -99,7 +103,8 @@ internal sealed partial class OnnxGraphImporter
     private void CheckSize(long elements)
     {
         if (elements > _options.MaxConstantElements || elements < 0)
-            throw Error($"the result would have {elements} elements, more than the {_options.MaxConstantElements} allowed " +
+            throw Error($"the result would have {elements} elements, more than the {_options.MaxConstantElements} " +
+                $"allowed " +
                 "(OnnxImportOptions.MaxConstantElements)");
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Fovea.Autograd;
@@ -77,13 +78,15 @@ internal sealed partial class OnnxGraphImporter
             if (!_values.TryGetValue(output.Name, out var v))
                 throw Error($"graph output '{output.Name}' is produced by no node");
             if (v.Symbol is null)
-                throw Error($"graph output '{output.Name}' does not depend on the inputs (a constant); Fovea models need " +
+                throw Error($"graph output '{output.Name}' does not depend on the inputs (a constant); Fovea models " +
+                    $"need " +
                     "outputs computed from their inputs");
             outputs.Add(v.Symbol);
         }
         if (outputs.Count == 0)
             throw Error("the graph has no outputs");
-        string name = _options.Name ?? (string.IsNullOrWhiteSpace(graph.Name) ? Path.GetFileNameWithoutExtension(_where) : graph.Name);
+        string name = _options.Name
+            ?? (string.IsNullOrWhiteSpace(graph.Name) ? Path.GetFileNameWithoutExtension(_where) : graph.Name);
         try
         {
             return new Model(inputs, outputs, Sanitize(name));
@@ -105,7 +108,8 @@ internal sealed partial class OnnxGraphImporter
         if (opset is null)
             throw Error("the model imports no ai.onnx opset");
         if (opset < OnnxImporter.MinOpset || opset > OnnxImporter.MaxOpset)
-            throw Error($"opset {opset} is not supported; Fovea imports opsets {OnnxImporter.MinOpset} to {OnnxImporter.MaxOpset}");
+            throw Error($"opset {opset} is not supported; Fovea imports opsets {OnnxImporter.MinOpset} to " +
+                $"{OnnxImporter.MaxOpset}");
         return opset.Value;
     }
 
@@ -120,7 +124,8 @@ internal sealed partial class OnnxGraphImporter
                 ?? throw Error($"input '{input.Name}' is not a tensor; only tensor inputs are supported");
             int type = tensorType.ElemType;
             if (!OnnxTensors.IsFloat(type) && !OnnxTensors.IsInteger(type) && type != OnnxTensors.Bool)
-                throw Error($"input '{input.Name}' has element type {OnnxTensors.TypeName(type)}, which Fovea cannot feed");
+                throw Error($"input '{input.Name}' has element type {OnnxTensors.TypeName(type)}, which Fovea cannot " +
+                    $"feed");
             var dims = InputDims(input, tensorType.Shape, inputs.Count == 0);
             if (dims.Length == 0)
                 throw Error($"input '{input.Name}' is a scalar; Fovea models take inputs with a batch axis");
@@ -158,7 +163,7 @@ internal sealed partial class OnnxGraphImporter
             else
             {
                 throw Error($"input '{input.Name}' has a symbolic or invalid dimension " +
-                    $"'{(d.HasDimValue ? d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture) : d.DimParam)}' " +
+                    $"'{(d.HasDimValue ? d.DimValue.ToString(CultureInfo.InvariantCulture) : d.DimParam)}' " +
                     $"at axis {i}; give its shape in OnnxImportOptions.InputShapes");
             }
         }
@@ -169,7 +174,10 @@ internal sealed partial class OnnxGraphImporter
 
     // ---- inputs and attributes of the current node ----
 
-    private string NodeName => string.IsNullOrEmpty(_node.Name) ? (_node.Output.Count > 0 ? _node.Output[0] : $"#{_nodeIndex}") : _node.Name;
+    private string NodeName
+        => string.IsNullOrEmpty(_node.Name)
+            ? (_node.Output.Count > 0 ? _node.Output[0] : $"#{_nodeIndex}")
+            : _node.Name;
 
     /// <summary>Input <paramref name="i"/>, or null when it is absent (past the end or named "").</summary>
     private OnnxValue? Input(int i)
@@ -184,12 +192,14 @@ internal sealed partial class OnnxGraphImporter
 
     private int InputCount => _node.Input.Count;
 
-    /// <summary>A constant input (shape, axes, pads, ...); fails naming the input when it depends on the model input.</summary>
+    /// <summary>A constant input (shape, axes, pads, ...); fails naming the input when it depends on the model
+    /// input.</summary>
     private Tensor ConstInput(int i, string role)
     {
         var v = Required(i);
         return v.Constant ?? throw Error(
-            $"input {i} ('{_node.Input[i]}', the {role}) depends on the model input; Fovea needs it known at import time");
+            $"input {i} ('{_node.Input[i]}', the {role}) depends on the model input; Fovea needs it known at import " +
+                $"time");
     }
 
     private long[] ConstLongs(int i, string role) =>
@@ -212,7 +222,8 @@ internal sealed partial class OnnxGraphImporter
     private string Str(string name, string fallback) => Attr(name) is { } a ? a.S.ToStringUtf8() : fallback;
 
     /// <summary>Whether output <paramref name="i"/> of the node is consumed or is a graph output.</summary>
-    private bool OutputUsed(int i) => i < _node.Output.Count && _node.Output[i].Length > 0 && _consumed.Contains(_node.Output[i]);
+    private bool OutputUsed(int i) => i < _node.Output.Count && _node.Output[i].Length > 0
+        && _consumed.Contains(_node.Output[i]);
 
     private void SetOutput(int i, OnnxValue v)
     {
@@ -238,7 +249,8 @@ internal sealed partial class OnnxGraphImporter
             try
             {
                 using (GradMode.NoGrad())
-                    result = OnnxOpTable.Run(op, new OnnxOpArgs(attrs), inputs.Select(v => v?.Constant).ToArray(), _batch, _batch);
+                    result = OnnxOpTable.Run(op, new OnnxOpArgs(attrs), inputs.Select(v => v?.Constant).ToArray(),
+                        _batch, _batch);
             }
             catch (Exception e) when (e is ArgumentException or FoveaException or InvalidOperationException)
             {
@@ -260,18 +272,18 @@ internal sealed partial class OnnxGraphImporter
             }
             else if (v.Constant is { } c)
             {
-                spec.Add("c" + constants.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                spec.Add("c" + constants.Count.ToString(CultureInfo.InvariantCulture));
                 string inputName = i < _node.Input.Count ? _node.Input[i] : "";
                 string weight = WeightName(inputName, constants.Count);
                 if (constants.Any(k => k.Item1 == weight))
-                    weight += "_" + constants.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    weight += "_" + constants.Count.ToString(CultureInfo.InvariantCulture);
                 constants.Add((weight, c, v.FromInitializer && OnnxTensors.IsFloat(v.ElementType)));
             }
             else
             {
                 if (batchInput < 0 && v.BatchMajor)
                     batchInput = dynamic.Count;
-                spec.Add("d" + dynamic.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                spec.Add("d" + dynamic.Count.ToString(CultureInfo.InvariantCulture));
                 dynamic.Add(v.Symbol!);
             }
         }
@@ -295,13 +307,15 @@ internal sealed partial class OnnxGraphImporter
         {
             return call();
         }
-        catch (Exception e) when (e is ArgumentException or FoveaException or InvalidOperationException or IndexOutOfRangeException)
+        catch (Exception e) when (e is ArgumentException or FoveaException or InvalidOperationException
+            or IndexOutOfRangeException)
         {
             throw Error(e.Message, e);
         }
     }
 
-    /// <summary>The node's name, made unique among the model's layers (suffix for nodes that make several layers).</summary>
+    /// <summary>The node's name, made unique among the model's layers (suffix for nodes that make several
+    /// layers).</summary>
     private string LayerName(string? suffix = null)
     {
         string baseName = Sanitize(NodeName) + (suffix is null ? "" : "_" + suffix);
@@ -317,7 +331,8 @@ internal sealed partial class OnnxGraphImporter
         return s.Length == 0 ? $"const{index}" : $"{s}";
     }
 
-    /// <summary>Printable, without control characters or whitespace (names appear in messages and weight files).</summary>
+    /// <summary>Printable, without control characters or whitespace (names appear in messages and weight
+    /// files).</summary>
     private static string Sanitize(string name)
     {
         var sb = new StringBuilder(name.Length);
@@ -335,6 +350,7 @@ internal sealed partial class OnnxGraphImporter
     }
 
     private FoveaException Unsupported(string? detail = null) => Error(
-        $"operator '{_node.OpType}'{(string.IsNullOrEmpty(_node.Domain) ? "" : $" of domain '{_node.Domain}'")} is not supported" +
+        $"operator '{_node.OpType}'{(string.IsNullOrEmpty(_node.Domain) ? "" : $" of domain '{_node.Domain}'")} is " +
+            $"not supported" +
         (detail is null ? "" : $": {detail}"));
 }

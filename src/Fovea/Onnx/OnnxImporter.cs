@@ -20,7 +20,8 @@ namespace Fovea.Onnx;
 /// <c>GetLayer</c> works.
 /// </para>
 /// <para>
-/// Batch: shapes are folded for the input's static batch (a symbolic batch takes <see cref="OnnxImportOptions.BatchSize"/>).
+/// Batch: shapes are folded for the input's static batch (a symbolic batch takes <see
+/// cref="OnnxImportOptions.BatchSize"/>).
 /// Values whose axis 0 is that batch are tracked; reshapes, expands and resizes of them keep axis 0 equal to the
 /// running batch, so a model exported with batch 1 runs (and trains) with any batch when its graph keeps the batch
 /// on axis 0 (CNNs, most classification, segmentation and video models). Graphs that fold the batch into another
@@ -36,7 +37,8 @@ namespace Fovea.Onnx;
 /// </summary>
 public static class OnnxImporter
 {
-    /// <summary>The oldest ai.onnx opset imported (the converted PyTorch test cases use opset 6, CNTK models 8).</summary>
+    /// <summary>The oldest ai.onnx opset imported (the converted PyTorch test cases use opset 6, CNTK models
+    /// 8).</summary>
     public const int MinOpset = 6;
 
     /// <summary>The newest ai.onnx opset imported.</summary>
@@ -46,7 +48,8 @@ public static class OnnxImporter
     public static IReadOnlySet<string> SupportedOperators => OnnxGraphImporter.SupportedOps;
 
     /// <summary>Imports the model at <paramref name="path"/>; external data must lie in the same folder.</summary>
-    /// <exception cref="FoveaException">The file is missing, truncated or corrupt, or uses what Fovea does not support.</exception>
+    /// <exception cref="FoveaException">The file is missing, truncated or corrupt, or uses what Fovea does not
+    /// support.</exception>
     public static Model Load(string path, OnnxImportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -68,12 +71,14 @@ public static class OnnxImporter
     /// Imports a model held in memory; <paramref name="name"/> appears in errors and <paramref name="folder"/> (if
     /// any) is where external data may be read.
     /// </summary>
-    public static Model Load(byte[] bytes, string name = "model.onnx", string? folder = null, OnnxImportOptions? options = null)
+    public static Model Load(byte[] bytes, string name = "model.onnx", string? folder = null,
+        OnnxImportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         var opts = options ?? new OnnxImportOptions();
         if (opts.BatchSize <= 0)
-            throw new ArgumentOutOfRangeException(nameof(options), $"BatchSize must be positive, received {opts.BatchSize}");
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"BatchSize must be positive, received {opts.BatchSize}");
         ModelProto model;
         try
         {
@@ -86,7 +91,8 @@ public static class OnnxImporter
                 $"ONNX '{name}' is not a valid ONNX model (the file is truncated or corrupt): {e.Message}", e);
         }
         if (model.Graph is null || model.Graph.Node.Count == 0 && model.Graph.Input.Count == 0)
-            throw new FoveaException($"ONNX '{name}' holds no graph: the file is empty, truncated or not an ONNX model");
+            throw new FoveaException($"ONNX '{name}' holds no graph: the file is empty, truncated or not an ONNX " +
+                $"model");
         return new OnnxGraphImporter(model, name, folder, opts).Import();
     }
 }

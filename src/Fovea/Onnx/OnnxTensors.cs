@@ -14,7 +14,8 @@ internal static class OnnxTensors
     public const int Float = 1, Uint8 = 2, Int8 = 3, Uint16 = 4, Int16 = 5, Int32 = 6, Int64 = 7, String = 8, Bool = 9,
         Float16 = 10, Double = 11, Uint32 = 12, Uint64 = 13, Bfloat16 = 16;
 
-    public static bool IsInteger(int type) => type is Uint8 or Int8 or Uint16 or Int16 or Int32 or Int64 or Uint32 or Uint64;
+    public static bool IsInteger(int type)
+        => type is Uint8 or Int8 or Uint16 or Int16 or Int32 or Int64 or Uint32 or Uint64;
 
     public static bool IsFloat(int type) => type is Float or Float16 or Double or Bfloat16;
 
@@ -44,7 +45,8 @@ internal static class OnnxTensors
         {
             long d = t.Dims[i];
             if (d < 0 || d > int.MaxValue)
-                throw new FoveaException($"{where}: tensor '{t.Name}' has invalid dimension {d} in [{string.Join(", ", t.Dims)}]");
+                throw new FoveaException($"{where}: tensor '{t.Name}' has invalid dimension {d} in " +
+                    $"[{string.Join(", ", t.Dims)}]");
             total *= Math.Max(d, 1);
             if (total > Array.MaxLength)
                 throw new FoveaException($"{where}: tensor '{t.Name}' [{string.Join(", ", t.Dims)}] is too large");
@@ -60,7 +62,8 @@ internal static class OnnxTensors
         int n = shape.Length;
         int type = t.DataType;
         if (ElementSize(type) == 0)
-            throw new FoveaException($"{where}: tensor '{t.Name}' has element type {TypeName(type)}, which Fovea cannot read");
+            throw new FoveaException($"{where}: tensor '{t.Name}' has element type {TypeName(type)}, which Fovea " +
+                $"cannot read");
         if (t.DataLocation == TensorProto.Types.DataLocation.External)
         {
             var bytes = OnnxExternalData.Read(t, folder, n * (long)ElementSize(type), where);

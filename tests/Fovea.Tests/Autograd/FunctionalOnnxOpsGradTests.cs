@@ -12,7 +12,8 @@ namespace Fovea.Tests.Autograd;
 /// </summary>
 public class FunctionalOnnxOpsGradTests
 {
-    private static Tensor Randn(Shape s, int seed, float scale = 1f) => Tensor.RandomNormal(s, new Rng(seed), 0f, scale);
+    private static Tensor Randn(Shape s, int seed, float scale = 1f) => Tensor.RandomNormal(s, new Rng(seed), 0f,
+        scale);
 
     private static Tensor Positive(Shape s, int seed) => Tensor.RandomUniform(s, new Rng(seed), 0.5f, 2f);
 
@@ -46,12 +47,14 @@ public class FunctionalOnnxOpsGradTests
     public void ShapeMoves_Gradients_MatchFiniteDifferences()
     {
         GradCheck.Assert(t => Functional.Permute(t[0], 2, 0, 1), [Randn([2, 3, 4], 1)]);
-        GradCheck.Assert(t => Functional.Slice(t[0], [1, -1], [4, long.MinValue], [1, 2], [2, -2]), [Randn([2, 5, 4], 2)]);
+        GradCheck.Assert(t => Functional.Slice(t[0], [1, -1], [4, long.MinValue], [1, 2], [2, -2]), [Randn([2, 5, 4],
+            2)]);
         GradCheck.Assert(t => Functional.Expand(t[0], 2, 3, 4), [Randn([3, 1], 3)]);
         GradCheck.Assert(t => Functional.Tile(t[0], 2, 1, 3), [Randn([2, 2, 2], 4)]);
         GradCheck.Assert(t => Functional.Gather(t[0], 1, [2, 0, 2, -1], [2, 2]), [Randn([2, 3, 2], 5)]);
         foreach (var mode in Enum.GetValues<PadMode>())
-            GradCheck.Assert(t => Functional.Pad(t[0], [0, 0, 2, -1], [0, 1, 1, 2], mode, 0.5f), [Randn([1, 2, 3, 4], 6)]);
+            GradCheck.Assert(t => Functional.Pad(t[0], [0, 0, 2, -1], [0, 1, 1, 2], mode, 0.5f), [Randn([1, 2, 3, 4],
+                6)]);
     }
 
     [Theory]
@@ -126,8 +129,10 @@ public class FunctionalOnnxOpsGradTests
     [Fact]
     public void Normalisations_Gradients_MatchFiniteDifferences()
     {
-        GradCheck.Assert(t => Functional.LayerNorm(t[0], t[1], t[2], -2), [Randn([2, 3, 4], 70), Randn([3, 4], 71), Randn([4], 72)]);
-        GradCheck.Assert(t => Functional.GroupNorm(t[0], 2, t[1], t[2]), [Randn([2, 4, 3], 73), Randn([4], 74), Randn([4], 75)]);
+        GradCheck.Assert(t => Functional.LayerNorm(t[0], t[1], t[2], -2), [Randn([2, 3, 4], 70), Randn([3, 4], 71),
+            Randn([4], 72)]);
+        GradCheck.Assert(t => Functional.GroupNorm(t[0], 2, t[1], t[2]), [Randn([2, 4, 3], 73), Randn([4], 74),
+            Randn([4], 75)]);
         GradCheck.Assert(t => Functional.Lrn(t[0], 3, 0.3f, 0.75f, 1.5f), [Randn([2, 5, 2, 2], 76)]);
         GradCheck.Assert(t => Functional.Lrn(t[0], 4, 0.2f, 0.6f, 2f), [Randn([1, 6, 3], 77)]);
     }
@@ -157,7 +162,8 @@ public class FunctionalOnnxOpsGradTests
         GradCheck.Assert(t => Functional.Conv(t[0], t[1], t[2], [stride], [1], [2], [dilation], groups),
             [Randn([2, 4, 9], 100), Randn([4, 4 / groups, 3], 101, 0.5f), Randn([4], 102)]);
         GradCheck.Assert(t => Functional.Conv(t[0], t[1], t[2], [stride, 1, stride], [1, 0, 1], [0, 1, 1],
-            [1, dilation, 1], groups), [Randn([1, 2, 4, 5, 4], 103), Randn([2, 2 / groups, 2, 3, 2], 104, 0.5f), Randn([2], 105)]);
+            [1, dilation, 1], groups), [Randn([1, 2, 4, 5, 4], 103), Randn([2, 2 / groups, 2, 3, 2], 104, 0.5f),
+                Randn([2], 105)]);
     }
 
     [Theory]
@@ -172,15 +178,19 @@ public class FunctionalOnnxOpsGradTests
         GradCheck.Assert(t => Functional.ConvTranspose(t[0], t[1], null, [stride], [0], [1], [dilation], groups),
             [Randn([1, 2, 5], 113), Randn([2, 2 / groups, 3], 114, 0.5f)]);
         GradCheck.Assert(t => Functional.ConvTranspose(t[0], t[1], t[2], [1, stride, 1], [0, 1, 0], [1, 0, 0],
-            [1, 1, dilation], groups), [Randn([1, 2, 2, 3, 3], 115), Randn([2, 2 / groups, 2, 2, 2], 116, 0.5f), Randn([2 / groups * groups], 117)]);
+            [1, 1, dilation], groups), [Randn([1, 2, 2, 3, 3], 115), Randn([2, 2 / groups, 2, 2, 2], 116, 0.5f),
+                Randn([2 / groups * groups], 117)]);
     }
 
     [Fact]
     public void PoolingNd_Gradients_MatchFiniteDifferences()
     {
-        GradCheck.Assert(t => Functional.MaxPool(t[0], [3], [2], [1], [1], [2], ceilMode: true), [Distinct([2, 2, 9], 120)]);
-        GradCheck.Assert(t => Functional.MaxPool(t[0], [2, 2, 2], [2, 1, 2], [0, 1, 1], [1, 0, 0]), [Distinct([1, 2, 3, 4, 4], 121)]);
-        GradCheck.Assert(t => Functional.AvgPool(t[0], [3, 2], [2, 2], [1, 0], [1, 1], ceilMode: true, countIncludePad: true),
+        GradCheck.Assert(t => Functional.MaxPool(t[0], [3], [2], [1], [1], [2], ceilMode: true), [Distinct([2, 2, 9],
+            120)]);
+        GradCheck.Assert(t => Functional.MaxPool(t[0], [2, 2, 2], [2, 1, 2], [0, 1, 1], [1, 0, 0]), [Distinct([1, 2, 3,
+            4, 4], 121)]);
+        GradCheck.Assert(t => Functional.AvgPool(t[0], [3, 2], [2, 2], [1, 0], [1, 1], ceilMode: true,
+            countIncludePad: true),
             [Randn([1, 2, 6, 5], 122)]);
         GradCheck.Assert(t => Functional.AvgPool(t[0], [2, 3, 2], [1, 2, 2], [0, 1, 0], [1, 1, 1], ceilMode: false,
             countIncludePad: false), [Randn([1, 1, 3, 5, 4], 123)]);

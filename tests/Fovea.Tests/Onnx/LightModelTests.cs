@@ -21,7 +21,8 @@ namespace Fovea.Tests.Onnx;
 public sealed class LightModelTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Models() =>
-        new(Directory.GetFiles(Path.Combine(ConformanceData.Root, "light"), "*.onnx").Select(Path.GetFileName).Order()!);
+        new(Directory.GetFiles(Path.Combine(ConformanceData.Root, "light"),
+            "*.onnx").Select(Path.GetFileName).Order()!);
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -36,7 +37,8 @@ public sealed class LightModelTests(ITestOutputHelper output)
         try
         {
             string path = Path.Combine(dir, file);
-            File.WriteAllBytes(path, WithRandomWeights(File.ReadAllBytes(Path.Combine(ConformanceData.Root, "light", file)), 11)
+            File.WriteAllBytes(path, WithRandomWeights(File.ReadAllBytes(Path.Combine(ConformanceData.Root, "light",
+                file)), 11)
                 .ToByteArray());
             Compare(path, file + " (random weights)");
         }
@@ -64,7 +66,8 @@ public sealed class LightModelTests(ITestOutputHelper output)
         var e = expected.ToArray();
         var a = y.ToArray();
         double max = e.Zip(a, (p, q) => Math.Abs((double)p - q)).Max();
-        output.WriteLine($"{what}: {model.Layers.Count} layers, import {import:F2}s, Fovea {fovea:F2}s, ORT {ort:F2}s, " +
+        output.WriteLine($"{what}: {model.Layers.Count} layers, import {import:F2}s, Fovea {fovea:F2}s, ORT " +
+            $"{ort:F2}s, " +
             $"max |diff| {max:G3} (outputs {e.Min():G3}..{e.Max():G3})");
         TensorAssert.Close(e, a, 2e-5, 2e-3, what);
     }
@@ -88,7 +91,8 @@ public sealed class LightModelTests(ITestOutputHelper output)
             node.OpType = "Constant";
             node.Input.Clear();
             node.Attribute.Clear();
-            node.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = t });
+            node.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor,
+                T = t });
         }
         return model;
     }

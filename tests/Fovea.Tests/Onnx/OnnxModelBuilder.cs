@@ -19,12 +19,15 @@ internal sealed class OnnxModelBuilder(int opset = 13)
 
     public OnnxModelBuilder Output(string name)
     {
-        _graph.Output.Add(new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1 } } });
+        _graph.Output.Add(new ValueInfoProto { Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1 } } });
         return this;
     }
 
-    /// <summary>A float initializer with random values of scale <paramref name="scale"/> (or the given values).</summary>
-    public OnnxModelBuilder Initializer(string name, long[] dims, float scale = 0.3f, float[]? values = null, int type = OnnxTensors.Float)
+    /// <summary>A float initializer with random values of scale <paramref name="scale"/> (or the given
+    /// values).</summary>
+    public OnnxModelBuilder Initializer(string name, long[] dims, float scale = 0.3f, float[]? values = null,
+        int type = OnnxTensors.Float)
     {
         var t = new TensorProto { Name = name, DataType = type };
         t.Dims.Add(dims);
@@ -54,7 +57,10 @@ internal sealed class OnnxModelBuilder(int opset = 13)
             {
                 case int i: a.Type = AttributeProto.Types.AttributeType.Int; a.I = i; break;
                 case float f: a.Type = AttributeProto.Types.AttributeType.Float; a.F = f; break;
-                case string s: a.Type = AttributeProto.Types.AttributeType.String; a.S = ByteString.CopyFromUtf8(s); break;
+                case string s:
+                    a.Type = AttributeProto.Types.AttributeType.String;
+                    a.S = ByteString.CopyFromUtf8(s);
+                    break;
                 case long[] ints: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.Add(ints); break;
                 default: throw new ArgumentException($"attribute type {value.GetType()}");
             }
@@ -79,7 +85,9 @@ internal sealed class OnnxModelBuilder(int opset = 13)
     {
         var shape = new TensorShapeProto();
         foreach (long d in dims)
-            shape.Dim.Add(d > 0 ? new TensorShapeProto.Types.Dimension { DimValue = d } : new TensorShapeProto.Types.Dimension { DimParam = "N" });
+            shape.Dim.Add(d > 0
+                ? new TensorShapeProto.Types.Dimension { DimValue = d }
+                : new TensorShapeProto.Types.Dimension { DimParam = "N" });
         return new ValueInfoProto
         {
             Name = name,

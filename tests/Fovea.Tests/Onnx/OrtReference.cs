@@ -5,7 +5,8 @@ using Tensor = Fovea.Tensors.Tensor;
 
 namespace Fovea.Tests.Onnx;
 
-/// <summary>Runs a model file in ONNX Runtime (the oracle) on float inputs; returns every output as a float tensor.</summary>
+/// <summary>Runs a model file in ONNX Runtime (the oracle) on float inputs; returns every output as a float
+/// tensor.</summary>
 internal static class OrtReference
 {
     public static Tensor[] Run(string path, params Tensor[] inputs)

@@ -14,9 +14,11 @@ namespace Fovea.Tests.Onnx;
 /// </summary>
 public sealed class ResNet18ImportTests(ITestOutputHelper output)
 {
-    private static string ModelPath => Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx");
+    private static string ModelPath => Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx",
+        "ResNet18.onnx");
 
-    /// <summary>Images with the statistics of normalised photographs: smooth random fields scaled to roughly ±2.</summary>
+    /// <summary>Images with the statistics of normalised photographs: smooth random fields scaled to roughly
+    /// ±2.</summary>
     internal static Tensor Images(int n, int seed)
     {
         var rng = new Rng(seed);
@@ -24,11 +26,13 @@ public sealed class ResNet18ImportTests(ITestOutputHelper output)
         var s = x.AsSpan();
         for (int img = 0; img < n * 3; img++)
         {
-            double fx = 0.02 + 0.05 * rng.NextFloat(), fy = 0.02 + 0.05 * rng.NextFloat(), phase = 6.28 * rng.NextFloat();
+            double fx = 0.02 + 0.05 * rng.NextFloat(), fy = 0.02 + 0.05 * rng.NextFloat(),
+                phase = 6.28 * rng.NextFloat();
             for (int i = 0; i < 224 * 224; i++)
             {
                 int h = i / 224, w = i % 224;
-                s[img * 224 * 224 + i] = (float)(1.5 * Math.Sin(fx * h + fy * w + phase) + 0.5 * (rng.NextFloat() - 0.5));
+                s[img * 224 * 224 + i] = (float)(1.5 * Math.Sin(fx * h + fy * w + phase)
+                    + 0.5 * (rng.NextFloat() - 0.5));
             }
         }
         return x;
@@ -37,7 +41,8 @@ public sealed class ResNet18ImportTests(ITestOutputHelper output)
     [Fact]
     public void PretrainedResNet18_MatchesOnnxRuntime_OnABatch()
     {
-        Assert.True(File.Exists(ModelPath), $"{ModelPath} is missing (NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1)");
+        Assert.True(File.Exists(ModelPath), $"{ModelPath} is missing (NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 " +
+            $"0.23.1)");
         var model = OnnxImporter.Load(ModelPath);
         var images = Images(4, 3);
         Tensor features;

@@ -29,7 +29,8 @@ public sealed class TorchvisionExportTests(ITestOutputHelper output)
             data.Add("");
             return data;
         }
-        foreach (var (key, _) in JsonNode.Parse(File.ReadAllText(manifest))!.AsObject().OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (key, _) in JsonNode.Parse(File.ReadAllText(manifest))!.AsObject().OrderBy(kv => kv.Key,
+            StringComparer.Ordinal))
             data.Add(key);
         return data;
     }
@@ -40,7 +41,8 @@ public sealed class TorchvisionExportTests(ITestOutputHelper output)
     {
         if (key.Length == 0)
         {
-            output.WriteLine("FOVEA_TORCHVISION_DIR is not set: run tools/onnx/export_torchvision.py DIR and set it to check");
+            output.WriteLine("FOVEA_TORCHVISION_DIR is not set: run tools/onnx/export_torchvision.py DIR and set it " +
+                "to check");
             return;
         }
         var entry = JsonNode.Parse(File.ReadAllText(Path.Combine(s_dir!, "manifest.json")))![key]!;
@@ -67,7 +69,8 @@ public sealed class TorchvisionExportTests(ITestOutputHelper output)
         var a = y.ToArray();
         double max = e.Zip(a, (p, q) => Math.Abs((double)p - q)).Max();
         double scale = e.Max(v => Math.Abs((double)v));
-        output.WriteLine($"{key}: {model.Layers.Count} layers, import {import:F1}s, Fovea {fovea:F2}s, ORT {ort:F2}s, " +
+        output.WriteLine($"{key}: {model.Layers.Count} layers, import {import:F1}s, Fovea {fovea:F2}s, ORT " +
+            $"{ort:F2}s, " +
             $"max |diff| {max:G3} (max |output| {scale:G3})");
         TensorAssert.Close(e, a, 1e-4 * scale + 1e-30, 1e-3, key);
     }

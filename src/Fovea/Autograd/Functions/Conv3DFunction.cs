@@ -9,7 +9,8 @@ internal sealed class Conv3DFunction(Conv3DGeometry g) : Function
     public static Tensor Apply(Tensor x, Tensor w, Tensor? b, Conv3DGeometry g)
     {
         var y = Tensor.Empty([g.N, g.OC, g.OD, g.OH, g.OW]);
-        Conv3DKernels.Forward(x.AsReadOnlySpan(), w.AsReadOnlySpan(), b is null ? default : b.AsReadOnlySpan(), y.AsSpan(), g);
+        Conv3DKernels.Forward(x.AsReadOnlySpan(), w.AsReadOnlySpan(), b is null ? default : b.AsReadOnlySpan(),
+            y.AsSpan(), g);
         if (ShouldRecord(x, w, b))
             new Conv3DFunction(g).Record(y, x, w, b);
         return y;

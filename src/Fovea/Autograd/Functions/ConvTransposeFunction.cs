@@ -22,7 +22,8 @@ internal sealed class ConvTransposeFunction(Conv3DGeometry g) : Function
             for (int n = 0; n < g.N; n++)
             {
                 for (int c = 0; c < g.C; c++)
-                    Elementwise.AddScalar(ys.Slice((n * g.C + c) * g.S, g.S), bs[c], ys.Slice((n * g.C + c) * g.S, g.S));
+                    Elementwise.AddScalar(ys.Slice((n * g.C + c) * g.S, g.S), bs[c], ys.Slice((n * g.C + c) * g.S,
+                        g.S));
             }
         }
         if (ShouldRecord(x, w, b))

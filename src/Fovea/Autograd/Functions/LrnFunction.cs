@@ -13,7 +13,8 @@ internal sealed class LrnFunction(int size, float alpha, float beta) : Function
     public static Tensor Apply(Tensor x, int size, float alpha, float beta, float bias)
     {
         if (x.Rank < 2 || size <= 0)
-            throw new ArgumentException($"LRN: expected input [N, C, ...] and a positive size, received {x.Shape} and {size}");
+            throw new ArgumentException($"LRN: expected input [N, C, ...] and a positive size, received {x.Shape} " +
+                $"and {size}");
         int n = x.Shape[0], c = x.Shape[1], plane = x.Length / Math.Max(1, n * c);
         var y = Tensor.Empty(x.Shape);
         var s = Tensor.Empty(x.Shape);

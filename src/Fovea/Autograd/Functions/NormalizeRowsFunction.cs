@@ -3,7 +3,8 @@ using Fovea.Tensors;
 
 namespace Fovea.Autograd.Functions;
 
-/// <summary>Each row of [R, D] normalised to zero mean and unit (biased) variance; see <see cref="NormKernels"/>.</summary>
+/// <summary>Each row of [R, D] normalised to zero mean and unit (biased) variance; see <see
+/// cref="NormKernels"/>.</summary>
 internal sealed class NormalizeRowsFunction(int rows, int d) : Function
 {
     private Tensor? _y;

@@ -3,7 +3,8 @@ using Fovea.Tensors;
 
 namespace Fovea.Autograd.Functions;
 
-/// <summary>Max or average pooling over [N, C, D, H, W] with the general window of <see cref="PoolNdGeometry"/>.</summary>
+/// <summary>Max or average pooling over [N, C, D, H, W] with the general window of <see
+/// cref="PoolNdGeometry"/>.</summary>
 internal sealed class PoolNdFunction(PoolNdGeometry g, bool max) : Function
 {
     public override string Name => max ? "MaxPoolNd" : "AvgPoolNd";

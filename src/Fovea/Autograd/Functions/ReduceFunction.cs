@@ -65,7 +65,8 @@ internal sealed class ReduceFunction(ReduceKind kind, int[] map, int count) : Fu
         }
         else
         {
-            ReduceKernels.ExtremeBackward(x.AsReadOnlySpan(), _y!.AsReadOnlySpan(), dy.AsReadOnlySpan(), map, dx.AsSpan());
+            ReduceKernels.ExtremeBackward(x.AsReadOnlySpan(), _y!.AsReadOnlySpan(), dy.AsReadOnlySpan(), map,
+                dx.AsSpan());
         }
         return [dx];
     }

@@ -1,6 +1,7 @@
 namespace Fovea.Kernels.Reference;
 
-/// <summary>The 3-D convolution computed straight from its definition (oracle for <see cref="Conv3DKernels"/>).</summary>
+/// <summary>The 3-D convolution computed straight from its definition (oracle for <see
+/// cref="Conv3DKernels"/>).</summary>
 internal static class ReferenceConv3D
 {
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y,

@@ -96,12 +96,14 @@ public sealed class OnnxOp : MergeLayer
         c["import_batch"] = ImportBatch;
         var weights = new JsonArray();
         foreach (var p in _constants)
-            weights.Add(new JsonObject { ["name"] = p.Name, ["shape"] = OnnxOpArgs.Array(p.Shape), ["trainable"] = p.Trainable });
+            weights.Add(new JsonObject { ["name"] = p.Name, ["shape"] = OnnxOpArgs.Array(p.Shape),
+                ["trainable"] = p.Trainable });
         c["constants"] = weights;
         return c;
     }
 
-    /// <summary>Rebuilds the layer from <see cref="GetConfig"/>; constants start at zero until weights are loaded.</summary>
+    /// <summary>Rebuilds the layer from <see cref="GetConfig"/>; constants start at zero until weights are
+    /// loaded.</summary>
     public static OnnxOp FromConfig(JsonObject c)
     {
         var constants = (c["constants"] as JsonArray ?? []).Select(n => (
@@ -109,7 +111,8 @@ public sealed class OnnxOp : MergeLayer
             Tensor.Zeros(new Shape(n["shape"]!.AsArray().Select(d => d!.GetValue<int>()).ToArray())),
             n["trainable"]?.GetValue<bool>() ?? true)).ToList();
         var inputs = (c["inputs"] as JsonArray ?? []).Select(n => n!.GetValue<string>()).ToList();
-        return LayerConfig.Common(new OnnxOp(c["op"]!.GetValue<string>(), c["attributes"]!.AsObject().DeepClone().AsObject(),
+        return LayerConfig.Common(new OnnxOp(c["op"]!.GetValue<string>(),
+            c["attributes"]!.AsObject().DeepClone().AsObject(),
             inputs, constants, LayerConfig.Read(c, "import_batch", 1), LayerConfig.Name(c)), c);
     }
 }

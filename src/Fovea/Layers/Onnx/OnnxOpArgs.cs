@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace Fovea.Layers.Onnx;
 
-/// <summary>Typed reads of an <see cref="OnnxOp"/>'s canonical attributes (a JSON object, as saved in configs).</summary>
+/// <summary>Typed reads of an <see cref="OnnxOp"/>'s canonical attributes (a JSON object, as saved in
+/// configs).</summary>
 internal sealed class OnnxOpArgs(JsonObject attributes)
 {
     public JsonObject Json { get; } = attributes;
@@ -21,9 +22,11 @@ internal sealed class OnnxOpArgs(JsonObject attributes)
 
     public long[] Longs(string key) => Json[key] is JsonArray a ? a.Select(v => v!.GetValue<long>()).ToArray() : [];
 
-    public float[]? Floats(string key) => Json[key] is JsonArray a ? a.Select(v => v!.GetValue<float>()).ToArray() : null;
+    public float[]? Floats(string key) => Json[key] is JsonArray a ? a.Select(v
+        => v!.GetValue<float>()).ToArray() : null;
 
     public bool Has(string key) => Json.ContainsKey(key);
 
-    public static JsonArray Array<T>(IEnumerable<T> values) => new(values.Select(v => JsonValue.Create(v)).ToArray<JsonNode?>());
+    public static JsonArray Array<T>(IEnumerable<T> values) => new(values.Select(v
+        => JsonValue.Create(v)).ToArray<JsonNode?>());
 }

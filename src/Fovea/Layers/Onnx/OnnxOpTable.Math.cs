@@ -112,7 +112,8 @@ internal static partial class OnnxOpTable
         Tensor m;
         using (GradMode.NoGrad())
             m = Functional.Max(x, axes, keepDims: true);
-        var y = Functional.Add(Functional.Log(Functional.Sum(Functional.Exp(Functional.Subtract(x, m)), axes, true)), m);
+        var y = Functional.Add(Functional.Log(Functional.Sum(Functional.Exp(Functional.Subtract(x, m)), axes, true)),
+            m);
         return keep ? y : Functional.Reshape(y, y.Shape.Dims.Where((_, i) =>
             !(axes.Length == 0 || axes.Select(ax => x.Shape.NormalizeAxis(ax)).Contains(i))).ToArray());
     }

@@ -16,7 +16,8 @@ internal static partial class OnnxOpTable
         "AveragePool" => Functional.AvgPool(x[0]!, a.Ints("kernel"), a.Ints("strides"), a.Ints("padsBefore"),
             a.Ints("padsAfter"), a.Bool("ceil"), a.Bool("countIncludePad"), a.Ints("dilations")),
         "GlobalPool" => GlobalPool(a, x[0]!),
-        "LRN" => Functional.Lrn(x[0]!, a.Int("size"), a.Float("alpha", 1e-4f), a.Float("beta", 0.75f), a.Float("bias", 1f)),
+        "LRN" => Functional.Lrn(x[0]!, a.Int("size"), a.Float("alpha", 1e-4f), a.Float("beta", 0.75f), a.Float("bias",
+            1f)),
         "LayerNormalization" => Functional.LayerNorm(x[0]!, x.Length > 1 ? x[1] : null, x.Length > 2 ? x[2] : null,
             a.Int("axis", -1), a.Float("epsilon", 1e-5f)),
         "GroupNormalization" => Functional.GroupNorm(x[0]!, a.Int("groups"), x.Length > 1 ? x[1] : null,
@@ -32,11 +33,13 @@ internal static partial class OnnxOpTable
         if (a.String("kind") == "Max")
             return Functional.Max(x, axes, keepDims: true);
         if (x.Rank >= 3)
-            return Functional.Reshape(Functional.GlobalAvgPool(x), [x.Shape[0], x.Shape[1], .. Enumerable.Repeat(1, x.Rank - 2)]);
+            return Functional.Reshape(Functional.GlobalAvgPool(x), [x.Shape[0], x.Shape[1], .. Enumerable.Repeat(1,
+                x.Rank - 2)]);
         return Functional.Mean(x, axes, keepDims: true);
     }
 
-    /// <summary>Inference-mode batch normalisation with broadcast statistics (inputs x, scale, bias, mean, var).</summary>
+    /// <summary>Inference-mode batch normalisation with broadcast statistics (inputs x, scale, bias, mean,
+    /// var).</summary>
     private static Tensor BatchNorm(OnnxOpArgs a, Tensor?[] x)
     {
         var input = x[0]!;
@@ -44,7 +47,8 @@ internal static partial class OnnxOpTable
         if (input.Rank > 1)
             shape[1] = input.Shape[1];
         Tensor Channel(Tensor t) => Functional.Reshape(t, shape);
-        var inv = Functional.Reciprocal(Functional.Sqrt(Functional.Add(Channel(x[4]!), Tensor.Scalar(a.Float("epsilon", 1e-5f)))));
+        var inv = Functional.Reciprocal(Functional.Sqrt(Functional.Add(Channel(x[4]!), Tensor.Scalar(a.Float("epsilon",
+            1e-5f)))));
         var y = Functional.Multiply(Functional.Subtract(input, Channel(x[3]!)), inv);
         return Functional.Add(Functional.Multiply(y, Channel(x[1]!)), Channel(x[2]!));
     }

@@ -19,7 +19,8 @@ internal static partial class OnnxOpTable
         "Slice" => Functional.Slice(x[0]!, a.Longs("starts"), a.Longs("ends"), a.Ints("axes"), a.Longs("steps")),
         "Gather" => Gather(a, x),
         "Concat" => Concat(a, x),
-        "Pad" => Functional.Pad(x[0]!, a.Ints("before"), a.Ints("after"), Enum.Parse<PadMode>(a.String("mode", "Constant")),
+        "Pad" => Functional.Pad(x[0]!, a.Ints("before"), a.Ints("after"), Enum.Parse<PadMode>(a.String("mode",
+            "Constant")),
             a.Float("value")),
         "Tile" => Functional.Tile(x[0]!, a.Ints("repeats")),
         "Expand" => Expand(a, x[0]!),
@@ -51,7 +52,8 @@ internal static partial class OnnxOpTable
         return Functional.Gather(x[0]!, axis, a.Ints("indices"), a.Ints("indicesShape"));
     }
 
-    /// <summary>Concat; inputs with batch 1 next to a larger batch are broadcast (constants written for batch 1).</summary>
+    /// <summary>Concat; inputs with batch 1 next to a larger batch are broadcast (constants written for batch
+    /// 1).</summary>
     private static Tensor Concat(OnnxOpArgs a, Tensor?[] x)
     {
         var inputs = x.Where(t => t is not null).Select(t => t!).ToList();
@@ -82,7 +84,8 @@ internal static partial class OnnxOpTable
         int b = a.Int("blocksize");
         int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
         bool crd = a.String("mode", "DCR") == "CRD";
-        var t = crd ? Functional.Reshape(x, n, c / (b * b), b, b, h, w) : Functional.Reshape(x, n, b, b, c / (b * b), h, w);
+        var t = crd ? Functional.Reshape(x, n, c / (b * b), b, b, h, w) : Functional.Reshape(x, n, b, b, c / (b * b),
+            h, w);
         t = crd ? Functional.Permute(t, 0, 1, 4, 2, 5, 3) : Functional.Permute(t, 0, 3, 4, 1, 5, 2);
         return Functional.Reshape(t, n, c / (b * b), h * b, w * b);
     }
