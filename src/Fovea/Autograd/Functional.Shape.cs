@@ -145,6 +145,13 @@ public static partial class Functional
         return IndexMapFunction.Apply(x, IndexMaps.Separable(dims, sources), outShape, 0f, "Gather");
     }
 
+    /// <summary>
+    /// y[i] = x[map[i]] (flat indices), or <paramref name="fill"/> where map[i] = −1: the general element move behind
+    /// the ops above; the gradient scatters back.
+    /// </summary>
+    internal static Tensor Remap(Tensor x, int[] map, Shape shape, float fill = 0f, string name = "Remap") =>
+        IndexMapFunction.Apply(x, map, shape, fill, name);
+
     /// <summary><paramref name="dims"/> with leading 1s up to <paramref name="rank"/> axes.</summary>
     internal static int[] Aligned(int[] dims, int rank)
     {

@@ -449,9 +449,22 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic("Einsum", attrs, inputs, inputs[0]?.ElementType ?? OnnxTensors.Float));
     }
 
-    /// <summary>ScatterND on constants (swin's shifted-window masks): folded at import.</summary>
+    /// <summary>
+    /// ScatterND: folded when everything is constant (Swin's shifted-window masks); otherwise (MViT-v2's relative
+    /// positions written into a slice of the attention) an op over the data and updates with constant indices.
+    /// </summary>
     private void ScatterNd()
     {
+        string reductionMode = Str("reduction", "none");
+        if (!Required(0).IsConstant || !Required(2).IsConstant)
+        {
+            if (reductionMode is not ("none" or "add"))
+                throw Unsupported($"reduction '{reductionMode}' on values that depend on the input");
+            ConstInput(1, "indices");
+            var attrs = new JsonObject { ["reduction"] = reductionMode };
+            SetOutput(0, Generic("ScatterND", attrs, [Required(0), Required(1), Required(2)], Required(0).ElementType));
+            return;
+        }
         var data = ConstInput(0, "data");
         var indices = ConstInput(1, "indices");
         var updates = ConstInput(2, "updates");

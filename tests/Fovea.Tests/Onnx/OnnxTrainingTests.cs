@@ -24,6 +24,7 @@ public sealed class OnnxTrainingTests : IDisposable
         Assert.IsType<Dense>(model.GetLayer("fc"));
         Assert.Equal(4 * 2 * 9 + 4 + 3 * 64 + 3, model.TrainableWeights.Sum(w => w.Length) - 8);
         Assert.Equal(new Shape(3), model.Outputs[0].Shape);
+        Assert.Contains("conv (Conv2D)", model.SummaryText());
     }
 
     [Fact]

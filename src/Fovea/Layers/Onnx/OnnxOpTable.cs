@@ -26,6 +26,7 @@ internal static partial class OnnxOpTable
         "Expand" => Expand(a, x[0]!),
         "DepthToSpace" => DepthToSpace(a, x[0]!),
         "SpaceToDepth" => SpaceToDepth(a, x[0]!),
+        "ScatterND" => ScatterNd(a, x[0]!, x[1]!, x[2]!),
         "Einsum" => Functional.Einsum(a.String("equation"), x.Where(t => t is not null).Select(t => t!).ToArray()),
         _ => RunMath(op, a, x, batch),
     };
@@ -98,5 +99,46 @@ internal static partial class OnnxOpTable
         var t = Functional.Reshape(x, n, c, h / b, b, w / b, b);
         t = Functional.Permute(t, 0, 3, 5, 1, 2, 4);
         return Functional.Reshape(t, n, c * b * b, h / b, w / b);
+    }
+
+    /// <summary>
+    /// ScatterND with constant indices: y = data with the indexed slices replaced by (or, for "add", increased by)
+    /// updates, as an index map from updates plus the data masked where it is replaced; gradients reach both.
+    /// </summary>
+    private static Tensor ScatterNd(OnnxOpArgs a, Tensor data, Tensor indices, Tensor updates)
+    {
+        int k = indices.Rank == 0 ? 0 : indices.Shape[indices.Rank - 1];
+        if (k < 1 || k > data.Rank)
+            throw new ArgumentException($"ScatterND: indices {indices.Shape} do not index data {data.Shape}");
+        int slice = data.Shape.Dims[k..].Aggregate(1, (p, d) => p * d);
+        int count = indices.Length / k;
+        if (updates.Length != count * slice)
+            throw new ArgumentException($"ScatterND: updates {updates.Shape} do not fit indices {indices.Shape}");
+        var map = new int[data.Length];
+        Array.Fill(map, -1);
+        var mask = Tensor.Ones(data.Shape);
+        var ms = mask.AsSpan();
+        var idx = indices.AsReadOnlySpan();
+        var strides = Kernels.IndexMaps.Strides(data.Shape.Dims);
+        for (int i = 0; i < count; i++)
+        {
+            long offset = 0;
+            for (int d = 0; d < k; d++)
+            {
+                long v = (long)idx[i * k + d];
+                v = v < 0 ? v + data.Shape[d] : v;
+                if (v < 0 || v >= data.Shape[d])
+                    throw new ArgumentException($"ScatterND: index {idx[i * k + d]} is out of range for axis {d} of {data.Shape}");
+                offset += v * strides[d];
+            }
+            for (int j = 0; j < slice; j++)
+            {
+                map[offset + j] = i * slice + j;
+                ms[(int)offset + j] = 0f;
+            }
+        }
+        var scattered = Functional.Remap(Functional.Reshape(updates, updates.Length), map, data.Shape, 0f, "ScatterND");
+        var kept = a.String("reduction", "none") == "add" ? data : Functional.Multiply(data, mask);
+        return Functional.Add(scattered, kept);
     }
 }
