@@ -34,14 +34,15 @@ MODELS = {
     "resnet18_dynamic": (cls.resnet18, IMAGE), "resnext50_32x4d": (cls.resnext50_32x4d, IMAGE),
     "shufflenet_v2_x0_5": (cls.shufflenet_v2_x0_5, IMAGE), "squeezenet1_1": (cls.squeezenet1_1, IMAGE),
     "swin_t": (cls.swin_t, IMAGE), "swin_v2_t": (cls.swin_v2_t, IMAGE), "vgg11_bn": (cls.vgg11_bn, IMAGE),
-    "vit_b_32": (cls.vit_b_32, IMAGE), "wide_resnet50_2": (cls.wide_resnet50_2, IMAGE),
+    "vit_b_32": (cls.vit_b_32, IMAGE), "vit_b_32_dynamic": (cls.vit_b_32, IMAGE),
+    "swin_t_dynamic": (cls.swin_t, IMAGE), "wide_resnet50_2": (cls.wide_resnet50_2, IMAGE),
     # segmentation
     "fcn_resnet50": (lambda: seg.fcn_resnet50(weights_backbone=None, aux_loss=False), IMAGE),
     "deeplabv3_mobilenet_v3_large": (lambda: seg.deeplabv3_mobilenet_v3_large(weights_backbone=None), IMAGE),
     "lraspp_mobilenet_v3_large": (lambda: seg.lraspp_mobilenet_v3_large(weights_backbone=None), IMAGE),
     # video
     "r3d_18": (vid.r3d_18, CLIP), "mc3_18": (vid.mc3_18, CLIP), "r2plus1d_18": (vid.r2plus1d_18, CLIP),
-    "s3d": (vid.s3d, CLIP224), "mvit_v1_b": (vid.mvit_v1_b, CLIP224), "mvit_v2_s": (lambda: small_mvit_v2_s(), CLIP),
+    "s3d": (vid.s3d, CLIP224), "mvit_v1_b": (vid.mvit_v1_b, CLIP224), "mvit_v1_b_dynamic": (vid.mvit_v1_b, CLIP224), "mvit_v2_s": (lambda: small_mvit_v2_s(), CLIP),
 }
 
 
@@ -67,6 +68,16 @@ class Outputs(torch.nn.Module):
     def forward(self, x):
         y = self.inner(x)
         return y["out"] if isinstance(y, dict) else y
+
+
+def write_reference(model, x, prefix):
+    """PyTorch's own input and output as TensorProto files (the oracle when ONNX Runtime cannot run an export)."""
+    from onnx import numpy_helper
+    with torch.no_grad():
+        y = model(x)
+    for suffix, t in (("_input.pb", x), ("_output.pb", y)):
+        with open(prefix + suffix, "wb") as f:
+            f.write(numpy_helper.from_array(t.numpy()).SerializeToString())
 
 
 def main():
@@ -96,6 +107,7 @@ def main():
                 # no ONNX export.
                 torch.onnx.export(model, x, path, opset_version=opset, input_names=["input"],
                                   output_names=["output"], dynamic_axes=dynamic)
+                write_reference(model, x, os.path.join(out, key))
                 manifest[key] = {"model": name, "opset": opset, "shape": list(shape), "exported": True}
                 print(f"exported {key}", flush=True)
             except Exception as e:  # the exporter's limits, not Fovea's

@@ -31,13 +31,27 @@ internal sealed partial class OnnxGraphImporter
     private int _nodeIndex;
     private int _batch = 1;
 
-    public OnnxGraphImporter(ModelProto model, string where, string? folder, OnnxImportOptions options)
+    /// <summary>
+    /// Prepares an import. A <paramref name="shadow"/> import (see <see cref="OnnxBatchSlopes"/>) runs the graph for
+    /// <paramref name="shadow"/>'s batch only to learn how folded shapes change with the batch: large float
+    /// initializers are read as zeros.
+    /// </summary>
+    public OnnxGraphImporter(ModelProto model, string where, string? folder, OnnxImportOptions options, int? shadow = null)
     {
         _model = model;
         _where = where;
         _folder = folder;
         _options = options;
+        _shadowBatch = shadow;
     }
+
+    private readonly int? _shadowBatch;
+
+    /// <summary>The batch the graph was imported for (axis 0 of the first input).</summary>
+    public int ImportBatch => _batch;
+
+    /// <summary>Whether axis 0 of the first input is symbolic (or set by the caller), i.e. the batch is free.</summary>
+    public bool SymbolicBatch { get; private set; }
 
     /// <summary>The ai.onnx opset the model imports.</summary>
     public int Opset { get; private set; }
@@ -54,8 +68,10 @@ internal sealed partial class OnnxGraphImporter
         {
             if (string.IsNullOrEmpty(init.Name))
                 throw Error("an initializer has no name");
-            _values[init.Name] = OnnxValue.Const(OnnxTensors.Read(init, _folder, $"ONNX '{_where}'"), init.DataType,
-                fromInitializer: true);
+            var value = _shadowBatch is not null && init.DataType == OnnxTensors.Float && init.Dims.Count > 1
+                ? Tensor.Zeros(OnnxTensors.ShapeOf(init, _where))
+                : OnnxTensors.Read(init, _folder, $"ONNX '{_where}'");
+            _values[init.Name] = OnnxValue.Const(value, init.DataType, fromInitializer: true);
         }
         var inputs = CreateInputs(graph);
         foreach (var node in graph.Node)
@@ -142,9 +158,15 @@ internal sealed partial class OnnxGraphImporter
     {
         if (_options.InputShapes is { } given && given.TryGetValue(input.Name, out var fixedDims))
         {
+            var result = fixedDims.ToArray();
+            if (first && _shadowBatch is int fixedShadow && result.Length > 0)
+                result[0] = fixedShadow;
             if (first)
-                _batch = fixedDims.Length > 0 ? fixedDims[0] : 1;
-            return fixedDims.ToArray();
+            {
+                _batch = result.Length > 0 ? result[0] : 1;
+                SymbolicBatch = true;
+            }
+            return result;
         }
         if (shape is null)
             throw Error($"input '{input.Name}' has no shape; give it in OnnxImportOptions.InputShapes");
@@ -159,6 +181,7 @@ internal sealed partial class OnnxGraphImporter
             else if (i == 0)
             {
                 dims[i] = first ? _options.BatchSize : _batch;
+                SymbolicBatch |= first;
             }
             else
             {
@@ -167,6 +190,8 @@ internal sealed partial class OnnxGraphImporter
                     $"at axis {i}; give its shape in OnnxImportOptions.InputShapes");
             }
         }
+        if (first && _shadowBatch is int shadow && dims.Length > 0)
+            dims[0] = shadow;
         if (first)
             _batch = dims.Length > 0 ? dims[0] : 1;
         return dims;

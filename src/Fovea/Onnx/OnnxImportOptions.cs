@@ -14,6 +14,13 @@ public sealed record OnnxImportOptions
     /// </summary>
     public IReadOnlyDictionary<string, int[]>? InputShapes { get; init; }
 
+    /// <summary>
+    /// When the batch axis is symbolic, import the graph a second time for batch + 1 and let every folded shape that
+    /// changes follow the running batch (see <see cref="OnnxBatchSlopes"/>). Default true; costs a second, lighter
+    /// import.
+    /// </summary>
+    public bool FlexibleBatch { get; init; } = true;
+
     /// <summary>The model's name; by default the ONNX graph's name, or the file name.</summary>
     public string? Name { get; init; }
 

@@ -93,6 +93,10 @@ public static class OnnxImporter
         if (model.Graph is null || model.Graph.Node.Count == 0 && model.Graph.Input.Count == 0)
             throw new FoveaException($"ONNX '{name}' holds no graph: the file is empty, truncated or not an ONNX " +
                 $"model");
-        return new OnnxGraphImporter(model, name, folder, opts).Import();
+        var importer = new OnnxGraphImporter(model, name, folder, opts);
+        var result = importer.Import();
+        if (importer.SymbolicBatch && opts.FlexibleBatch)
+            OnnxBatchSlopes.Learn(result, model, name, folder, opts, importer.ImportBatch);
+        return result;
     }
 }

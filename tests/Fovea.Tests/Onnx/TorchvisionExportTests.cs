@@ -62,7 +62,22 @@ public sealed class TorchvisionExportTests(ITestOutputHelper output)
             y = model.Run([x])[0];
         double fovea = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        var expected = OrtReference.Run(path, x)[0];
+        Tensor expected;
+        string oracle = "ORT";
+        try
+        {
+            expected = OrtReference.Run(path, x)[0];
+        }
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException ortError) when (File.Exists(Path.Combine(s_dir!, key + "_output.pb")))
+        {
+            // ONNX Runtime cannot run some exports (MViT-v2's If branches); PyTorch's own output is the oracle then.
+            output.WriteLine($"{key}: ONNX Runtime cannot run this export ({ortError.Message.Split('.')[0]}); comparing with PyTorch");
+            x = ConformanceData.ReadTensor(Path.Combine(s_dir!, key + "_input.pb"));
+            using (GradMode.NoGrad())
+                y = model.Run([x])[0];
+            expected = ConformanceData.ReadTensor(Path.Combine(s_dir!, key + "_output.pb"));
+            oracle = "PyTorch";
+        }
         double ort = clock.Elapsed.TotalSeconds;
         Assert.Equal(expected.Shape, y.Shape);
         var e = expected.ToArray();
@@ -73,7 +88,8 @@ public sealed class TorchvisionExportTests(ITestOutputHelper output)
             $"{ort:F2}s, " +
             $"max |diff| {max:G3} (max |output| {scale:G3})");
         TensorAssert.Close(e, a, 1e-4 * scale + 1e-30, 1e-3, key);
-        CheckAnotherBatch(model, x, e, scale, key);
+        if (oracle == "ORT")
+            CheckAnotherBatch(model, x, e, scale, key);
     }
 
     /// <summary>

@@ -77,7 +77,7 @@ public sealed class OnnxOp : MergeLayer
             ? inputs[b].Shape[0] : ImportBatch;
         try
         {
-            return OnnxOpTable.Run(Op, _args, args, batch, ImportBatch);
+            return OnnxOpTable.Run(Op, ArgsFor(inputs[0]), args, batch, ImportBatch);
         }
         catch (ArgumentException e)
         {
@@ -85,6 +85,25 @@ public sealed class OnnxOp : MergeLayer
                 ? $" (the ONNX graph was written for batch {ImportBatch} and this op cannot follow batch {batch})" : "";
             throw new FoveaException($"{Describe()} ({Op}): {e.Message}{hint}", e);
         }
+    }
+
+    private (long T, OnnxOpArgs Args) _cached;
+
+    /// <summary>The attributes for the batch of <paramref name="first"/>, whose size is affine in the batch.</summary>
+    private OnnxOpArgs ArgsFor(Tensor first)
+    {
+        if (_args.Json["lengths"] is not JsonArray { Count: 2 } lengths)
+            return _args;
+        long l0 = (long)OnnxOpArgs.Number(lengths[0]!), l1 = (long)OnnxOpArgs.Number(lengths[1]!);
+        long delta = l1 - l0;
+        long t = delta == 0 ? 0 : (first.Length - l0) / delta;
+        if (delta != 0 && (first.Length - l0) % delta != 0)
+            throw new FoveaException(
+                $"{Describe()} ({Op}): input {first.Shape} does not correspond to any batch size of this graph " +
+                $"(its size is {l0} + {delta}·(batch − {ImportBatch}))");
+        if (_cached.Args is null || _cached.T != t)
+            _cached = (t, _args.AtBatchDelta(t));
+        return _cached.Args;
     }
 
     public override JsonObject GetConfig()
