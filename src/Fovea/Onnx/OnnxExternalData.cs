@@ -35,8 +35,7 @@ internal static class OnnxExternalData
         if (offset < 0 || length != expectedBytes || offset + length > stream.Length)
             throw new FoveaException(
                 $"{where}: tensor '{t.Name}': external data '{location}' at offset {offset} with length {length} " +
-                    $"does " +
-                $"not fit: the tensor needs {expectedBytes} bytes and the file has {stream.Length}");
+                $"does not fit: the tensor needs {expectedBytes} bytes and the file has {stream.Length}");
         var bytes = new byte[length];
         stream.Seek(offset, SeekOrigin.Begin);
         stream.ReadExactly(bytes);

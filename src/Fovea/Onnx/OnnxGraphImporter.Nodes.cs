@@ -375,8 +375,8 @@ internal sealed partial class OnnxGraphImporter
         else
         {
             pads = ConstLongs(1, "pads");
-            value = Input(2) is null ? 0f : ConstInput(2, "constant " +
-                "value").AsReadOnlySpan() is { Length: > 0 } cv ? cv[0] : 0f;
+            var constant = Input(2) is null ? null : ConstInput(2, "constant value");
+            value = constant is { Length: > 0 } ? constant.AsReadOnlySpan()[0] : 0f;
             axes = Input(3) is null ? null : ConstLongs(3, "axes");
         }
         var ax = (axes ?? Enumerable.Range(0, x.Rank).Select(i => (long)i).ToArray())

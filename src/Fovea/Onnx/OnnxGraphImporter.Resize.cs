@@ -104,7 +104,6 @@ internal sealed partial class OnnxGraphImporter
     {
         if (elements > _options.MaxConstantElements || elements < 0)
             throw Error($"the result would have {elements} elements, more than the {_options.MaxConstantElements} " +
-                $"allowed " +
-                "(OnnxImportOptions.MaxConstantElements)");
+                $"allowed (OnnxImportOptions.MaxConstantElements)");
     }
 }

@@ -95,8 +95,7 @@ internal sealed partial class OnnxGraphImporter
                 throw Error($"graph output '{output.Name}' is produced by no node");
             if (v.Symbol is null)
                 throw Error($"graph output '{output.Name}' does not depend on the inputs (a constant); Fovea models " +
-                    $"need " +
-                    "outputs computed from their inputs");
+                    $"need outputs computed from their inputs");
             outputs.Add(v.Symbol);
         }
         if (outputs.Count == 0)

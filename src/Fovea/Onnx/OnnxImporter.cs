@@ -20,13 +20,13 @@ namespace Fovea.Onnx;
 /// <c>GetLayer</c> works.
 /// </para>
 /// <para>
-/// Batch: shapes are folded for the input's static batch (a symbolic batch takes <see
-/// cref="OnnxImportOptions.BatchSize"/>).
-/// Values whose axis 0 is that batch are tracked; reshapes, expands and resizes of them keep axis 0 equal to the
-/// running batch, so a model exported with batch 1 runs (and trains) with any batch when its graph keeps the batch
-/// on axis 0 (CNNs, most classification, segmentation and video models). Graphs that fold the batch into another
-/// axis (e.g. attention reshapes to [B·heads, ...] exported with a constant batch) run only with the batch they
-/// were exported for, and say so when called with another.
+/// Batch: shapes are folded for the input's batch (a symbolic batch takes <see cref="OnnxImportOptions.BatchSize"/>).
+/// With a symbolic batch the graph is imported a second time for batch + 1 and every folded integer attribute that
+/// changes becomes affine in the batch (<see cref="OnnxBatchSlopes"/>), so dynamic-batch exports — transformers
+/// included — run with any batch. Graphs exported with a fixed batch keep a simpler rule: values whose axis 0 is
+/// the batch are tracked and reshapes, expands and resizes of them keep axis 0 equal to the running batch, which
+/// covers CNNs, segmentation and 3-D video CNNs; graphs that fold a fixed batch into another axis (attention
+/// reshapes to [B·heads, ...]) run only with the batch they were exported for, and say so when called with another.
 /// </para>
 /// <para>
 /// Limits: every tensor is float32 at run time (integer inputs such as embedding indices are fed as floats; integer

@@ -84,9 +84,8 @@ public sealed class TorchvisionExportTests(ITestOutputHelper output)
         var a = y.ToArray();
         double max = e.Zip(a, (p, q) => Math.Abs((double)p - q)).Max();
         double scale = e.Max(v => Math.Abs((double)v));
-        output.WriteLine($"{key}: {model.Layers.Count} layers, import {import:F1}s, Fovea {fovea:F2}s, ORT " +
-            $"{ort:F2}s, " +
-            $"max |diff| {max:G3} (max |output| {scale:G3})");
+        output.WriteLine($"{key}: {model.Layers.Count} layers, import {import:F1}s, Fovea {fovea:F2}s, " +
+            $"{oracle} {ort:F2}s, max |diff| {max:G3} (max |output| {scale:G3})");
         TensorAssert.Close(e, a, 1e-4 * scale + 1e-30, 1e-3, key);
         if (oracle == "ORT")
             CheckAnotherBatch(model, x, e, scale, key);

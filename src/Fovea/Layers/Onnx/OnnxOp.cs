@@ -82,7 +82,9 @@ public sealed class OnnxOp : MergeLayer
         catch (ArgumentException e)
         {
             string hint = batch != ImportBatch
-                ? $" (the ONNX graph was written for batch {ImportBatch} and this op cannot follow batch {batch})" : "";
+                ? $" (the ONNX graph was written for batch {ImportBatch} and this op cannot follow batch {batch})"
+                : $" (the ONNX graph was written for batch {ImportBatch}; ops that fold the batch into another axis " +
+                  "cannot follow another batch)";
             throw new FoveaException($"{Describe()} ({Op}): {e.Message}{hint}", e);
         }
     }
