@@ -17,7 +17,7 @@ public static partial class Functional
 
     /// <summary>
     /// Mean cross-entropy of <paramref name="probabilities"/> (rows renormalised and clipped to [1e−7, 1 − 1e−7], as
-    /// Keras does). When the probabilities come straight from <see cref="Softmax"/>, the exact fused softmax
+    /// Keras does). When the probabilities come straight from <see cref="Softmax(Tensor)"/>, the exact fused softmax
     /// cross-entropy of its logits is used instead.
     /// </summary>
     public static Tensor CrossEntropy(Tensor probabilities, Tensor target, float labelSmoothing = 0f)

@@ -14,8 +14,16 @@ internal static class SoftmaxKernels
 {
     public static void Softmax(ReadOnlySpan<float> x, Span<float> y, int rows, int classes)
     {
+        // TensorPrimitives.SoftMax does not subtract the maximum, so large logits would overflow to ∞/∞.
         for (int r = 0; r < rows; r++)
-            TensorPrimitives.SoftMax(x.Slice(r * classes, classes), y.Slice(r * classes, classes));
+        {
+            var xr = x.Slice(r * classes, classes);
+            var yr = y.Slice(r * classes, classes);
+            if (classes == 0)
+                continue;
+            TensorPrimitives.Subtract(xr, TensorPrimitives.Max(xr), yr);
+            TensorPrimitives.SoftMax(yr, yr);
+        }
     }
 
     /// <summary>dx = y ⊙ (dy − Σ_j dy_j·y_j), row by row.</summary>

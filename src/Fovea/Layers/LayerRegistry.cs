@@ -27,6 +27,7 @@ public static class LayerRegistry
         ["Softmax"] = Softmax.FromConfig,
         ["Add"] = Add.FromConfig,
         ["Concatenate"] = Concatenate.FromConfig,
+        ["OnnxOp"] = Onnx.OnnxOp.FromConfig,
     };
 
     private static readonly object s_gate = new();
