@@ -163,7 +163,7 @@ public partial class Model : Layer, ITrainableModel
         EnsureBuilt(train.SampleShape);
         if (validationData is not null)
             EnsureBuilt(validationData.SampleShape);
-        var trainer = NewTrainer();
+        var trainer = _trainer = NewTrainer();
         var val = validationData is null ? null : new DataLoader(validationData, train.BatchSize, shuffle: false);
         var all = new List<Callback>();
         if (verbose > 0)
@@ -220,7 +220,7 @@ public partial class Model : Layer, ITrainableModel
     }
 
     /// <summary>A trainer over the weights that are trainable now (freezing takes effect at the next Fit).</summary>
-    private Trainer NewTrainer() => _trainer = new Trainer(this, (x, training) => Call(x, training),
+    private Trainer NewTrainer() => new Trainer(this, (x, training) => Call(x, training),
         Weights.Where(w => w.Trainable), Regularized, Optimizer!, Loss!, Metrics);
 
     private void EnsureBuilt(Shape sampleShape)
