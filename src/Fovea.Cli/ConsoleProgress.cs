@@ -6,7 +6,7 @@ namespace Fovea.Cli;
 
 /// <summary>
 /// Draws training progress: a bar redrawn in place (step/total, loss, accuracy, images/s, ETA) on an interactive
-/// terminal, and one line per epoch always: loss, accuracy, val_loss, val_accuracy, lr, seconds, images/s.
+/// terminal, and one line per epoch always: loss, accuracy, val_loss and val_accuracy (with a hold-out), lr, seconds, images/s.
 /// </summary>
 internal sealed class ConsoleProgress
 {
@@ -29,8 +29,12 @@ internal sealed class ConsoleProgress
 
     public void OnEpoch(int epoch, IReadOnlyDictionary<string, double> logs)
     {
+        string validation = logs.ContainsKey("val_loss")
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"  val_loss {Get(logs, "val_loss"):F4}  val_accuracy {Get(logs, "val_accuracy"):F4}")
+            : "";
         string line = string.Create(CultureInfo.InvariantCulture,
-            $"epoch {epoch + 1}/{_last.Epochs}  loss {Get(logs, "loss"):F4}  accuracy {Get(logs, "accuracy"):F4}  val_loss {Get(logs, "val_loss"):F4}  val_accuracy {Get(logs, "val_accuracy"):F4}  lr {Get(logs, "learning_rate"):G3}  {_last.ElapsedSeconds:F1}s  {_last.SamplesPerSecond:F0} img/s");
+            $"epoch {epoch + 1}/{_last.Epochs}  loss {Get(logs, "loss"):F4}  accuracy {Get(logs, "accuracy"):F4}{validation}  lr {Get(logs, "learning_rate"):G3}  {_last.ElapsedSeconds:F1}s  {_last.SamplesPerSecond:F0} img/s");
         Console.WriteLine(_interactive ? "\r" + line.PadRight(Console.BufferWidth > 0 ? Math.Min(Console.BufferWidth - 1, 160) : 0) : line);
     }
 

@@ -10,5 +10,6 @@ internal static class FoveaCommand
     {
         TrainCommand.Create(),
         SummaryCommand.Create(),
+        BenchCommand.Create(),
     };
 }

@@ -19,9 +19,23 @@ internal static class TrainCommand
 
     public static Command Create()
     {
-        var epochs = new Option<int>("--epochs") { Description = "Epochs to train", DefaultValueFactory = _ => DefaultEpochs };
+        var recipe = new Option<string>("--recipe")
+        {
+            Description = "What to train and how: " + string.Join("; ", TrainRecipe.All.Select(x => $"'{x.Name}' ({x.Description})")),
+            DefaultValueFactory = _ => TrainRecipe.Reference.Name,
+        };
+        recipe.AcceptOnlyFromAmong(TrainRecipe.All.Select(x => x.Name).ToArray());
+        var epochs = new Option<int?>("--epochs")
+        {
+            Description = $"Epochs to train (default: the recipe's, {DefaultEpochs} for '{TrainRecipe.Reference.Name}')",
+        };
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per training step", DefaultValueFactory = _ => 128 };
-        var lr = new Option<double>("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => 1e-3 };
+        var lr = new Option<double?>("--lr") { Description = "AdamW (peak) learning rate (default: the recipe's)" };
+        var augment = new Option<bool?>("--augment")
+        {
+            Description = "Augment the training images on the fly: random crop with 2-pixel padding, horizontal flip, " +
+                "random erasing (default: the recipe's)",
+        };
         var seed = new Option<int>("--seed") { Description = "Seed for initialisation, dropout and shuffling", DefaultValueFactory = _ => 0 };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only" };
         var data = new Option<string?>("--data")
@@ -29,23 +43,25 @@ internal static class TrainCommand
             Description = "Folder with the four Fashion-MNIST IDX files (default: bundled data/fashion-mnist, the Debian package, the cache, else download)",
         };
         var outDir = new Option<string?>("--out") { Description = "Run folder (default: runs/<date-time>)" };
-        var validationSplit = new Option<double>("--validation-split")
+        var validationSplit = new Option<double?>("--validation-split")
         {
-            Description = "Fraction of the training images held out for validation",
-            DefaultValueFactory = _ => 0.1,
+            Description = "Fraction of the training images held out for validation (default: the recipe's)",
         };
         var resume = new Option<string?>("--resume")
         {
             Description = "Continue the interrupted run in this folder from its last checkpoint (its own options are reused)",
         };
-        var command = new Command("train", "Train the reference CNN on Fashion-MNIST and report the test accuracy")
+        var command = new Command("train", "Train a CNN on Fashion-MNIST (the reference CNN by default) and report the test accuracy")
         {
-            epochs, batchSize, lr, seed, limit, data, outDir, validationSplit, resume,
+            recipe, epochs, batchSize, lr, augment, seed, limit, data, outDir, validationSplit, resume,
         };
         command.SetAction(r =>
         {
-            var options = new TrainOptions(r.GetValue(epochs), r.GetValue(batchSize), r.GetValue(lr), r.GetValue(seed),
-                r.GetValue(limit), r.GetValue(data), r.GetValue(outDir), r.GetValue(validationSplit));
+            var chosen = TrainRecipe.Find(r.GetValue(recipe)!);
+            var options = new TrainOptions(r.GetValue(epochs) ?? chosen.Epochs, r.GetValue(batchSize),
+                r.GetValue(lr) ?? chosen.LearningRate, r.GetValue(seed), r.GetValue(limit), r.GetValue(data),
+                r.GetValue(outDir), r.GetValue(validationSplit) ?? chosen.ValidationSplit, chosen.Name,
+                r.GetValue(augment) ?? chosen.Augment);
             return r.GetValue(resume) is { } folder ? Resume(folder) : Run(options, resuming: false);
         });
         return command;
@@ -94,24 +110,42 @@ internal static class TrainCommand
             AtomicFile.WriteAllText(Path.Combine(runDir, OptionsFile), JsonSerializer.Serialize(o with { OutDir = null }));
         var backup = new BackupAndRestore(runDir);
 
-        var model = ReferenceCnn.Create(classes: 10, seed: o.Seed, inputShape: train.SampleShape.ToArray());
-        model.Compile(new AdamW(o.LearningRate, weightDecay: 0.01, epsilon: 1e-8), Losses.SparseCategoricalCrossentropy(),
-            [Metrics.Accuracy]);
-        Console.WriteLine($"fovea train: {train.Count} training images ({(int)Math.Round(train.Count * o.ValidationSplit)} held out for validation), " +
-            $"{test.Count} test images, {model.ParameterCount:N0} parameters, batch {o.BatchSize}, {o.Epochs} epochs, run folder {runDir}" +
+        var recipe = TrainRecipe.Find(o.Recipe);
+        var model = recipe.CreateModel(o.Seed, train.SampleShape.ToArray());
+        int holdOut = o.ValidationSplit > 0 ? Math.Max(1, (int)Math.Round(train.Count * o.ValidationSplit)) : 0;
+        int stepsPerEpoch = (train.Count - holdOut + o.BatchSize - 1) / o.BatchSize;
+        model.Compile(new AdamW(o.LearningRate, weightDecay: recipe.WeightDecay, epsilon: 1e-8),
+            Losses.SparseCategoricalCrossentropy(labelSmoothing: recipe.LabelSmoothing), [Metrics.Accuracy]);
+        Console.WriteLine($"fovea train: recipe '{recipe.Name}', {train.Count} training images ({holdOut} held out for validation), " +
+            $"{test.Count} test images, {model.ParameterCount:N0} parameters, batch {o.BatchSize}, {o.Epochs} epochs" +
+            (o.Augment ? ", augmented" : "") + $", run folder {runDir}" +
             (resuming && File.Exists(backup.FilePath) ? " (resuming from its last checkpoint)" : ""));
 
         var progress = new ConsoleProgress();
-        string monitor = o.ValidationSplit > 0 ? "val_loss" : "loss";
-        var history = model.Fit(train, epochs: o.Epochs, batchSize: o.BatchSize, validationSplit: o.ValidationSplit, verbose: 0,
-            callbacks:
-            [
-                new ReduceLROnPlateau(monitor: monitor, factor: 0.5, patience: 5, minLearningRate: 1e-7),
-                new EarlyStopping(monitor: monitor, patience: 15, restoreBestWeights: true),
-                new CsvLogger(Path.Combine(runDir, "history.csv")),
-                new ProgressCallback(progress.OnBatch, progress.OnEpoch),
-                backup,
-            ]);
+        string monitor = holdOut > 0 ? "val_loss" : "loss";
+        var callbacks = new List<Callback>(recipe.Callbacks(o, monitor, stepsPerEpoch))
+        {
+            new CsvLogger(Path.Combine(runDir, "history.csv")),
+            new ProgressCallback(progress.OnBatch, progress.OnEpoch),
+            backup,
+        };
+        History history;
+        if (o.Augment)
+        {
+            // The same tail hold-out as Fit(Dataset, validationSplit), then an augmenting loader that prepares batches
+            // on a background thread.
+            var indices = Enumerable.Range(0, train.Count).ToArray();
+            var validation = holdOut > 0 ? train.Subset(indices.AsSpan(train.Count - holdOut)) : null;
+            var fitData = holdOut > 0 ? train.Subset(indices.AsSpan(0, train.Count - holdOut)) : train;
+            var loader = new DataLoader(fitData, o.BatchSize, shuffle: true, seed: o.Seed,
+                transform: TrainRecipe.Augmentation(train.SampleShape), prefetch: 2);
+            history = model.Fit(loader, epochs: o.Epochs, validationData: validation, callbacks: callbacks, verbose: 0);
+        }
+        else
+        {
+            history = model.Fit(train, epochs: o.Epochs, batchSize: o.BatchSize, validationSplit: o.ValidationSplit,
+                verbose: 0, callbacks: callbacks);
+        }
 
         var result = model.Evaluate(test);
         if (Environment.GetEnvironmentVariable("FOVEA_PROFILE") == "1")
@@ -125,6 +159,7 @@ internal static class TrainCommand
         return 0;
     }
 
-    private sealed record TrainOptions(int Epochs, int BatchSize, double LearningRate, int Seed, int? Limit, string? DataFolder,
-        string? OutDir, double ValidationSplit);
+    /// <summary>The resolved options of a run, saved as train.json so that <c>--resume</c> continues it unchanged.</summary>
+    internal sealed record TrainOptions(int Epochs, int BatchSize, double LearningRate, int Seed, int? Limit, string? DataFolder,
+        string? OutDir, double ValidationSplit, string Recipe = "reference", bool Augment = false);
 }

@@ -7,7 +7,9 @@ namespace Fovea.Kernels;
 /// <summary>
 /// Max and average pooling over [N, C, H, W] (see <see cref="PoolGeometry"/>) and global average pooling
 /// [N, C, S] → [N, C]. Planes (n, c) are split over the kernel threads. The 2×2 stride-2 unpadded max pool has
-/// a fast path; other windows run <see cref="ReferencePooling"/>, which is also the oracle the tests compare with.
+/// its own fast path, every other max pool forward a separable one (a vertical max over the window's rows, then a
+/// horizontal max, both vectorised); the rest runs <see cref="ReferencePooling"/>, which is also the oracle the
+/// tests compare with.
 /// </summary>
 internal static unsafe class Pooling
 {
@@ -69,6 +71,9 @@ internal static unsafe class Pooling
                 case Op.MaxForward when Is2x2Stride2(g):
                     Max2x2Forward(x, new Span<float>(Dst, (int)outLen), g, begin, end);
                     break;
+                case Op.MaxForward when g.W + g.PadLeft + g.PadRight + g.KW <= MaxSeparableRow:
+                    MaxForwardSeparable(x, new Span<float>(Dst, (int)outLen), g, begin, end);
+                    break;
                 case Op.MaxForward:
                     ReferencePooling.MaxForward(x, new Span<float>(Dst, (int)outLen), g, begin, end);
                     break;
@@ -115,6 +120,92 @@ internal static unsafe class Pooling
                 }
             }
         }
+    }
+
+    /// <summary>Widest padded input row (floats) the separable max pool keeps on the stack.</summary>
+    private const int MaxSeparableRow = 8192;
+
+    /// <summary>
+    /// Any window, stride and padding: for each output row the maximum over the window's input rows (full width,
+    /// vectorised) goes into a row padded with −∞ on both sides, a sliding maximum of width KW runs over that row,
+    /// and every stride-th value is an output (stride 1 copies, stride 2 picks the even lanes). Padded cells never
+    /// win, as in <see cref="ReferencePooling"/>; NaN propagates (Vector.Max, as the 2×2 path). Ties between +0 and
+    /// −0 may differ in sign from the reference's first-maximum rule.
+    /// </summary>
+    private static void MaxForwardSeparable(ReadOnlySpan<float> x, Span<float> y, in PoolGeometry g, int begin, int end)
+    {
+        int h = g.H, w = g.W, oh = g.OH, ow = g.OW, kw = g.KW, sw = g.StrideW;
+        int padded = g.PadLeft + w + g.PadRight;
+        int slide = (ow - 1) * sw + 1;             // sliding-window maxima needed: starts 0, sw, ..., (ow − 1)·sw
+        Span<float> row = stackalloc float[padded + kw];
+        Span<float> win = stackalloc float[slide + 16];
+        row.Fill(float.NegativeInfinity);
+        var inner = row.Slice(g.PadLeft, w);
+        for (int p = begin; p < end; p++)
+        {
+            var xp = x.Slice(p * h * w, h * w);
+            var yp = y.Slice(p * oh * ow, oh * ow);
+            for (int i = 0; i < oh; i++)
+            {
+                var (h0, h1, _, _) = g.Window(i, 0);
+                xp.Slice(h0 * w, w).CopyTo(inner);
+                for (int r = h0 + 1; r < h1; r++)
+                    MaxInto(inner, xp.Slice(r * w, w));
+                SlidingMax(row, kw, win.Slice(0, slide));
+                var yr = yp.Slice(i * ow, ow);
+                if (sw == 1)
+                    win.Slice(0, ow).CopyTo(yr);
+                else
+                    PickStrided(win, sw, yr);
+            }
+        }
+    }
+
+    /// <summary>a[i] = max(a[i], b[i]).</summary>
+    private static void MaxInto(Span<float> a, ReadOnlySpan<float> b)
+    {
+        int i = 0;
+        for (; i + Vector512<float>.Count <= a.Length; i += Vector512<float>.Count)
+            Vector512.Max(Vector512.Create(a.Slice(i)), Vector512.Create(b.Slice(i))).CopyTo(a.Slice(i));
+        for (; i < a.Length; i++)
+            a[i] = MathF.Max(a[i], b[i]);
+    }
+
+    /// <summary>m[c] = max(row[c .. c + k)) for every c of m.</summary>
+    private static void SlidingMax(ReadOnlySpan<float> row, int k, Span<float> m)
+    {
+        int c = 0;
+        for (; c + Vector512<float>.Count <= m.Length && c + Vector512<float>.Count + k - 1 <= row.Length;
+             c += Vector512<float>.Count)
+        {
+            var v = Vector512.Create(row.Slice(c));
+            for (int d = 1; d < k; d++)
+                v = Vector512.Max(v, Vector512.Create(row.Slice(c + d)));
+            v.CopyTo(m.Slice(c));
+        }
+        for (; c < m.Length; c++)
+        {
+            float v = row[c];
+            for (int d = 1; d < k; d++)
+                v = MathF.Max(v, row[c + d]);
+            m[c] = v;
+        }
+    }
+
+    /// <summary>y[j] = m[j·stride]; stride 2 takes even lanes 16 at a time.</summary>
+    private static void PickStrided(ReadOnlySpan<float> m, int stride, Span<float> y)
+    {
+        int j = 0;
+        if (stride == 2 && Avx512F.IsSupported)
+        {
+            for (; j + 16 <= y.Length && 2 * j + 32 <= m.Length; j += 16)
+            {
+                Avx512F.PermuteVar16x32x2(Vector512.Create(m.Slice(2 * j)), s_even, Vector512.Create(m.Slice(2 * j + 16)))
+                    .CopyTo(y.Slice(j));
+            }
+        }
+        for (; j < y.Length; j++)
+            y[j] = m[j * stride];
     }
 
     private static void Max2x2Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, in PoolGeometry g,

@@ -107,4 +107,41 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, code);
         Assert.Contains("reference_cnn", output);
     }
+
+    [Fact]
+    public void Train_StrongRecipe_AugmentsWithoutHoldOutAndSavesItsModel()
+    {
+        string run = Path.Combine(_dir, "strong");
+        var (code, output, err) = Run("train", "--recipe", "strong", "--epochs", "1", "--limit", "256", "--out", run);
+        Assert.True(code == 0, err);
+        Assert.Contains("recipe 'strong'", output);
+        Assert.Contains("augmented", output);
+        Assert.Matches(@"epoch 1/1 .*loss .*lr .*img/s", output);
+        Assert.DoesNotContain("val_loss", output);   // the recipe trains on every image: nothing held out
+        Assert.Matches(@"test_accuracy=0\.\d{4}", output);
+        (code, output, _) = Run("summary", "--model", run);
+        Assert.Equal(0, code);
+        Assert.Contains("compact_cnn", output);
+        Assert.Contains("\"Recipe\":\"strong\"", File.ReadAllText(Path.Combine(run, "train.json")));
+    }
+
+    [Fact]
+    public void Train_UnknownRecipe_OneErrorLine()
+    {
+        var (code, _, err) = Run("train", "--recipe", "fastest");
+        Assert.NotEqual(0, code);
+        Assert.Contains("fastest", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void Bench_UnknownName_ListsTheKnownOnesAndRunsNothing()
+    {
+        var (code, output, err) = Run("bench", "--json", "B9_nothing");
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Contains("B9_nothing", err);
+        Assert.Contains("B1_sgemm", err);
+        Assert.Contains("B4_resnet18", err);
+    }
 }
