@@ -10,12 +10,15 @@ namespace Fovea.Models.Zoo;
 /// </summary>
 public static class ReferenceCnn
 {
-    public static Sequential Create(int classes = 10, int seed = 0, int[]? inputShape = null, double l2 = 1e-4)
+    /// <summary>Builds the model; <paramref name="kernelInitializer"/> replaces the Glorot-uniform default of every
+    /// convolution and dense kernel (e.g. <see cref="Initializers.TorchDefault"/> to match a PyTorch run).</summary>
+    public static Sequential Create(int classes = 10, int seed = 0, int[]? inputShape = null, double l2 = 1e-4,
+        Initializer? kernelInitializer = null)
     {
         var layers = new List<Layer>();
         void ConvBlock(int filters)
         {
-            layers.Add(new Conv2D(filters, 3, padding: Padding.Same));
+            layers.Add(new Conv2D(filters, 3, padding: Padding.Same, kernelInitializer: kernelInitializer));
             layers.Add(new BatchNormalization());
             layers.Add(new Activation(Activations.Swish));
         }
@@ -29,9 +32,10 @@ public static class ReferenceCnn
         layers.Add(new Dropout(0.25));
         ConvBlock(128);
         layers.Add(new GlobalAveragePooling2D());
-        layers.Add(new Dense(128, Activations.Swish, kernelRegularizer: l2 > 0 ? Regularizers.L2(l2) : null));
+        layers.Add(new Dense(128, Activations.Swish, kernelRegularizer: l2 > 0 ? Regularizers.L2(l2) : null,
+            kernelInitializer: kernelInitializer));
         layers.Add(new Dropout(0.5));
-        layers.Add(new Dense(classes, Activations.Softmax));
+        layers.Add(new Dense(classes, Activations.Softmax, kernelInitializer: kernelInitializer));
         return new Sequential(layers, "reference_cnn", seed, inputShape);
     }
 }
