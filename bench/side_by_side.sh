@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs Fovea's benchmarks next to the peers of ../shared/peers in one session, interleaved section by section, so
+# that the ratios compare runs made under the same machine load. JSON lines go to $OUT/<section>.jsonl
+# (Fovea and peers alike; the peers' scripts also append to their own results/ folder), logs to stderr.
+#
+# Usage: bash bench/side_by_side.sh [section ...]        sections: b1 b2 b3 b4 b5 (default: all)
+# Env:   PEERS  a writable copy of ../shared/peers (default /tmp/peers; created if missing), with
+#               torchsharp/ and onnxruntime/ built (dotnet build -c Release, see its RESULTS.md)
+#        OUT    output folder (default bench/results/<date-time>)
+#        ROUNDS rounds of each section (default 2): Fovea and every peer alternate inside a round
+# Needs the Debian packages python3-torch python3-torchvision python3-numpy libopenblas0.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PEERS=${PEERS:-/tmp/peers}
+[ -d "$PEERS" ] || cp -r ../shared/peers "$PEERS"
+OUT=${OUT:-bench/results/$(date +%Y%m%d-%H%M%S)}
+ROUNDS=${ROUNDS:-2}
+mkdir -p "$OUT"
+PY=/usr/bin/python3
+dotnet build -c Release -v q -nologo bench/Fovea.Bench >/dev/null
+FOVEA="dotnet bench/Fovea.Bench/bin/Release/net10.0/Fovea.Bench.dll --json"
+TS="dotnet $PEERS/torchsharp/bin/Release/net10.0/TsBench.dll"
+ORT="dotnet $PEERS/onnxruntime/bin/Release/net10.0/OrtBench.dll"
+log() { echo "== $(date +%T) $*" >&2; }
+# OpenBLAS with its AVX-512 kernels: the environment's OPENBLAS_CORETYPE=Haswell forces AVX2.
+autodetect() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$@"; }
+# The peers print their JSON lines on stdout (some with log lines); keep only the JSON.
+json() { grep '^{' || true; }
+
+for s in ${*:-b1 b2 b3 b4 b5}; do
+  for round in $(seq "$ROUNDS"); do case $s in
+  b1)
+    log "B1 round $round: Fovea"; $FOVEA B1_sgemm | tee -a "$OUT/b1.jsonl" >/dev/null
+    log "B1 numpy OpenBLAS AVX-512"; (cd "$PEERS" && autodetect $PY bench_gemm.py numpy --tag autodetect) | json >> "$OUT/b1.jsonl"
+    log "B1 TorchSharp"; (cd "$PEERS" && $TS gemm 5) | json >> "$OUT/b1.jsonl"
+    ;;
+  b2)
+    log "B2 round $round: Fovea"; $FOVEA B2_train B2_infer | tee -a "$OUT/b2.jsonl" >/dev/null
+    log "B2 PyTorch channels_last"; (cd "$PEERS" && $PY bench_cnn_torch.py --trials 5 --steps 20 --channels-last --tag env-Haswell) | json >> "$OUT/b2.jsonl"
+    ;;
+  b3)
+    log "B3 round $round: Fovea (seed $((round - 1)))"; FOVEA_SEED=$((round - 1)) $FOVEA B3_fmnist | tee -a "$OUT/b3.jsonl" >/dev/null
+    log "B3 PyTorch"; (cd "$PEERS" && $PY train_fmnist_torch.py --epochs 2 --seed $((round - 1)) --tag env-Haswell) | json >> "$OUT/b3.jsonl"
+    ;;
+  b4)
+    log "B4 round $round: Fovea"; $FOVEA B4_resnet18 | tee -a "$OUT/b4.jsonl" >/dev/null
+    log "B4 PyTorch channels_last"; (cd "$PEERS" && $PY bench_resnet_torch.py infer --trials 5 --channels-last --tag env-Haswell) | json >> "$OUT/b4.jsonl"
+    [ -f "$PEERS/results/resnet18_torchvision.onnx" ] || (cd "$PEERS" && $PY bench_resnet_torch.py export >&2)
+    log "B4 ONNX Runtime (torchvision export)"; (cd "$PEERS" && $ORT bench results/resnet18_torchvision.onnx 5 2) | json >> "$OUT/b4.jsonl"
+    ;;
+  b5)
+    log "B5 round $round: Fovea"; $FOVEA B5_resnet18_train | tee -a "$OUT/b5.jsonl" >/dev/null
+    log "B5 PyTorch channels_last"; (cd "$PEERS" && $PY bench_resnet_torch.py train --trials 5 --steps 5 --channels-last --tag env-Haswell) | json >> "$OUT/b5.jsonl"
+    ;;
+  *) echo "unknown section $s" >&2; exit 2;;
+  esac; done
+done
+log "results in $OUT"
