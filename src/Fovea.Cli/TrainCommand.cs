@@ -51,9 +51,14 @@ internal static class TrainCommand
         {
             Description = "Continue the interrupted run in this folder from its last checkpoint (its own options are reused)",
         };
+        var tensorBoard = new Option<bool>("--tensorboard")
+        {
+            Description = "Also write TensorBoard event files (scalars, weight histograms, sample images and first-layer " +
+                "filters) to <run folder>/tensorboard",
+        };
         var command = new Command("train", "Train a CNN on Fashion-MNIST (the reference CNN by default) and report the test accuracy")
         {
-            recipe, epochs, batchSize, lr, augment, seed, limit, data, outDir, validationSplit, resume,
+            recipe, epochs, batchSize, lr, augment, seed, limit, data, outDir, validationSplit, resume, tensorBoard,
         };
         command.SetAction(r =>
         {
@@ -61,7 +66,7 @@ internal static class TrainCommand
             var options = new TrainOptions(r.GetValue(epochs) ?? chosen.Epochs, r.GetValue(batchSize),
                 r.GetValue(lr) ?? chosen.LearningRate, r.GetValue(seed), r.GetValue(limit), r.GetValue(data),
                 r.GetValue(outDir), r.GetValue(validationSplit) ?? chosen.ValidationSplit, chosen.Name,
-                r.GetValue(augment) ?? chosen.Augment);
+                r.GetValue(augment) ?? chosen.Augment, r.GetValue(tensorBoard));
             return r.GetValue(resume) is { } folder ? Resume(folder) : Run(options, resuming: false);
         });
         return command;
@@ -129,6 +134,9 @@ internal static class TrainCommand
             new ProgressCallback(progress.OnBatch, progress.OnEpoch),
             backup,
         };
+        if (o.TensorBoard)
+            callbacks.Add(new TensorBoard(Path.Combine(runDir, "tensorboard"),
+                sampleImages: train.Features.SliceRows(0, Math.Min(16, train.Count))));
         History history;
         if (o.Augment)
         {
@@ -161,5 +169,6 @@ internal static class TrainCommand
 
     /// <summary>The resolved options of a run, saved as train.json so that <c>--resume</c> continues it unchanged.</summary>
     internal sealed record TrainOptions(int Epochs, int BatchSize, double LearningRate, int Seed, int? Limit, string? DataFolder,
-        string? OutDir, double ValidationSplit, string Recipe = "reference", bool Augment = false);
+        string? OutDir, double ValidationSplit, string Recipe = "reference", bool Augment = false,
+        bool TensorBoard = false);
 }

@@ -112,7 +112,8 @@ public sealed class CliTests : IDisposable
     public void Train_StrongRecipe_AugmentsWithoutHoldOutAndSavesItsModel()
     {
         string run = Path.Combine(_dir, "strong");
-        var (code, output, err) = Run("train", "--recipe", "strong", "--epochs", "1", "--limit", "256", "--out", run);
+        var (code, output, err) = Run("train", "--recipe", "strong", "--epochs", "1", "--limit", "256", "--out", run,
+            "--tensorboard");
         Assert.True(code == 0, err);
         Assert.Contains("recipe 'strong'", output);
         Assert.Contains("augmented", output);
@@ -123,6 +124,8 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, code);
         Assert.Contains("compact_cnn", output);
         Assert.Contains("\"Recipe\":\"strong\"", File.ReadAllText(Path.Combine(run, "train.json")));
+        var events = Directory.GetFiles(Path.Combine(run, "tensorboard", "train"), "events.out.tfevents.*");
+        Assert.True(events.Length == 1 && new FileInfo(events[0]).Length > 1000, "no TensorBoard event file was written");
     }
 
     [Fact]
