@@ -25,6 +25,24 @@ internal static unsafe class BatchNormKernels
         }
     }
 
+    /// <summary>
+    /// Folds inference batch normalisation into the convolution before it: with s = γ/√(var + ε) per output channel,
+    /// w'[oc, ...] = w[oc, ...]·s and b' = (b − mean)·s + β (b = 0 when <paramref name="bias"/> is empty).
+    /// w is [OC, K] flattened; writes w' and b'.
+    /// </summary>
+    public static void FoldBatchNorm(ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> beta, ReadOnlySpan<float> mean, ReadOnlySpan<float> variance, float epsilon,
+        Span<float> foldedW, Span<float> foldedBias)
+    {
+        int oc = gamma.Length, k = w.Length / oc;
+        for (int o = 0; o < oc; o++)
+        {
+            float scale = (float)(gamma[o] / Math.Sqrt(variance[o] + (double)epsilon));
+            Elementwise.Scale(w.Slice(o * k, k), scale, foldedW.Slice(o * k, k));
+            foldedBias[o] = ((bias.IsEmpty ? 0f : bias[o]) - mean[o]) * scale + beta[o];
+        }
+    }
+
     /// <summary>Training backward. dx, dgamma and dbeta are overwritten; an empty span skips that gradient.</summary>
     public static void TrainingBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> gamma,
         ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd, Span<float> dx, Span<float> dgamma, Span<float> dbeta,

@@ -36,9 +36,10 @@ internal static unsafe class Conv2DKernels
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,
         in ConvGeometry g) => Forward(x, w, bias, y, g, ForwardAlgorithm(g));
 
-    /// <summary>y = conv(x, w) + b with the given algorithm, which must support the shape.</summary>
+    /// <summary>y = conv(x, w) + b with the given algorithm, which must support the shape; then
+    /// <paramref name="epilogue"/> on each output block while it is in cache.</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, Span<float> y,
-        in ConvGeometry g, ConvAlgorithm algorithm)
+        in ConvGeometry g, ConvAlgorithm algorithm, ConvEpilogue epilogue = default)
     {
         fixed (float* px = x, pw = w, pb = bias, py = y)
         {
@@ -47,19 +48,22 @@ internal static unsafe class Conv2DKernels
             {
                 case ConvAlgorithm.Winograd:
                     Debug.Assert(Winograd.Supports(g));
-                    Winograd.Forward(px, pw, b, py, g);
+                    Winograd.Forward(px, pw, b, py, g, epilogue);
                     break;
                 case ConvAlgorithm.Direct:
                     Debug.Assert(DirectConv.Supports(g));
-                    DirectConv.Forward(px, pw, b, py, g);
+                    DirectConv.Forward(px, pw, b, py, g, epilogue);
                     break;
                 case ConvAlgorithm.Depthwise:
                     Debug.Assert(DepthwiseConv.Supports(g));
-                    DepthwiseConv.Forward(px, pw, b, py, g);
+                    DepthwiseConv.Forward(px, pw, b, py, g, epilogue);
                     break;
                 default:
                     int rows = BlockRows(g), perImage = (g.OH + rows - 1) / rows;
-                    var job = new ForwardJob { X = px, W = pw, B = b, Y = py, G = g, Rows = rows, PerImage = perImage };
+                    var job = new ForwardJob
+                    {
+                        X = px, W = pw, B = b, Y = py, G = g, Rows = rows, PerImage = perImage, Epilogue = epilogue,
+                    };
                     KernelThreads.For(g.N * perImage, job);
                     break;
             }
@@ -199,6 +203,7 @@ internal static unsafe class Conv2DKernels
         public float* X, W, B, Y;
         public ConvGeometry G;
         public int Rows, PerImage;
+        public ConvEpilogue Epilogue;
 
         public readonly void Execute(int begin, int end)
         {
@@ -226,12 +231,14 @@ internal static unsafe class Conv2DKernels
                             }
                             Gemm.Multiply(false, false, g.OCg, cols, g.K, W + (long)grp * g.OCg * g.K, g.K, b, ldb, yg,
                                 g.P, accumulate: false);
-                            if (B is not null)
+                            if (B is not null || !Epilogue.IsNone)
                             {
                                 for (int oc = 0; oc < g.OCg; oc++)
                                 {
                                     var row = new Span<float>(yg + (long)oc * g.P, cols);
-                                    Elementwise.AddScalar(row, B[grp * g.OCg + oc], row);
+                                    if (B is not null)
+                                        Elementwise.AddScalar(row, B[grp * g.OCg + oc], row);
+                                    Epilogue.Apply(yg + (long)oc * g.P, cols);
                                 }
                             }
                         }

@@ -25,9 +25,13 @@ internal static unsafe class DepthwiseConv
         Avx512F.IsSupported && g.Groups == g.C && g.OC == g.C && g.DilationH == 1 && g.DilationW == 1
         && g.StrideH <= 2 && g.StrideW <= 2 && g.KH <= 7 && g.KW <= 7;
 
-    public static void Forward(float* x, float* w, float* bias, float* y, in ConvGeometry g)
+    public static void Forward(float* x, float* w, float* bias, float* y, in ConvGeometry g,
+        ConvEpilogue epilogue = default)
     {
-        var job = new PlaneJob { Source = x, W = w, Bias = bias, Destination = y, G = g, Input = false };
+        var job = new PlaneJob
+        {
+            Source = x, W = w, Bias = bias, Destination = y, G = g, Input = false, Epilogue = epilogue,
+        };
         KernelThreads.For(g.N * g.C, job);
     }
 
@@ -90,6 +94,7 @@ internal static unsafe class DepthwiseConv
         public float* Source, W, Bias, Destination;
         public ConvGeometry G;
         public bool Input;
+        public ConvEpilogue Epilogue;
 
         public readonly void Execute(int begin, int end)
         {
@@ -121,6 +126,7 @@ internal static unsafe class DepthwiseConv
                                 columns);
                             Plane(staged, columns, g.StrideH, g.StrideW, W + c * k, g.KH, g.KW,
                                 Bias is null ? 0f : Bias[c], Destination + (nint)item * g.OH * g.OW, g.OH, g.OW);
+                            Epilogue.Apply(Destination + (nint)item * g.OH * g.OW, g.OH * g.OW);
                         }
                     }
                 }

@@ -37,7 +37,8 @@ internal static unsafe class DirectConv
 
     private static int StagedHeight(in ConvGeometry g) => g.OH + g.KH - 1;
 
-    public static void Forward(float* x, float* w, float* bias, float* y, in ConvGeometry g)
+    public static void Forward(float* x, float* w, float* bias, float* y, in ConvGeometry g,
+        ConvEpilogue epilogue = default)
     {
         // Weights as [OC/8][K][8]: the 8 channels of a block are contiguous for each tap.
         float[] packed = ArrayPool<float>.Shared.Rent(g.OC * g.K);
@@ -50,7 +51,7 @@ internal static unsafe class DirectConv
                     for (int k = 0; k < g.K; k++)
                         pw[(oc / 8 * g.K + k) * 8 + oc % 8] = w[oc * g.K + k];
                 }
-                var job = new ForwardJob { X = x, W = pw, B = bias, Y = y, G = g };
+                var job = new ForwardJob { X = x, W = pw, B = bias, Y = y, G = g, Epilogue = epilogue };
                 KernelThreads.For(g.N * g.OH, job, minPerChunk: 8);
             }
         }
@@ -126,6 +127,7 @@ internal static unsafe class DirectConv
     {
         public float* X, W, B, Y;
         public ConvGeometry G;
+        public ConvEpilogue Epilogue;
 
         public readonly void Execute(int begin, int end)
         {
@@ -153,6 +155,11 @@ internal static unsafe class DirectConv
                                 Block(xp + (nint)oh * pw + ow, ph * pw, pw, W + (nint)ob * g.K * 8, B, ob * 8, g,
                                     yr + ow, g.OW - ow);
                             }
+                        }
+                        if (!Epilogue.IsNone)
+                        {
+                            for (int oc = 0; oc < g.OC; oc++)
+                                Epilogue.Apply(Y + (((nint)n * g.OC + oc) * g.OH + oh) * g.OW, g.OW);
                         }
                     }
                 }

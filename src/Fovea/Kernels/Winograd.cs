@@ -70,7 +70,8 @@ internal static unsafe class Winograd
     public static bool PaysForWeightGradient(in ConvGeometry g) =>
         Pays(g) && (long)g.C * g.OC < MaxWeightChannelPairs;
 
-    public static void Forward(float* x, float* w, float* bias, float* y, in ConvGeometry g)
+    public static void Forward(float* x, float* w, float* bias, float* y, in ConvGeometry g,
+        ConvEpilogue epilogue = default)
     {
         int plane = g.OC * g.C;
         float[] u = ArrayPool<float>.Shared.Rent(36 * plane);
@@ -79,7 +80,7 @@ internal static unsafe class Winograd
             fixed (float* pu = u)
             {
                 TransformWeights(w, g.OC, g.C, (nint)g.C * 9, 9, false, pu);
-                Run(x, pu, bias, y, g);
+                Run(x, pu, bias, y, g, epilogue);
             }
         }
         finally
@@ -101,7 +102,7 @@ internal static unsafe class Winograd
             {
                 // U'[ξ][c][oc] from w[oc][c] rotated: rows c, kernels along oc are C·9 floats apart.
                 TransformWeights(w, g.C, g.OC, 9, (nint)g.C * 9, true, pu);
-                Run(dy, pu, null, dx, t);
+                Run(dy, pu, null, dx, t, default);
             }
         }
         finally
@@ -175,10 +176,10 @@ internal static unsafe class Winograd
         }
     }
 
-    private static void Run(float* x, float* u, float* bias, float* y, in ConvGeometry g)
+    private static void Run(float* x, float* u, float* bias, float* y, in ConvGeometry g, ConvEpilogue epilogue)
     {
         var plan = new Plan(g, ForwardTiles, ForwardBudget);
-        var job = new ForwardJob { X = x, U = u, Bias = bias, Y = y, G = g, P = plan };
+        var job = new ForwardJob { X = x, U = u, Bias = bias, Y = y, G = g, P = plan, Epilogue = epilogue };
         KernelThreads.For(plan.Blocks, job);
     }
 
@@ -269,9 +270,9 @@ internal static unsafe class Winograd
         }
     }
 
-    /// <summary>y = Aᵀ M A + b of block rows [r0, r1).</summary>
+    /// <summary>y = act(Aᵀ M A + b) of block rows [r0, r1).</summary>
     private static void OutputBlock(float* y, float* bias, in ConvGeometry g, in Plan p, int r0, int r1, float* m,
-        float** rows, float* tmp)
+        float** rows, float* tmp, ConvEpilogue epilogue)
     {
         nint plane = (nint)g.OC * p.Ld;
         for (int oc = 0; oc < g.OC; oc++)
@@ -283,6 +284,23 @@ internal static unsafe class Winograd
                 WinogradF4Transforms.Output(m + (nint)oc * p.Ld + (r - r0) * p.Stride, plane, p.Groups, p.CallTiles,
                     b, rows, g.OW, tmp);
             }
+            if (!epilogue.IsNone)
+                EpilogueRows(y, g, p, oc, r0, r1, epilogue);
+        }
+    }
+
+    /// <summary>The epilogue over the output rows of channel <paramref name="oc"/> that block rows [r0, r1) wrote:
+    /// tile row i of image n is output rows 4i .. 4i + 3, contiguous within the image.</summary>
+    private static void EpilogueRows(float* y, in ConvGeometry g, in Plan p, int oc, int r0, int r1,
+        ConvEpilogue epilogue)
+    {
+        for (int r = r0; r < r1;)
+        {
+            int n = r / p.TH, i = r % p.TH;
+            int last = Math.Min(r1, (n + 1) * p.TH);   // block rows of image n: tile rows i .. i + last − r − 1
+            int top = 4 * i, bottom = Math.Min(g.OH, 4 * (i + last - r));
+            epilogue.Apply(y + (((nint)n * g.OC + oc) * g.OH + top) * g.OW, (bottom - top) * g.OW);
+            r = last;
         }
     }
 
@@ -304,7 +322,7 @@ internal static unsafe class Winograd
 
     /// <summary>One forward block: transform, 36 GEMMs M[ξ] = U[ξ]·V[ξ], transform back.</summary>
     private static void ForwardBlock(float* x, float* u, float* bias, float* y, in ConvGeometry g, in Plan p, int b,
-        float* v, float* m, float** rows, float* tmp)
+        float* v, float* m, float** rows, float* tmp, ConvEpilogue epilogue)
     {
         int r0 = b * p.RowsPerBlock, r1 = Math.Min(g.N * p.TH, r0 + p.RowsPerBlock);
         int tiles = p.Tiles(r1 - r0);
@@ -314,7 +332,7 @@ internal static unsafe class Winograd
             Gemm.Multiply(false, false, g.OC, tiles, g.C, u + (nint)xi * g.OC * g.C, g.C, v + (nint)xi * g.C * p.Ld,
                 p.Ld, m + (nint)xi * g.OC * p.Ld, p.Ld, accumulate: false);
         }
-        OutputBlock(y, bias, g, p, r0, r1, m, rows, tmp);
+        OutputBlock(y, bias, g, p, r0, r1, m, rows, tmp, epilogue);
     }
 
     /// <summary>One weight-gradient block: both transforms, then sum[ξ] += Ŷ[ξ]·V[ξ]ᵀ.</summary>
@@ -337,6 +355,7 @@ internal static unsafe class Winograd
         public float* X, U, Bias, Y;
         public ConvGeometry G;
         public Plan P;
+        public ConvEpilogue Epilogue;
 
         public readonly void Execute(int begin, int end)
         {
@@ -351,7 +370,8 @@ internal static unsafe class Winograd
                 fixed (float* ps = scratch)
                 {
                     for (int b = begin; b < end; b++)
-                        ForwardBlock(X, U, Bias, Y, g, p, b, ps, ps + vLength, rows, ps + vLength + mLength);
+                        ForwardBlock(X, U, Bias, Y, g, p, b, ps, ps + vLength, rows, ps + vLength + mLength,
+                            Epilogue);
                 }
             }
             finally

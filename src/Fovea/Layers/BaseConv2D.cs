@@ -49,6 +49,12 @@ public abstract class BaseConv2D : Layer
     /// <summary>Input channels this layer was built for.</summary>
     protected int InputChannels { get; private set; }
 
+    /// <summary>The channel groups of the convolution (after <see cref="Layer.Build"/>).</summary>
+    internal int GroupCount => Channels(InputChannels).Groups;
+
+    /// <summary>Whether <paramref name="x"/> has the shape this layer was built for.</summary>
+    internal bool Accepts(Tensor x) => x.Rank == 4 && x.Shape[1] == InputChannels;
+
     /// <summary>(output channels, groups) for an input with <paramref name="inputChannels"/> channels.</summary>
     protected abstract (int Filters, int Groups) Channels(int inputChannels);
 

@@ -55,14 +55,30 @@ internal sealed class FunctionalGraph
         foreach (int s in _outputSlots)
             uses[s]++;
         var fuse = new bool[Nodes.Length];
+        _chained = new bool[Nodes.Length];
         for (int k = 0; k + 1 < Nodes.Length; k++)
         {
             int outSlot = Inputs.Length + k;
-            fuse[k] = Nodes[k].Layer is BatchNormalization && BatchNormalization.CanFuse(Nodes[k + 1].Layer, out _, out _) &&
-                uses[outSlot] == 1 && _inputSlots[k + 1] is [var only] && only == outSlot &&
-                Nodes[k].Training == Nodes[k + 1].Training;
+            _chained[k] = uses[outSlot] == 1 && _inputSlots[k + 1] is [var only] && only == outSlot &&
+                Nodes[k].Training == Nodes[k + 1].Training && Nodes[k].Layer is not MergeLayer;
+            fuse[k] = _chained[k] && Nodes[k].Layer is BatchNormalization &&
+                BatchNormalization.CanFuse(Nodes[k + 1].Layer, out _, out _);
         }
+        _nodeLayers = Nodes.Select(n => n.Layer).ToArray();
         return fuse;
+    }
+
+    /// <summary>Node k's output feeds only node k + 1, as its only input, with the same training flag.</summary>
+    private bool[] _chained = [];
+
+    private Layer[] _nodeLayers = [];
+
+    /// <summary>The layers of nodes k + 1 and k + 2 when they continue node k's chain (for inference fusion).</summary>
+    private (Layer? Second, Layer? Third) ChainAfter(int k)
+    {
+        if (k + 1 >= Nodes.Length || !_chained[k])
+            return (null, null);
+        return (Nodes[k + 1].Layer, k + 2 < Nodes.Length && _chained[k + 1] ? Nodes[k + 2].Layer : null);
     }
 
     private readonly bool[] _fuseWithNext;
@@ -94,6 +110,17 @@ internal sealed class FunctionalGraph
             var node = Nodes[k];
             var slots = _inputSlots[k];
             bool t = node.Training ?? training;
+            if (fuse && node.Layer is BaseConv2D)
+            {
+                var (second, third) = ChainAfter(k);
+                int count = InferenceFusion.Match(node.Layer, second, third, t);
+                if (count > 0 && InferenceFusion.TryRun(values[slots[0]], t, _nodeLayers, k, count, out var fused))
+                {
+                    k += count - 1;
+                    values[Inputs.Length + k] = fused;
+                    continue;
+                }
+            }
             if (fuse && _fuseWithNext[k])
             {
                 values[Inputs.Length + k + 1] = ((BatchNormalization)node.Layer).CallFused(values[slots[0]], t, Nodes[k + 1].Layer);

@@ -73,6 +73,14 @@ public sealed class Sequential : Model
         SampleShape ??= x.Shape.WithoutBatch();
         for (int i = 0; i < _layers.Count; i++)
         {
+            // Without gradients, a convolution runs fused with the BatchNormalization and activation after it.
+            if (FuseBatchNorm && InferenceFusion.Match(_layers[i], At(i + 1), At(i + 2), training) is > 0 and var count
+                && InferenceFusion.TryRun(x, training, _layers, i, count, out var fused))
+            {
+                x = fused;
+                i += count - 1;
+                continue;
+            }
             // BatchNormalization directly followed by a ReLU/LeakyReLU/SiLU activation runs as one fused op.
             if (FuseBatchNorm && _layers[i] is BatchNormalization bn && i + 1 < _layers.Count &&
                 BatchNormalization.CanFuse(_layers[i + 1], out _, out _))
@@ -85,6 +93,8 @@ public sealed class Sequential : Model
         }
         return x;
     }
+
+    private Layer? At(int i) => i < _layers.Count ? _layers[i] : null;
 
     public override JsonObject GetConfig()
     {

@@ -1,0 +1,57 @@
+using Fovea.Autograd.Functions;
+using Fovea.Kernels;
+using Fovea.Tensors;
+
+namespace Fovea.Autograd;
+
+public static partial class Functional
+{
+    /// <summary>
+    /// Inference-only convolution with what follows it folded in: act(BN(conv(x, w) + b)), where BN uses its moving
+    /// statistics. With s = γ/√(σ² + ε) per output channel: w' = w·s and b' = (b − μ)·s + β, so the normalisation
+    /// costs nothing; the activation (ReLU, LeakyReLU, SiLU, Sigmoid, Tanh or none) runs on each output block while
+    /// it is in cache. Equal to the unfused layers up to float rounding. Records nothing for autograd: callers use it
+    /// only when no input needs a gradient.
+    /// </summary>
+    internal static Tensor Conv2DInference(Tensor x, Tensor weight, Tensor? bias, Size2 strides, Padding padding,
+        Size2 dilation, int groups, BatchNormFold? batchNorm, ActivationKind? activation, float alpha)
+    {
+        CheckConvInputs(x, weight, bias, groups);
+        var pads = padding.Resolve(x.Shape[2], x.Shape[3], (weight.Shape[2], weight.Shape[3]), strides, dilation);
+        var g = new ConvGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], weight.Shape[0], weight.Shape[2],
+            weight.Shape[3], strides.Height, strides.Width, pads.Top, pads.Left, pads.Bottom, pads.Right,
+            dilation.Height, dilation.Width, groups);
+        var epilogue = new ConvEpilogue(activation switch
+        {
+            null => EpilogueActivation.None,
+            ActivationKind.Relu => EpilogueActivation.Relu,
+            ActivationKind.LeakyRelu => EpilogueActivation.LeakyRelu,
+            ActivationKind.Silu => EpilogueActivation.Silu,
+            ActivationKind.Sigmoid => EpilogueActivation.Sigmoid,
+            ActivationKind.Tanh => EpilogueActivation.Tanh,
+            _ => throw new ArgumentOutOfRangeException(nameof(activation)),
+        }, alpha);
+        var y = Tensor.Empty([g.N, g.OC, g.OH, g.OW]);
+        var algorithm = Conv2DKernels.ForwardAlgorithm(g);
+        if (batchNorm is not { } bn)
+        {
+            Conv2DKernels.Forward(x.AsReadOnlySpan(), weight.AsReadOnlySpan(),
+                bias is null ? default : bias.AsReadOnlySpan(), y.AsSpan(), g, algorithm, epilogue);
+            return y;
+        }
+        if (bn.Gamma.Length != g.OC)
+            throw new ArgumentException($"Conv2DInference: batch norm over {bn.Gamma.Length} channels after {g.OC}");
+        var w = Tensor.Empty(weight.Shape);
+        var b = Tensor.Empty([g.OC]);
+        BatchNormKernels.FoldBatchNorm(weight.AsReadOnlySpan(), bias is null ? default : bias.AsReadOnlySpan(),
+            bn.Gamma.AsReadOnlySpan(), bn.Beta.AsReadOnlySpan(), bn.Mean.AsReadOnlySpan(),
+            bn.Variance.AsReadOnlySpan(), bn.Epsilon, w.AsSpan(), b.AsSpan());
+        Conv2DKernels.Forward(x.AsReadOnlySpan(), w.AsReadOnlySpan(), b.AsReadOnlySpan(), y.AsSpan(), g, algorithm,
+            epilogue);
+        return y;
+    }
+}
+
+/// <summary>The inference-mode batch normalisation folded into a convolution by
+/// <see cref="Functional.Conv2DInference"/>: y = γ·(x − μ)/√(σ² + ε) + β per channel.</summary>
+internal readonly record struct BatchNormFold(Tensor Gamma, Tensor Beta, Tensor Mean, Tensor Variance, float Epsilon);

@@ -1,0 +1,121 @@
+using Fovea.Autograd;
+using Fovea.Layers;
+using Fovea.Models;
+using Fovea.Models.Zoo;
+using Fovea.Tensors;
+using Fovea.Training;
+using Xunit;
+
+namespace Fovea.Tests.Layers;
+
+/// <summary>
+/// Inference fusion (<see cref="InferenceFusion"/>): a convolution with the BatchNormalization and activation after
+/// it, run as one op with the normalisation folded into the weights, must give the outputs of the layers run apart
+/// (<c>FuseBatchNorm = false</c>). Tolerance: folding rounds w·s once per weight and the bias once, where the
+/// separate layers round (conv + b − μ)·s + β per output: a few float ulps of the largest intermediate,
+/// so 1e−5 of the output's largest magnitude (1e−4 through the 20 layers of ResNet-18, where such differences
+/// compound).
+/// </summary>
+public class InferenceFusionTests
+{
+    public static TheoryData<string> Activations => new() { "relu", "leaky_relu", "swish", "sigmoid", "tanh" };
+
+    [Theory]
+    [MemberData(nameof(Activations))]
+    public void Predict_ConvBatchNormActivation_MatchesSeparateLayers(string activation)
+    {
+        Sequential Make(bool fuse) => WithStatistics(new Sequential(
+            [new Conv2D(8, 3, padding: Padding.Same), new BatchNormalization(),
+             new Activation(Fovea.Layers.Activations.FromName(activation, 0.1f)),
+             new DepthwiseConv2D(3, strides: 2, padding: Padding.Same, useBias: false), new BatchNormalization(),
+             new ReLU(), new Conv2D(6, 1, activation: Fovea.Layers.Activations.FromName(activation, 0.1f)),
+             new Conv2D(4, 3), new LeakyReLU(0.2f), new Flatten(), new Dense(3)],
+            seed: 5, inputShape: [3, 12, 12]) { FuseBatchNorm = fuse });
+        var x = Tensor.RandomNormal([5, 3, 12, 12], new Rng(1));
+        var fused = Make(true).Predict(x).ToArray();
+        var plain = Make(false).Predict(x).ToArray();
+        TensorAssert.Close(plain, fused, 1e-5 * plain.Max(Math.Abs), 0, activation);
+    }
+
+    [Fact]
+    public void Match_CountsTheLayersAFusedCallCovers()
+    {
+        var model = new Sequential(
+            [new Conv2D(4, 3), new BatchNormalization(), new ReLU(), new Conv2D(4, 3, activation: Fovea.Layers.Activations.Relu),
+             new Conv2D(4, 1), new Activation(Fovea.Layers.Activations.Softmax), new Conv2D(4, 1),
+             new Conv2D(4, 1, activation: Fovea.Layers.Activations.Softmax)],
+            seed: 1, inputShape: [2, 9, 9]);
+        var l = model.Layers;
+        Assert.Equal(3, InferenceFusion.Match(l[0], l[1], l[2], training: false));
+        Assert.Equal(0, InferenceFusion.Match(l[0], l[1], l[2], training: true));      // BN uses batch statistics
+        Assert.Equal(1, InferenceFusion.Match(l[3], l[4], l[5], training: false));      // own activation
+        Assert.Equal(0, InferenceFusion.Match(l[4], l[5], l[6], training: false));      // softmax does not fuse
+        Assert.Equal(0, InferenceFusion.Match(l[7], null, null, training: false));
+        Assert.Equal(0, InferenceFusion.Match(l[1], l[2], null, training: false));      // not a convolution
+    }
+
+    [Fact]
+    public void Predict_ResNet18_MatchesUnfused()
+    {
+        var x = Tensor.RandomNormal([2, 3, 64, 64], new Rng(3));
+        float[] Run(bool fuse)
+        {
+            var m = WithStatistics(ResNet.ResNet18(classes: 5, inputShape: [3, 64, 64], seed: 2));
+            m.FuseBatchNorm = fuse;
+            return m.Predict(x).ToArray();
+        }
+        var plain = Run(false);
+        TensorAssert.Close(plain, Run(true), 1e-4 * plain.Max(Math.Abs), 0, "logits");
+    }
+
+    [Fact]
+    public void TrainStep_FrozenBaseInsideFunctionalModel_MatchesUnfused()
+    {
+        // The practitioner's transfer-learning set-up: a frozen base called in inference mode, a trainable head. The
+        // base runs fused (nothing in it needs a gradient); the head's gradients and updates must not change.
+        float[] Run(bool fuse)
+        {
+            using var seeded = Layer.Seeded(9);   // the head is built on the symbolic call: same weights both runs
+            var baseModel = WithStatistics(new Sequential(
+                [new Conv2D(8, 3, padding: Padding.Same), new BatchNormalization(), new ReLU(),
+                 new Conv2D(8, 3, strides: 2), new BatchNormalization(), new Activation(Fovea.Layers.Activations.Swish)],
+                seed: 7, inputShape: [3, 16, 16]));
+            baseModel.Trainable = false;
+            baseModel.FuseBatchNorm = fuse;
+            var input = Input.Create([3, 16, 16]);
+            var h = baseModel.Call(input, training: false);
+            h = new GlobalAveragePooling2D().Call(h);
+            var model = new Model(input, new Dense(4, Fovea.Layers.Activations.Softmax).Call(h), seed: 1)
+            {
+                FuseBatchNorm = fuse,
+            };
+            model.Compile(new Sgd(0.1), Losses.SparseCategoricalCrossentropy());
+            var x = Tensor.RandomNormal([8, 3, 16, 16], new Rng(4));
+            var y = Tensor.FromArray([0, 1, 2, 3, 0, 1, 2, 3], [8]);
+            model.Fit(x, y, epochs: 2, batchSize: 4, shuffle: false, verbose: 0);
+            return model.Predict(x).ToArray();
+        }
+        var plain = Run(false);
+        TensorAssert.Close(plain, Run(true), 1e-5, 1e-5, "predictions after training the head");
+    }
+
+    /// <summary>Gives every BatchNormalization non-trivial γ, β and moving statistics (fresh ones are the
+    /// identity).</summary>
+    private static T WithStatistics<T>(T model)
+        where T : Model
+    {
+        var rng = new Rng(42);
+        foreach (var bn in AllLayers(model).OfType<BatchNormalization>())
+        {
+            int c = bn.Gamma.Length;
+            bn.Gamma.Assign(Enumerable.Range(0, c).Select(_ => 0.5f + rng.NextFloat()).ToArray());
+            bn.Beta.Assign(Enumerable.Range(0, c).Select(_ => rng.NextFloat() - 0.5f).ToArray());
+            bn.MovingMean.Assign(Enumerable.Range(0, c).Select(_ => 0.4f * (rng.NextFloat() - 0.5f)).ToArray());
+            bn.MovingVariance.Assign(Enumerable.Range(0, c).Select(_ => 0.3f + rng.NextFloat()).ToArray());
+        }
+        return model;
+    }
+
+    private static IEnumerable<Layer> AllLayers(Model model) =>
+        model.Layers.SelectMany(l => l is Model inner ? AllLayers(inner) : [l]);
+}
