@@ -132,7 +132,8 @@ public class LayerContractTests
         }
 
         var config = layer.GetConfig();
-        var copy = (MergeLayer)LayerRegistry.FromConfig(layer.TypeName, JsonNode.Parse(config.ToJsonString())!.AsObject());
+        var copy = (MergeLayer)LayerRegistry.FromConfig(layer.TypeName,
+            JsonNode.Parse(config.ToJsonString())!.AsObject());
         Assert.Equal(config.ToJsonString(), copy.GetConfig().ToJsonString());
         Assert.Equal(y.ToArray(), copy.Call(inputs).ToArray());
 

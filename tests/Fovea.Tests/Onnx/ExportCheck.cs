@@ -1,0 +1,83 @@
+using Fovea.Autograd;
+using Fovea.Models;
+using Fovea.Onnx;
+using Fovea.Tensors;
+using Xunit;
+
+namespace Fovea.Tests.Onnx;
+
+/// <summary>
+/// Exports a model, runs the file in ONNX Runtime (the oracle) and re-imports it with Fovea's importer; both must give
+/// Fovea's inference-mode outputs within a tolerance, on random inputs at each requested batch size. Returns the
+/// largest differences seen, for the test log.
+/// </summary>
+internal static class ExportCheck
+{
+    /// <summary>Max |difference| against ONNX Runtime and against the re-imported model, over all batches and
+    /// outputs.</summary>
+    public readonly record struct Result(double Ort, double RoundTrip)
+    {
+        public override string ToString() => $"max |Fovea − ORT| {Ort:G3}, max |Fovea − re-import| {RoundTrip:G3}";
+    }
+
+    /// <summary>
+    /// Runs the check. <paramref name="inputs"/> makes the inputs for a batch size (default: standard normal values
+    /// of each input's sample shape); <paramref name="tolerance"/> bounds both differences.
+    /// </summary>
+    public static Result Run(Model model, double tolerance, int[] batches, string what,
+        Func<int, Tensor[]>? inputs = null, bool roundTrip = true)
+    {
+        string dir = Directory.CreateTempSubdirectory("fovea-export-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "model.onnx");
+            OnnxExporter.Save(model, path);
+            var reimported = roundTrip ? OnnxImporter.Load(path) : null;
+            double ort = 0, round = 0;
+            foreach (int batch in batches)
+            {
+                var x = inputs?.Invoke(batch) ?? RandomInputs(model, batch, new Rng(100 + batch));
+                Tensor[] expected;
+                using (GradMode.NoGrad())
+                    expected = model.Run(x);
+                var actual = OrtReference.Run(path, x);
+                Assert.Equal(expected.Length, actual.Length);
+                for (int i = 0; i < expected.Length; i++)
+                {
+                    Assert.Equal(expected[i].Shape, actual[i].Shape);
+                    ort = Math.Max(ort, MaxDiff(expected[i], actual[i]));
+                    TensorAssert.Close(expected[i].ToArray(), actual[i].ToArray(), tolerance, 0,
+                        $"{what}: ONNX Runtime output {i}, batch {batch}");
+                }
+                if (reimported is null)
+                    continue;
+                Tensor[] again;
+                using (GradMode.NoGrad())
+                    again = reimported.Run(x);
+                Assert.Equal(expected.Length, again.Length);
+                for (int i = 0; i < expected.Length; i++)
+                {
+                    Assert.Equal(expected[i].Shape, again[i].Shape);
+                    round = Math.Max(round, MaxDiff(expected[i], again[i]));
+                    TensorAssert.Close(expected[i].ToArray(), again[i].ToArray(), tolerance, 0,
+                        $"{what}: re-imported output {i}, batch {batch}");
+                }
+            }
+            return new Result(ort, round);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Standard normal inputs of every model input's sample shape, with the given batch.</summary>
+    public static Tensor[] RandomInputs(Model model, int batch, Rng rng)
+    {
+        var shapes = model.Inputs.Count > 0 ? model.Inputs.Select(i => i.Shape).ToArray() : [model.SampleShape!.Value];
+        return shapes.Select(s => Tensor.RandomNormal(s.WithBatch(batch), rng)).ToArray();
+    }
+
+    public static double MaxDiff(Tensor expected, Tensor actual) =>
+        expected.ToArray().Zip(actual.ToArray(), (p, q) => Math.Abs((double)p - q)).DefaultIfEmpty(0).Max();
+}
