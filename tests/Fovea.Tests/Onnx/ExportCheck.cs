@@ -33,6 +33,7 @@ internal static class ExportCheck
             string path = Path.Combine(dir, "model.onnx");
             OnnxExporter.Save(model, path);
             var reimported = roundTrip ? OnnxImporter.Load(path) : null;
+            using var session = OrtReference.Open(path);
             double ort = 0, round = 0;
             foreach (int batch in batches)
             {
@@ -40,7 +41,7 @@ internal static class ExportCheck
                 Tensor[] expected;
                 using (GradMode.NoGrad())
                     expected = model.Run(x);
-                var actual = OrtReference.Run(path, x);
+                var actual = OrtReference.Run(session, x);
                 Assert.Equal(expected.Length, actual.Length);
                 for (int i = 0; i < expected.Length; i++)
                 {
