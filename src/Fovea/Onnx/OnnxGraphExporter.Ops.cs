@@ -263,7 +263,7 @@ internal sealed partial class OnnxGraphExporter
             && OnnxOpArgs.Number(s[0]!) == 1 && a.Longs(key) is [var v, ..] && v == c.Op.ImportBatch;
         return c.Op.Op switch
         {
-            "Reshape" => first && (a.Bool("batch") || Slope("shape")),
+            "Reshape" => (first && a.Bool("batch")) || Slope("shape"),
             "Transpose" => first && a.Ints("perm") is [0, ..],
             "Slice" => first && !a.Ints("axes").Select((ax, i) => (ax, i)).Any(p => p.ax == 0 &&
                 !(a.Longs("starts")[p.i] == 0 && a.Longs("steps")[p.i] == 1 && a.Longs("ends")[p.i] >= int.MaxValue)),
@@ -272,9 +272,10 @@ internal sealed partial class OnnxGraphExporter
             "Concat" => c.Present.Any(o => o.BatchMajor) && c.Present.First().Shape.NormalizeAxis(a.Int("axis")) != 0,
             "Pad" => first && a.Longs("before") is [0, ..] && a.Longs("after") is [0, ..],
             "Tile" => first && a.Longs("repeats") is [1, ..],
-            "Expand" => first && a.Longs("shape").Length == x0!.Rank && (a.Bool("batch") || Slope("shape") ||
-                a.Longs("shape") is [1, ..]),
-            "Resize" => first && (a.Floats("scales") is { } s ? s[0] == 1f : a.Bool("batch") || Slope("sizes")),
+            "Expand" => Slope("shape") || (first && a.Longs("shape").Length == x0!.Rank && (a.Bool("batch") ||
+                a.Longs("shape") is [1, ..])),
+            "Resize" => a.Floats("scales") is { } s ? first && s[0] == 1f
+                : (first && a.Bool("batch")) || Slope("sizes"),
             "Softmax" or "LogSoftmax" or "ArgMax" or "ArgMin" => first && x0!.Rank > 0
                 && x0.Shape.NormalizeAxis(a.Int("axis", -1)) != 0,
             "Reduce" => first && a.Ints("axes").Length > 0 && !a.Ints("axes").Contains(0),

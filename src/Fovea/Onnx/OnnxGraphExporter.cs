@@ -64,8 +64,11 @@ internal sealed partial class OnnxGraphExporter
         var inputs = new Value[samples.Length];
         for (int i = 0; i < samples.Length; i++)
         {
-            inputs[i] = new Value(inputNames[i], samples[i].WithBatch(1), true);
-            _graph.Input.Add(ValueInfo(inputNames[i], inputs[i]));
+            // Axis 0 is the batch for the first input, and for the others whose axis 0 has the first one's size (the
+            // importer's rule; Fovea's own models have batch 1 in every example).
+            bool batch = i == 0 || samples[i].Rank > 0 && samples[i][0] == samples[0][0];
+            inputs[i] = new Value(inputNames[i], samples[i], batch);
+            _graph.Input.Add(ValueInfo(inputNames[i], inputs[i], input: true));
         }
         var outputs = ExportModel(_model, inputs, "");
         NameOutputs(outputs, outputNames);
@@ -82,13 +85,15 @@ internal sealed partial class OnnxGraphExporter
         return proto;
     }
 
+    /// <summary>The example shape of each input, axis 0 included (a batch of 1 for Fovea's own models; the
+    /// imported file's shapes for imported ones).</summary>
     private static Shape[] SampleShapes(Model model)
     {
         if (model.Graph is { } graph)
-            return graph.Inputs.Select(i => i.Shape).ToArray();
+            return graph.Inputs.Select(i => i.Example.Shape).ToArray();
         if (model is Sequential)
-            return [model.SampleShape ?? throw new FoveaException(
-                $"ONNX export: model '{model.Name}' has no input shape; call Build(sampleShape) first")];
+            return [(model.SampleShape ?? throw new FoveaException(
+                $"ONNX export: model '{model.Name}' has no input shape; call Build(sampleShape) first")).WithBatch(1)];
         throw new FoveaException($"ONNX export: model '{model.Name}' ({model.GetType().Name}) is neither Sequential " +
             "nor functional; only those are exported");
     }
@@ -203,14 +208,18 @@ internal sealed partial class OnnxGraphExporter
         }
     }
 
-    private ValueInfoProto ValueInfo(string name, Value v)
+    /// <summary>
+    /// A float tensor's declaration: axis 0 symbolic when it is the batch, the other axes as in the example; an
+    /// output whose axis 0 is not known to be the batch gets unknown dimensions (its shape may depend on the batch).
+    /// </summary>
+    private ValueInfoProto ValueInfo(string name, Value v, bool input = false)
     {
         var shape = new TensorShapeProto();
         for (int d = 0; d < v.Rank; d++)
         {
             shape.Dim.Add(d == 0 && v.BatchMajor
                 ? new TensorShapeProto.Types.Dimension { DimParam = _options.BatchDimension }
-                : v.BatchMajor
+                : v.BatchMajor || input
                     ? new TensorShapeProto.Types.Dimension { DimValue = v.Shape[d] }
                     : new TensorShapeProto.Types.Dimension());
         }

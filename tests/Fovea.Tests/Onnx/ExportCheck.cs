@@ -1,6 +1,7 @@
 using Fovea.Autograd;
 using Fovea.Models;
 using Fovea.Onnx;
+using Fovea.Onnx.Protobuf;
 using Fovea.Tensors;
 using Xunit;
 
@@ -32,6 +33,8 @@ internal static class ExportCheck
         {
             string path = Path.Combine(dir, "model.onnx");
             OnnxExporter.Save(model, path);
+            var declared = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph.Output
+                .Select(o => o.Type.TensorType.Shape.Dim.ToArray()).ToArray();
             var reimported = roundTrip ? OnnxImporter.Load(path) : null;
             using var session = OrtReference.Open(path);
             double ort = 0, round = 0;
@@ -46,6 +49,7 @@ internal static class ExportCheck
                 for (int i = 0; i < expected.Length; i++)
                 {
                     Assert.Equal(expected[i].Shape, actual[i].Shape);
+                    CheckDeclared(declared[i], actual[i].Shape, batch, what);
                     ort = Math.Max(ort, MaxDiff(expected[i], actual[i]));
                     TensorAssert.Close(expected[i].ToArray(), actual[i].ToArray(), tolerance, 0,
                         $"{what}: ONNX Runtime output {i}, batch {batch}");
@@ -69,6 +73,23 @@ internal static class ExportCheck
         finally
         {
             Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The output shape the file declares agrees with the one ONNX Runtime produced: the symbolic dimension is the
+    /// batch, fixed dimensions are exact, unknown ones (outputs whose axis 0 is not the batch) say nothing.
+    /// </summary>
+    public static void CheckDeclared(TensorShapeProto.Types.Dimension[] dims, Shape actual, int batch, string what)
+    {
+        Assert.Equal(actual.Rank, dims.Length);
+        for (int d = 0; d < dims.Length; d++)
+        {
+            if (dims[d].HasDimParam)
+                Assert.True(d == 0 && actual[0] == batch, $"{what}: symbolic output axis {d} is not the batch");
+            else if (dims[d].HasDimValue)
+                Assert.True(dims[d].DimValue == actual[d], $"{what}: output axis {d} is declared {dims[d].DimValue}, " +
+                    $"ONNX Runtime gives {actual}");
         }
     }
 
