@@ -66,6 +66,52 @@ public sealed class OnnxExportImportedTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Light model graphs with random weights (as in <see cref="LightModelTests"/>): the three that run in a few
+    /// seconds, which between them hold every layer type and op of the nine but the elementwise Add and Mul of
+    /// DenseNet-121 and Inception v2 (which the conformance cases cover): SqueezeNet (fire modules, global pooling),
+    /// ShuffleNet (channel shuffle by reshape and transpose, sums, batch normalisation) and Inception v1
+    /// (concatenations, LRN, average pooling, flatten and Gemm). AlexNet, ZFNet, VGG-19 (61 to 144 million weights),
+    /// ResNet-50 and DenseNet-121 take 10 to 50 s each here. The final softmax is removed, as random weights saturate
+    /// it to one-hot outputs that would hide differences; the logits are compared instead. Random weights also let
+    /// activations grow to 10⁶ (ShuffleNet), so the tolerance is 1e−5 of the largest |logit|: float32 sums of terms
+    /// that large round at about 1e−7 of them per operation.
+    /// </summary>
+    public static TheoryData<string> LightModels() =>
+        new("light_squeezenet.onnx", "light_shufflenet.onnx", "light_inception_v1.onnx");
+
+    [Theory]
+    [MemberData(nameof(LightModels))]
+    public void LightModel_RandomWeights_ExportMatchesOnnxRuntime(string file)
+    {
+        var proto = LightModelTests.WithRandomWeights(File.ReadAllBytes(Path.Combine(ConformanceData.Root, "light",
+            file)), 11);
+        var last = proto.Graph.Node.Single(n => n.Output.Contains(proto.Graph.Output[0].Name));
+        Assert.Equal("Softmax", last.OpType);
+        proto.Graph.Output[0].Name = last.Input[0];
+        proto.Graph.Node.Remove(last);
+        var model = OnnxImporter.Load(proto.ToByteArray(), file);
+        var result = ExportCheck.Run(model, 1e-5, [1, 3], file, b => [Tensor.RandomUniform(
+            model.Inputs[0].Example.Shape.With(0, b), new Rng(b))], scaled: true);
+        output.WriteLine($"{file}: {result}");
+    }
+
+    /// <summary>
+    /// The pretrained ResNet-18 (CNTK export, opset 8, fixed batch 1) imported and exported: the file runs with a
+    /// symbolic batch and gives the features Fovea gives, at batch 1 and 3. Tolerance 1e−4, as for the import
+    /// (<see cref="ResNet18ImportTests"/>): features of order 1 after 18 layers of 3×3 convolutions over 224×224
+    /// images.
+    /// </summary>
+    [Fact]
+    public void PretrainedResNet18_ExportMatchesOnnxRuntimeAtBatch1And3()
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx");
+        Assert.True(File.Exists(path), $"{path} is missing (NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1)");
+        var model = OnnxImporter.Load(path);
+        var result = ExportCheck.Run(model, 1e-4, [1, 3], "ResNet-18", b => [ResNet18ImportTests.Images(b, 5)]);
+        output.WriteLine($"pretrained ResNet-18 re-exported: {result}");
+    }
+
     /// <summary>Within 1e−5 + 1e−6·|expected|; equal values (infinities included) agree.</summary>
     private static void Close(Tensor expected, Tensor actual, string what)
     {
