@@ -249,6 +249,28 @@ public sealed class OnnxExportOpTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>Ops that opset 17 cannot express fail naming the layer, the op and why, and write nothing.</summary>
+    [Theory]
+    [InlineData("AveragePool with dilations", "AveragePool")]
+    [InlineData("Resize half_pixel_symmetric", "Resize")]
+    public void InexpressibleOp_FailsNamingLayerOpAndReason(string what, string op)
+    {
+        var graph = op == "AveragePool"
+            ? G(19, -1, 2, 6, 6).Node("AveragePool", ["x"], ["y"], "blur", ("kernel_shape", L(2, 2)),
+                ("dilations", L(2, 2)))
+            : G(19, -1, 2, 4, 4).Initializer("scales", [4], values: [1, 1, 2, 2]).Initializer("roi", [0])
+                .Node("Resize", ["x", "roi", "scales"], ["y"], "blur", ("mode", "linear"),
+                    ("coordinate_transformation_mode", "half_pixel_symmetric"));
+        var model = OnnxImporter.Load(graph.Output("y").Bytes(), what + ".onnx");
+        string path = Path.Combine(Path.GetTempPath(), $"fovea-never-written-{Guid.NewGuid():N}.onnx");
+        var e = Assert.Throws<FoveaException>(() => OnnxExporter.Save(model, path));
+        Assert.Contains("OnnxOp 'blur'", e.Message);
+        Assert.Contains($"(op '{op}')", e.Message);
+        Assert.Contains("needs opset 19", e.Message);
+        Assert.False(File.Exists(path));
+        output.WriteLine(e.Message);
+    }
+
     private static OnnxModelBuilder Compare(string op, bool floor = false)
     {
         var g = G(13, -1, 3, 4).Initializer("c", [4], values: [0f, 0.5f, -1f, 3f]);
