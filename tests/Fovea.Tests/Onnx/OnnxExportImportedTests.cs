@@ -1,4 +1,6 @@
 using Fovea.Autograd;
+using Fovea.Layers;
+using Fovea.Models;
 using Fovea.Onnx;
 using Fovea.Onnx.Protobuf;
 using Fovea.Tensors;
@@ -110,6 +112,44 @@ public sealed class OnnxExportImportedTests(ITestOutputHelper output)
         var model = OnnxImporter.Load(path);
         var result = ExportCheck.Run(model, 1e-4, [1, 3], "ResNet-18", b => [ResNet18ImportTests.Images(b, 5)]);
         output.WriteLine($"pretrained ResNet-18 re-exported: {result}");
+    }
+
+    /// <summary>
+    /// Transfer learning as DESIGN.md shows it: the imported ResNet-18, frozen, called with training: false inside a
+    /// functional model with a new head (global pooling, Dense with softmax). The nested imported ops take the batch
+    /// from the nested model's input. Tolerance 1e−5: softmax probabilities over 10 classes from features of order 1.
+    /// </summary>
+    [Fact]
+    public void TransferModelWithImportedFrozenBase_ExportMatchesOnnxRuntime()
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx");
+        var baseModel = OnnxImporter.Load(path);
+        baseModel.Trainable = false;
+        var x = Input.Create([3, 224, 224], "image");
+        var y = baseModel.Call(x, training: false);
+        y = new GlobalAveragePooling2D(name: "pool").Call(y);
+        y = new Dense(10, Activations.Softmax, name: "head").Call(y);
+        var model = new Model(x, y, "transfer");
+        var result = ExportCheck.Run(model, 1e-5, [1, 2], "transfer model", b => [ResNet18ImportTests.Images(b, 6)],
+            roundTrip: false);
+        output.WriteLine($"ResNet-18 transfer model: {result}");
+    }
+
+    /// <summary>
+    /// An imported graph whose shapes follow the batch through arithmetic (reshapes to [4, 2N, 3]), nested in a
+    /// functional model after a Dense layer: the exported shape computations read the batch of the nested model's
+    /// input. Tolerance 1e−5: two small layers on values of order 1.
+    /// </summary>
+    [Fact]
+    public void NestedImportedModelWithBatchArithmetic_ExportMatchesOnnxRuntime()
+    {
+        var attention = OnnxImporter.Load(OnnxExportOpTests.AttentionLike().Bytes(), "attention.onnx");
+        var x = Input.Create([4, 5], "tokens");
+        var h = new Dense(6, Activations.Tanh, name: "embed").Call(x);
+        var y = new Dense(2, name: "head").Call(attention.Call(h));
+        var model = new Model(x, y, "nested_attention");
+        var result = ExportCheck.Run(model, 1e-5, [1, 3, 4], "nested attention");
+        output.WriteLine($"nested imported model with batch arithmetic: {result}");
     }
 
     /// <summary>Within 1e−5 + 1e−6·|expected|; equal values (infinities included) agree.</summary>

@@ -333,7 +333,7 @@ public sealed class OnnxExportOpTests(ITestOutputHelper output)
 
     /// <summary>The graph of <see cref="OnnxBatchTests"/>: shapes computed from Shape(x), which fold the batch into
     /// another axis.</summary>
-    private static OnnxModelBuilder AttentionLike() => G(13, -1, 4, 6)
+    internal static OnnxModelBuilder AttentionLike() => G(13, -1, 4, 6)
         .Initializer("zero", [1], values: [0f], type: OnnxTensors.Int64)
         .Initializer("two", [], values: [2f], type: OnnxTensors.Int64)
         .Initializer("four", [1], values: [4f], type: OnnxTensors.Int64)
