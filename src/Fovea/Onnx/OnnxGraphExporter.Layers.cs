@@ -33,8 +33,8 @@ internal sealed partial class OnnxGraphExporter
             Layers.Softmax => Same(x, Node("Softmax", [x.Name], null, Attr("axis", -1L))),
             BasePooling2D pool => Pool2D(pool, x),
             GlobalAveragePooling2D => GlobalAveragePool(x),
-            Flatten => new Value(Node("Flatten", [x.Name], null, Attr("axis", 1L)),
-                new Shape(x.Shape[0], x.Shape.Length / Math.Max(1, x.Shape[0])), x.BatchMajor),
+            Flatten => x with { Name = Node("Flatten", [x.Name], null, Attr("axis", 1L)),
+                Shape = new Shape(x.Shape[0], x.Shape.Length / Math.Max(1, x.Shape[0])) },
             Dropout or DropPath => x,
             Add => Sum(inputs),
             Layers.Multiply => Product(inputs),
@@ -87,7 +87,7 @@ internal sealed partial class OnnxGraphExporter
             Attr("group", (long)groups));
         int oh = (h + top + bottom - dh * (kh - 1) - 1) / sh + 1;
         int ow = (w + left + right - dw * (kw - 1) - 1) / sw + 1;
-        var value = new Value(y, new Shape(x.Shape[0], conv.Kernel.Shape[0], oh, ow), x.BatchMajor);
+        var value = x with { Name = y, Shape = new Shape(x.Shape[0], conv.Kernel.Shape[0], oh, ow) };
         return Activate(conv.Activation, value, null);
     }
 
@@ -111,7 +111,7 @@ internal sealed partial class OnnxGraphExporter
             if (dense.Bias is not null)
                 y = Node("Add", [y, Weight(dense.Bias)], suffix);
         }
-        return Activate(dense.Activation, new Value(y, shape, x.BatchMajor), null);
+        return Activate(dense.Activation, x with { Name = y, Shape = shape }, null);
     }
 
     /// <summary>Inference-mode batch normalisation with the moving statistics.</summary>
@@ -156,7 +156,7 @@ internal sealed partial class OnnxGraphExporter
             attributes.Add(Attr("count_include_pad", 0L));
         string y = Node(max ? "MaxPool" : "AveragePool", [x.Name], null, [.. attributes]);
         int oh = (h + top + bottom - kh) / sh + 1, ow = (w + left + right - kw) / sw + 1;
-        return new Value(y, new Shape(x.Shape[0], x.Shape[1], oh, ow), x.BatchMajor);
+        return x with { Name = y, Shape = new Shape(x.Shape[0], x.Shape[1], oh, ow) };
     }
 
     /// <summary>Mean over height and width: [N, C, H, W] → [N, C].</summary>
@@ -165,7 +165,7 @@ internal sealed partial class OnnxGraphExporter
         if (x.Rank != 4)
             throw Unsupported($"expected input [N, C, H, W], received {x.Shape}");
         string y = Node("ReduceMean", [x.Name], null, Attr("axes", new[] { 2, 3 }), Attr("keepdims", 0L));
-        return new Value(y, new Shape(x.Shape[0], x.Shape[1]), x.BatchMajor);
+        return x with { Name = y, Shape = new Shape(x.Shape[0], x.Shape[1]) };
     }
 
     /// <summary>Add: x₀ + x₁ (Add) or the sum of several (Sum).</summary>
@@ -175,7 +175,7 @@ internal sealed partial class OnnxGraphExporter
             return inputs[0];
         string op = inputs.Length == 2 ? "Add" : "Sum";
         return inputs[0] with { Name = Node(op, inputs.Select(v => v.Name)),
-            BatchMajor = inputs.Any(v => v.BatchMajor) };
+            BatchMajor = inputs.Any(v => v.BatchMajor), Fixed = inputs.All(v => v.Fixed) };
     }
 
     /// <summary>Multiply: ((x₀·x₁)·x₂)·…, in Fovea's order.</summary>
@@ -184,7 +184,10 @@ internal sealed partial class OnnxGraphExporter
         string y = inputs[0].Name;
         for (int i = 1; i < inputs.Length; i++)
             y = Node("Mul", [y, inputs[i].Name], i == inputs.Length - 1 ? null : $"mul{i}");
-        return inputs[0] with { Name = y, BatchMajor = inputs.Any(v => v.BatchMajor) };
+        return inputs[0] with
+        {
+            Name = y, BatchMajor = inputs.Any(v => v.BatchMajor), Fixed = inputs.All(v => v.Fixed),
+        };
     }
 
     /// <summary>Concatenate along <paramref name="axis"/>.</summary>
@@ -195,6 +198,7 @@ internal sealed partial class OnnxGraphExporter
         int ax = inputs[0].Shape.NormalizeAxis(axis);
         var shape = inputs[0].Shape.With(ax, inputs.Sum(v => v.Shape[ax]));
         string y = Node("Concat", inputs.Select(v => v.Name), null, Attr("axis", (long)ax));
-        return new Value(y, shape, ax != 0 && inputs.Any(v => v.BatchMajor));
+        bool batch = inputs.Any(v => v.BatchMajor);
+        return new Value(y, shape, ax != 0 && batch, inputs.All(v => v.Fixed) && (ax != 0 || !batch));
     }
 }

@@ -80,7 +80,23 @@ internal sealed partial class OnnxGraphExporter
         {
             throw Unsupported(e.Message, op.Op);
         }
-        return new Value(y, c.OutShape, OutputBatchMajor(c));
+        bool batchMajor = OutputBatchMajor(c);
+        return new Value(y, c.OutShape, batchMajor, OutputFixed(c, batchMajor));
+    }
+
+    /// <summary>
+    /// Whether the op's output keeps its sizes (besides a batch axis 0) at every batch: no attribute follows the
+    /// batch, every dynamic input keeps its sizes, a batch input's batch stays on axis 0, and no second batch input
+    /// of a product brings its batch into another axis.
+    /// </summary>
+    private static bool OutputFixed(OpContext c, bool batchMajor)
+    {
+        var dynamic = c.Present.Where(o => o.Dynamic is not null).Select(o => o.Dynamic!).ToList();
+        if (c.Args.Json["slopes"] is not null || dynamic.Any(v => !v.Fixed))
+            return false;
+        if (!dynamic.Any(v => v.BatchMajor))
+            return true;
+        return batchMajor && !(c.Op.Op is "MatMul" or "Gemm" or "Einsum" && dynamic.Skip(1).Any(v => v.BatchMajor));
     }
 
     private string Use(Operand o) => o.Dynamic?.Name ?? Weight(o.Constant!);

@@ -34,9 +34,11 @@ internal sealed partial class OnnxGraphExporter
         _options = options;
     }
 
-    /// <summary>A tensor of the graph: its name, its shape for the example input, whether axis 0 is the
-    /// batch.</summary>
-    private sealed record Value(string Name, Shape Shape, bool BatchMajor)
+    /// <summary>
+    /// A tensor of the graph: its name, its shape for the example input, whether axis 0 is the batch, and whether
+    /// its other axes (all axes, when axis 0 is not the batch) keep their sizes at every batch.
+    /// </summary>
+    private sealed record Value(string Name, Shape Shape, bool BatchMajor, bool Fixed = true)
     {
         public int Rank => Shape.Rank;
     }
@@ -68,7 +70,7 @@ internal sealed partial class OnnxGraphExporter
             // importer's rule; Fovea's own models have batch 1 in every example).
             bool batch = i == 0 || samples[i].Rank > 0 && samples[i][0] == samples[0][0];
             inputs[i] = new Value(inputNames[i], samples[i], batch);
-            _graph.Input.Add(ValueInfo(inputNames[i], inputs[i], input: true));
+            _graph.Input.Add(ValueInfo(inputNames[i], inputs[i]));
         }
         var outputs = ExportModel(_model, inputs, "");
         NameOutputs(outputs, outputNames);
@@ -209,17 +211,18 @@ internal sealed partial class OnnxGraphExporter
     }
 
     /// <summary>
-    /// A float tensor's declaration: axis 0 symbolic when it is the batch, the other axes as in the example; an
-    /// output whose axis 0 is not known to be the batch gets unknown dimensions (its shape may depend on the batch).
+    /// A float tensor's declaration: axis 0 symbolic when it is the batch, the other axes as in the example when
+    /// they do not change with the batch, unknown otherwise (outputs of imported ops whose shapes follow the batch
+    /// through arithmetic, or that move the batch to another axis).
     /// </summary>
-    private ValueInfoProto ValueInfo(string name, Value v, bool input = false)
+    private ValueInfoProto ValueInfo(string name, Value v)
     {
         var shape = new TensorShapeProto();
         for (int d = 0; d < v.Rank; d++)
         {
             shape.Dim.Add(d == 0 && v.BatchMajor
                 ? new TensorShapeProto.Types.Dimension { DimParam = _options.BatchDimension }
-                : v.BatchMajor || input
+                : v.Fixed
                     ? new TensorShapeProto.Types.Dimension { DimValue = v.Shape[d] }
                     : new TensorShapeProto.Types.Dimension());
         }

@@ -185,6 +185,16 @@ public sealed class OnnxExportOpTests(ITestOutputHelper output)
         ["Flatten folding the batch"] = C(() => G(13, -1, 3, 4, 2).Node("Flatten", ["x"], ["y"], null, ("axis", 2))
             .Output("y")),
         ["Attention-like reshapes [N, 4, 6] → [4, 2N, 3] → [N, 24]"] = C(() => AttentionLike()),
+        ["Slice with ends from Shape"] = C(() => BatchArithmetic()
+            .Initializer("flat", [2], values: [-1, 6], type: OnnxTensors.Int64)
+            .Node("Reshape", ["x", "flat"], ["r"]).Node("Mul", ["n", "two"], ["e"])
+            .Node("Slice", ["r", "zero", "e", "zero"], ["y"]).Output("y")),
+        ["Tile with repeats from Shape"] = C(() => BatchArithmetic()
+            .Node("Concat", ["one", "one", "n"], ["repeats"], null, ("axis", 0))
+            .Node("Tile", ["x", "repeats"], ["y"]).Output("y")),
+        ["Pad with amounts from Shape"] = C(() => BatchArithmetic()
+            .Node("Concat", ["zero", "zero", "one", "zero", "zero", "n"], ["pads"], null, ("axis", 0))
+            .Node("Pad", ["x", "pads"], ["y"], null, ("mode", "edge")).Output("y")),
         ["PRelu broadcast slope"] = C(() => G(13, -1, 4, 6).Initializer("slope", [1, 6])
             .Node("PRelu", ["x", "slope"], ["y"]).Output("y")),
         ["AveragePool ceil count_include_pad"] = C(() => G(13, -1, 2, 7, 6).Node("AveragePool", ["x"], ["y"], null,
@@ -330,6 +340,13 @@ public sealed class OnnxExportOpTests(ITestOutputHelper output)
         .Initializer("indices", [2, 2], values: [0, 1, 0, 3], type: OnnxTensors.Int64)
         .Initializer("updates", [2, 3])
         .Node("ScatterND", ["x", "indices", "updates"], ["y"], null, ("reduction", reduction)).Output("y");
+
+    /// <summary>Input x [N, 4, 6] with n = [N] computed from Shape(x), and the int64 constants zero, one, two.</summary>
+    private static OnnxModelBuilder BatchArithmetic() => G(13, -1, 4, 6)
+        .Initializer("zero", [1], values: [0f], type: OnnxTensors.Int64)
+        .Initializer("one", [1], values: [1f], type: OnnxTensors.Int64)
+        .Initializer("two", [1], values: [2f], type: OnnxTensors.Int64)
+        .Node("Shape", ["x"], ["s"]).Node("Slice", ["s", "zero", "one"], ["n"]);
 
     /// <summary>The graph of <see cref="OnnxBatchTests"/>: shapes computed from Shape(x), which fold the batch into
     /// another axis.</summary>
