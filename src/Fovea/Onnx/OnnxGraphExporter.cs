@@ -68,7 +68,7 @@ internal sealed partial class OnnxGraphExporter
         {
             // Axis 0 is the batch for the first input, and for the others whose axis 0 has the first one's size (the
             // importer's rule; Fovea's own models have batch 1 in every example).
-            bool batch = i == 0 || samples[i].Rank > 0 && samples[i][0] == samples[0][0];
+            bool batch = i == 0 || (samples[i].Rank > 0 && samples[i][0] == samples[0][0]);
             inputs[i] = new Value(inputNames[i], samples[i], batch);
             _graph.Input.Add(ValueInfo(inputNames[i], inputs[i]));
         }
