@@ -341,7 +341,7 @@ public sealed class OnnxExportOpTests(ITestOutputHelper output)
         .Initializer("updates", [2, 3])
         .Node("ScatterND", ["x", "indices", "updates"], ["y"], null, ("reduction", reduction)).Output("y");
 
-    /// <summary>Input x [N, 4, 6] with n = [N] computed from Shape(x), and the int64 constants zero, one, two.</summary>
+    /// <summary>Input x [N, 4, 6], n = [N] computed from Shape(x), and the int64 constants zero, one, two.</summary>
     private static OnnxModelBuilder BatchArithmetic() => G(13, -1, 4, 6)
         .Initializer("zero", [1], values: [0f], type: OnnxTensors.Int64)
         .Initializer("one", [1], values: [1f], type: OnnxTensors.Int64)
