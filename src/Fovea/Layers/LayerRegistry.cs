@@ -27,6 +27,7 @@ public static class LayerRegistry
         ["Softmax"] = Softmax.FromConfig,
         ["Add"] = Add.FromConfig,
         ["Concatenate"] = Concatenate.FromConfig,
+        ["Multiply"] = Multiply.FromConfig,
         ["OnnxOp"] = Onnx.OnnxOp.FromConfig,
     };
 

@@ -7,6 +7,9 @@ public partial class Model
 {
     private readonly FunctionalGraph? _graph;
 
+    /// <summary>The recorded layer calls of a functional model (null for Sequential), for exporters.</summary>
+    internal FunctionalGraph? Graph => _graph;
+
     /// <summary>A functional model from one input to one output (Keras <c>keras.Model(inputs, outputs)</c>).</summary>
     public Model(SymbolicTensor inputs, SymbolicTensor outputs, string? name = null, int seed = 0)
         : this([inputs], [outputs], name, seed)

@@ -79,6 +79,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, code);
         Assert.Contains("train", output);
         Assert.Contains("summary", output);
+        Assert.Contains("export", output);
         (code, output, _) = Run("train", "--help");
         Assert.Equal(0, code);
         foreach (var option in new[] { "--epochs", "--batch-size", "--lr", "--seed", "--limit", "--out", "--data" })
@@ -106,6 +107,38 @@ public sealed class CliTests : IDisposable
         (code, output, _) = Run("summary", "--model", run);
         Assert.Equal(0, code);
         Assert.Contains("reference_cnn", output);
+        (code, output, err) = Run("export", run);
+        Assert.True(code == 0, err);
+        Assert.Contains("exported 'reference_cnn'", output);
+        Assert.True(File.Exists(Path.Combine(run, "model.onnx")), "model.onnx missing from the run folder");
+    }
+
+    /// <summary>
+    /// <c>fovea export DIR --out FILE</c> writes the saved model as ONNX; ONNX Runtime runs the file with the saved
+    /// model's outputs (tolerance 1e−5: LeNet-5's logits of order 1 after five layers).
+    /// </summary>
+    [Fact]
+    public void Export_SavedModel_WritesOnnxThatOnnxRuntimeRuns()
+    {
+        string saved = Path.Combine(_dir, "lenet");
+        var model = Fovea.Models.Zoo.LeNet5.Create(inputShape: [1, 28, 28], seed: 4);
+        model.Save(saved);
+        string file = Path.Combine(_dir, "out", "lenet.onnx");
+        var (code, output, err) = Run("export", saved, "--out", file);
+        Assert.True(code == 0, err);
+        Assert.Contains(file, output);
+        var x = Fovea.Tensors.Tensor.RandomNormal([2, 1, 28, 28], new Fovea.Tensors.Rng(3));
+        var expected = model.Predict(x).ToArray();
+        var actual = Onnx.OrtReference.Run(file, x)[0].ToArray();
+        TensorAssert.Close(expected, actual, 1e-5, 0, "LeNet-5 exported by fovea export");
+    }
+
+    [Fact]
+    public void Export_NotASavedModel_OneErrorLine()
+    {
+        var (code, _, err) = Run("export", Path.Combine(_dir, "nowhere"));
+        AssertOneErrorLine(code, err, "nowhere");
+        Assert.Contains("model.json", err);
     }
 
     [Fact]

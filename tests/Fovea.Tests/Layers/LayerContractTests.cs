@@ -40,6 +40,21 @@ public class LayerContractTests
         ["LeakyReLU"] = (() => new LeakyReLU(0.2f), [2, 5], [2, 5], 0),
         ["PReLU"] = (() => new PReLU(Initializers.Constant(0.25f)), [2, 3, 2, 2], [2, 3, 2, 2], 3),
         ["Softmax"] = (() => new Softmax(), [3, 4], [3, 4], 0),
+        ["Add one input"] = (() => new Add(), [2, 3], [2, 3], 0),
+        ["Multiply one input"] = (() => new Multiply(), [2, 3], [2, 3], 0),
+        ["Concatenate one input"] = (() => new Concatenate(), [2, 3, 2], [2, 3, 2], 0),
+    };
+
+    public static TheoryData<string> MergeCases => new(s_mergeCases.Keys);
+
+    /// <summary>Merge layers on three inputs of shape [2, 3, 2, 2]: the layer, the output shape, and the expected
+    /// value of each output element from the inputs' elements (a, b, c) at the same position.</summary>
+    private static readonly Dictionary<string, (Func<MergeLayer> Make, int[] Output)> s_mergeCases = new()
+    {
+        ["Add"] = (() => new Add(), [2, 3, 2, 2]),
+        ["Multiply"] = (() => new Multiply(), [2, 3, 2, 2]),
+        ["Concatenate"] = (() => new Concatenate(), [2, 9, 2, 2]),
+        ["Concatenate axis 3"] = (() => new Concatenate(axis: 3), [2, 3, 2, 6]),
     };
 
     [Theory]
@@ -90,6 +105,78 @@ public class LayerContractTests
             after = Loss(backward: false);
         Assert.True(float.IsFinite(after));
         Assert.True(after < before, $"{name}: loss {before} did not decrease after one step ({after})");
+    }
+
+    [Theory]
+    [MemberData(nameof(MergeCases))]
+    public void MergeLayer_ThreeInputs_KeepsContract(string name)
+    {
+        var (make, output) = s_mergeCases[name];
+        var rng = new Rng(name.GetHashCode(StringComparison.Ordinal));
+        var inputs = Enumerable.Range(0, 3).Select(_ => Tensor.RandomNormal([2, 3, 2, 2], rng)).ToArray();
+        var layer = make();
+        var y = layer.Call(inputs, training: true);
+        Assert.Equal(new Shape(output), y.Shape);
+        Assert.Equal(0, layer.ParameterCount);
+        var (a, b, c) = (inputs[0].ToArray(), inputs[1].ToArray(), inputs[2].ToArray());
+        var values = y.ToArray();
+        if (layer is Add or Multiply)
+        {
+            for (int i = 0; i < a.Length; i++)
+                Assert.Equal(layer is Add ? a[i] + b[i] + c[i] : a[i] * b[i] * c[i], values[i], 1e-6f);
+        }
+        else
+        {
+            Assert.Equal(a.Length * 3, values.Length);
+            Assert.Equal(a.Concat(b).Concat(c).Order(), values.Order());
+        }
+
+        var config = layer.GetConfig();
+        var copy = (MergeLayer)LayerRegistry.FromConfig(layer.TypeName,
+            JsonNode.Parse(config.ToJsonString())!.AsObject());
+        Assert.Equal(config.ToJsonString(), copy.GetConfig().ToJsonString());
+        Assert.Equal(y.ToArray(), copy.Call(inputs).ToArray());
+
+        // A step along the negative gradient of every input lowers a squared-error loss.
+        var target = Tensor.RandomNormal(output, rng);
+        foreach (var t in inputs)
+            t.RequiresGrad = true;
+        float Loss(bool backward)
+        {
+            var diff = Functional.Subtract(layer.Call(inputs, training: true), target);
+            var loss = Functional.Mean(Functional.Multiply(diff, diff));
+            if (backward)
+                loss.Backward();
+            return loss.Item();
+        }
+        float before = Loss(backward: true);
+        foreach (var t in inputs)
+        {
+            Assert.NotNull(t.Grad);
+            Fovea.Kernels.Elementwise.AddScaled(t.AsSpan(), t.Grad!.AsReadOnlySpan(), -0.05f);
+        }
+        float after;
+        using (GradMode.NoGrad())
+            after = Loss(backward: false);
+        Assert.True(after < before, $"{name}: loss {before} did not decrease after one step ({after})");
+    }
+
+    [Fact]
+    public void Multiply_DifferentShapes_ErrorNamesLayerAndShapes()
+    {
+        var multiply = new Multiply(name: "gate");
+        var e = Assert.Throws<FoveaException>(() => multiply.Call([Tensor.Zeros([2, 4]), Tensor.Zeros([2, 3])]));
+        Assert.Contains("Multiply 'gate'", e.Message);
+        Assert.Contains("[2, 3]", e.Message);
+        Assert.Contains("[2, 4]", e.Message);
+    }
+
+    [Fact]
+    public void Multiply_HandCheckable_ArangeInputs()
+    {
+        var a = Tensor.FromArray([1f, 2f, 3f, 4f], [2, 2]);
+        var b = Tensor.FromArray([0.5f, -1f, 2f, 0f], [2, 2]);
+        Assert.Equal([0.5f, -2f, 6f, 0f], new Multiply().Call([a, b]).ToArray());
     }
 
     [Fact]

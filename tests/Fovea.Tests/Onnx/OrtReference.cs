@@ -11,8 +11,20 @@ internal static class OrtReference
 {
     public static Tensor[] Run(string path, params Tensor[] inputs)
     {
+        using var session = Open(path);
+        return Run(session, inputs);
+    }
+
+    /// <summary>A session for <paramref name="path"/> without graph optimisations, to run several times.</summary>
+    public static InferenceSession Open(string path)
+    {
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
-        using var session = new InferenceSession(path, options);
+        return new InferenceSession(path, options);
+    }
+
+    /// <summary>Runs an open session on float inputs (in the order of the model's inputs).</summary>
+    public static Tensor[] Run(InferenceSession session, params Tensor[] inputs)
+    {
         var names = session.InputMetadata.Keys.ToList();
         var feeds = inputs.Select((t, i) => NamedOnnxValue.CreateFromTensor(names[i],
             new DenseTensor<float>(t.ToArray(), t.Shape.ToArray()))).ToList();
