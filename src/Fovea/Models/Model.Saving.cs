@@ -99,6 +99,27 @@ public partial class Model
             config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
+    /// <summary>
+    /// A new model with the same layers, graph and trainable flags as this one and freshly initialised weights drawn
+    /// from <paramref name="seed"/> (Keras <c>clone_model</c>): the same architecture trained from scratch, e.g. an
+    /// imported pretrained network re-initialised as a baseline. Nothing is shared with this model.
+    /// </summary>
+    public Model CloneArchitecture(int seed = 0)
+    {
+        var config = GetConfig();
+        config["seed"] = seed;
+        using var _ = Seeded(seed);
+        Model clone = TypeName switch
+        {
+            "Sequential" => Sequential.FromConfig(config),
+            "Functional" => FromFunctionalConfig(config),
+            _ => throw new FoveaException($"model '{Name}' ({TypeName}) cannot be cloned from its config"),
+        };
+        if (!clone.Built && SampleShape is { } shape)
+            clone.Build(shape.ToArray());
+        return clone;
+    }
+
     /// <summary>Loads a model saved with <see cref="Save"/>.</summary>
     public static Model Load(string directory)
     {
