@@ -6,10 +6,12 @@ namespace Fovea.Cli;
 internal static class FoveaCommand
 {
     public static RootCommand Create() => new(
-        "Fovea: convolutional neural networks in pure C#. Train, inspect and benchmark models on the CPU.")
+        "Fovea: convolutional neural networks in pure C#. Train, run, inspect and benchmark models on the " +
+        "CPU.")
     {
         TrainCommand.Create(),
         SummaryCommand.Create(),
+        RunCommand.Create(),
         BenchCommand.Create(),
     };
 }
