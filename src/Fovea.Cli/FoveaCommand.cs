@@ -6,12 +6,13 @@ namespace Fovea.Cli;
 internal static class FoveaCommand
 {
     public static RootCommand Create() => new(
-        "Fovea: convolutional neural networks in pure C#. Train, run, inspect and benchmark models on the " +
+        "Fovea: convolutional neural networks in pure C#. Train, fine-tune, run, inspect and benchmark models on the " +
         "CPU.")
     {
         TrainCommand.Create(),
         SummaryCommand.Create(),
         RunCommand.Create(),
+        FinetuneCommand.Create(),
         BenchCommand.Create(),
     };
 }
