@@ -146,9 +146,30 @@ public sealed class TransferLearningTests : IDisposable
         var cloned = fresh.NamedWeights().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
         Assert.Equal(original.Keys.Order(), cloned.Keys.Order());
         Assert.NotEqual(original["c1.kernel"], cloned["c1.kernel"]);
+        // He normal: std √(2 / fan-in); the sample std of 216 and 576 values lies within 5% and 3% (one standard
+        // error), so 20% is about four to seven standard errors.
+        foreach (var (name, fanIn) in new[] { ("c1.kernel", 27), ("c2.kernel", 72) })
+        {
+            double std = Math.Sqrt(cloned[name].Average(v => (double)v * v));
+            Assert.InRange(std / Math.Sqrt(2.0 / fanIn), 0.8, 1.2);
+        }
         Assert.Equal(Enumerable.Repeat(1f, 8), cloned["bn1.gamma"]);   // BatchNormalization starts at γ = 1
+        Assert.Equal(Enumerable.Repeat(1f, 8), cloned["bn2.moving_variance"]);
         Assert.Equal(cloned["c1.kernel"], baseModel.CloneArchitecture(seed: 4).NamedWeights()[0].Value.ToArray());
         var x = Tensor.RandomNormal([2, 3, 16, 16], new Rng(1));
         Assert.Equal(new Shape(2, 8, 8, 8), fresh.Predict(x).Shape);
+    }
+
+    [Fact]
+    public void CloneArchitecture_BatchNormMomentum_ReachesNestedModels()
+    {
+        var baseModel = TransferLearning.LoadBase(WriteBackbone());
+        Assert.All(baseModel.Layers.OfType<BatchNormalization>(), bn => Assert.Equal(0.9f, bn.Momentum));   // ONNX
+        var classifier = TransferLearning.Classifier(baseModel, classes: 3);
+        var clone = classifier.CloneArchitecture(seed: 2, batchNormMomentum: 0.5f);
+        var norms = ((Model)clone.Layers.Single(l => l is Model)).Layers.OfType<BatchNormalization>().ToList();
+        Assert.Equal(2, norms.Count);
+        Assert.All(norms, bn => Assert.Equal(0.5f, bn.Momentum));
+        Assert.Throws<ArgumentOutOfRangeException>(() => baseModel.CloneArchitecture(batchNormMomentum: 1.5f));
     }
 }
