@@ -26,6 +26,10 @@ internal static class FinetuneCommand
         ["none"] = ImagePreprocessing.None,
     };
 
+    /// <summary>PyTorch's default (its momentum 0.1): an imported file's momentum suits its long original training
+    /// but leaves the moving statistics behind the weights in a short run from scratch.</summary>
+    private const float ScratchBatchNormMomentum = 0.9f;
+
     public static Command Create()
     {
         var baseModel = new Option<string>("--base") { Description = "The pretrained ONNX network", Required = true };
@@ -52,7 +56,8 @@ internal static class FinetuneCommand
         var fromScratch = new Option<bool>("--from-scratch")
         {
             Description = "Train the same network with freshly initialised weights instead, everything trainable, " +
-                "for epochs + fine-tune epochs at --lr (the baseline the pretrained start should beat)",
+                "for epochs + fine-tune epochs at --lr, BatchNormalization momentum 0.9 (the baseline the pretrained " +
+                "start should beat)",
         };
         var trainBatchNorm = new Option<bool>("--train-batchnorm")
         {
@@ -139,7 +144,7 @@ internal static class FinetuneCommand
         double? headAccuracy = null;
         if (o.FromScratch)
         {
-            var fresh = baseModel.CloneArchitecture(o.Seed);
+            var fresh = baseModel.CloneArchitecture(o.Seed, batchNormMomentum: ScratchBatchNormMomentum);
             fresh.Trainable = true;
             model = TransferLearning.Classifier(fresh, classes, o.Dropout, o.Seed, baseTraining: null);
             Phase(model, train, o.Epochs + o.FineTuneEpochs, o.LearningRate, o.BatchSize, runDir, "history.csv",
