@@ -161,6 +161,22 @@ public sealed class TransferLearningTests : IDisposable
     }
 
     [Fact]
+    public void SavedClassifier_LoadsWithTheSameFrozenAndUnfrozenLayers()
+    {
+        var baseModel = TransferLearning.LoadBase(WriteBackbone());
+        baseModel.Trainable = false;
+        var model = TransferLearning.Classifier(baseModel, classes: 3);
+        TransferLearning.UnfreezeLastStages(baseModel);
+        model.Save(Path.Combine(_dir, "saved"));
+        var loaded = Model.Load(Path.Combine(_dir, "saved"));
+        var loadedBase = (Model)loaded.Layers.Single(l => l is Model);
+        Assert.Equal(baseModel.Layers.Select(l => (l.Name, l.Trainable)), loadedBase.Layers.Select(l => (l.Name,
+            l.Trainable)));
+        Assert.Equal([false, false, false, true, true, true], loadedBase.Layers.Select(l => l.Trainable));
+        Assert.Equal(model.TrainableWeights.Sum(w => w.Length), loaded.TrainableWeights.Sum(w => w.Length));
+    }
+
+    [Fact]
     public void CloneArchitecture_BatchNormMomentum_ReachesNestedModels()
     {
         var baseModel = TransferLearning.LoadBase(WriteBackbone());
