@@ -61,6 +61,28 @@ public sealed class TransferLearningTests : IDisposable
         Assert.Equal(["c2", "bn2", "r2"], stages[1].Select(l => l.Name));
     }
 
+    /// <summary>
+    /// The package's ResNet-18 (CNTK names) at 64×64: cut before its fixed 7×7 average pooling at ReLU393
+    /// [512, 2, 2]; stem, four stages; the last one is the 512-channel stage (three blocks in this export: seven
+    /// convolutions with the strided 1×1 shortcut), the layers from Convolution349 on.
+    /// </summary>
+    [Fact]
+    public void LoadBase_PretrainedResNet18At64_LastStageIsThe512ChannelStage()
+    {
+        var baseModel = TransferLearning.LoadBase(Onnx.ResNet18ImportTests.ModelPath, imageSize: 64);
+        Assert.Equal("ReLU393", baseModel.Outputs[0].Layer!.Name);
+        Assert.Equal(new Shape(512, 2, 2), baseModel.Outputs[0].Shape);
+        var stages = baseModel.Stages();
+        Assert.Equal(5, stages.Count);
+        var last = stages[^1];
+        Assert.Equal(baseModel.LayersFrom("Convolution349"), last);
+        Assert.Equal(23, last.Count);
+        var convs = last.OfType<Conv2D>().ToList();
+        Assert.Equal(7, convs.Count);
+        Assert.All(convs, c => Assert.Equal(512, c.Filters));
+        Assert.All(stages.Take(4).SelectMany(s => s).OfType<Conv2D>(), c => Assert.True(c.Filters < 512));
+    }
+
     [Fact]
     public void LoadBase_OtherImageSize_RunsThere()
     {
