@@ -4,12 +4,17 @@ using Fovea.Models.Zoo;
 
 namespace Fovea.Cli;
 
-/// <summary><c>fovea summary</c>: prints the Keras-style summary of the reference CNN or of a saved model.</summary>
+/// <summary><c>fovea summary</c>: prints the Keras-style summary of the reference CNN, a saved model or an ONNX file.
+/// </summary>
 internal static class SummaryCommand
 {
     public static Command Create()
     {
-        var model = new Option<string?>("--model") { Description = "A saved model folder (from fovea train --out); default: the reference CNN" };
+        var model = new Option<string?>("--model")
+        {
+            Description = "An ONNX file or a saved model folder (from fovea train or fovea finetune); default: the " +
+                "reference CNN",
+        };
         var input = new Option<string>("--input-shape")
         {
             Description = "Sample shape C,H,W for the reference CNN",
@@ -21,7 +26,7 @@ internal static class SummaryCommand
             Model m;
             if (r.GetValue(model) is { } path)
             {
-                m = Model.Load(path);
+                m = ModelSource.Load(path);
             }
             else
             {

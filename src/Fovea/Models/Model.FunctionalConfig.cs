@@ -78,7 +78,7 @@ public partial class Model
         var outputs = Array(c, "outputs").Select(Resolve).ToList();
         var model = new Model(inputs, outputs, LayerConfig.Name(c), LayerConfig.Read(c, "seed", 0));
         if (c["trainable"] is { } t)
-            model.Trainable = t.GetValue<bool>();
+            model.RestoreTrainable(t.GetValue<bool>());
         return model;
     }
 

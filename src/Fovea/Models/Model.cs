@@ -80,6 +80,12 @@ public partial class Model : Layer, ITrainableModel
         }
     }
 
+    /// <summary>
+    /// Sets the model's own flag from a saved config without passing it on: its layers have already taken theirs
+    /// from their own configs (a frozen base with an unfrozen last stage loads as it was saved).
+    /// </summary>
+    internal void RestoreTrainable(bool trainable) => base.Trainable = trainable;
+
     /// <summary>Chooses how to train: optimizer, loss and the metrics to report.</summary>
     public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric>? metrics = null)
     {

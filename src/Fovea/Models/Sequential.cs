@@ -122,7 +122,7 @@ public sealed class Sequential : Model
         int[]? input = (c["input_shape"] as JsonArray)?.Select(d => d!.GetValue<int>()).ToArray();
         var model = new Sequential(layers, LayerConfig.Name(c), LayerConfig.Read(c, "seed", 0), input);
         if (c["trainable"] is { } t)
-            model.Trainable = t.GetValue<bool>();
+            model.RestoreTrainable(t.GetValue<bool>());
         return model;
     }
 }

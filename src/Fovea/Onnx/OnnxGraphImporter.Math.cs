@@ -224,7 +224,7 @@ internal sealed partial class OnnxGraphImporter
         var (a, b) = (Required(0), Required(1));
         if (!a.IsConstant && b.Constant is { Rank: 2 } w && a.Rank >= 2)
         {
-            var dense = new Dense(w.Shape[1], useBias: false, kernelInitializer: Initializers.Zeros, name: LayerName());
+            var dense = new Dense(w.Shape[1], useBias: false, name: LayerName());
             var y = Emit(dense, a);
             dense.Kernel.Assign(Transposed(w));
             SetOutput(0, y);
@@ -258,8 +258,7 @@ internal sealed partial class OnnxGraphImporter
                 && cc.Shape[cc.Rank - 1] == cc.Length)))
         {
             int units = transB ? w.Shape[0] : w.Shape[1];
-            var dense = new Dense(units, useBias: c is not null, kernelInitializer: Initializers.Zeros,
-                name: LayerName());
+            var dense = new Dense(units, useBias: c is not null, name: LayerName());
             var y = Emit(dense, a);
             var kernel = transB ? w.ToArray() : Transposed(w);
             if (alpha != 1f)

@@ -93,7 +93,7 @@ internal sealed partial class OnnxGraphImporter
         {
             var conv = Construct(() => new Conv2D(wc.Shape[0], (kernel[0], kernel[1]), (strides[0], strides[1]),
                 Padding.Explicit(before[0], before[1], after[0], after[1]), (dilations[0], dilations[1]), groups,
-                useBias: b is not null, kernelInitializer: Initializers.Zeros, name: LayerName()));
+                useBias: b is not null, kernelInitializer: Initializers.HeNormal, name: LayerName()));
             var y = Emit(conv, x);
             conv.Kernel.Assign(wc.AsReadOnlySpan());
             if (b is not null)

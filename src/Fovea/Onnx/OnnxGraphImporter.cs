@@ -62,8 +62,9 @@ internal sealed partial class OnnxGraphImporter
         Opset = ReadOpset();
         foreach (var node in graph.Node)
             _consumed.UnionWith(node.Input);
-        foreach (var output in graph.Output)
-            _consumed.Add(output.Name);
+        var outputNames = OutputNames(graph);
+        _consumed.UnionWith(outputNames);
+        var needed = _options.Outputs is { Count: > 0 } ? NeededNodes(graph, outputNames) : null;
         foreach (var init in graph.Initializer)
         {
             if (string.IsNullOrEmpty(init.Name))
@@ -77,6 +78,11 @@ internal sealed partial class OnnxGraphImporter
         foreach (var node in graph.Node)
         {
             _node = node;
+            if (needed is not null && !needed.Contains(node))
+            {
+                _nodeIndex++;
+                continue; // not on the way to a requested output
+            }
             try
             {
                 ImportNode();
@@ -89,12 +95,12 @@ internal sealed partial class OnnxGraphImporter
             _nodeIndex++;
         }
         var outputs = new List<SymbolicTensor>();
-        foreach (var output in graph.Output)
+        foreach (string output in outputNames)
         {
-            if (!_values.TryGetValue(output.Name, out var v))
-                throw Error($"graph output '{output.Name}' is produced by no node");
+            if (!_values.TryGetValue(output, out var v))
+                throw Error($"graph output '{output}' is produced by no node");
             if (v.Symbol is null)
-                throw Error($"graph output '{output.Name}' does not depend on the inputs (a constant); Fovea models " +
+                throw Error($"graph output '{output}' does not depend on the inputs (a constant); Fovea models " +
                     $"need outputs computed from their inputs");
             outputs.Add(v.Symbol);
         }

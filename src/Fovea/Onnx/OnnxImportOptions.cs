@@ -21,6 +21,14 @@ public sealed record OnnxImportOptions
     /// </summary>
     public bool FlexibleBatch { get; init; } = true;
 
+    /// <summary>
+    /// Tensor names (or node names, standing for the node's first output) to make the model's outputs instead of the
+    /// graph's; only the nodes they need are imported. Cuts a network before its head, e.g. a pretrained backbone at
+    /// its last feature map, so that a fixed-size pooling or classifier after it does not limit the input size.
+    /// Default: the graph's outputs.
+    /// </summary>
+    public IReadOnlyList<string>? Outputs { get; init; }
+
     /// <summary>The model's name; by default the ONNX graph's name, or the file name.</summary>
     public string? Name { get; init; }
 

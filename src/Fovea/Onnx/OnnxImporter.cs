@@ -17,7 +17,10 @@ namespace Fovea.Onnx;
 /// <see cref="Autograd.Functional"/>. Nodes whose inputs are all constants — shape arithmetic (Shape, Gather,
 /// Slice, Concat, Cast, Unsqueeze, ConstantOfShape, Range, ...), weight transposes, ConstantOfShape weights — are
 /// evaluated at import with the same op table. Layer names are the ONNX node names (made unique), so
-/// <c>GetLayer</c> works.
+/// <c>GetLayer</c> works. Layers are created with the initializers of fresh ones (He normal for Conv2D, Glorot
+/// uniform for Dense) before the file's weights replace them, so <see cref="Model.CloneArchitecture"/> gives the
+/// same network ready to train from scratch. <see cref="OnnxImportOptions.Outputs"/> imports the graph up to inner
+/// tensors (a backbone without its head).
 /// </para>
 /// <para>
 /// Batch: shapes are folded for the input's batch (a symbolic batch takes <see cref="OnnxImportOptions.BatchSize"/>).

@@ -1,4 +1,3 @@
-using Fovea.Cli;
 using Xunit;
 
 namespace Fovea.Tests.Cli;
@@ -11,34 +10,10 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        using var outWriter = new StringWriter();
-        using var errWriter = new StringWriter();
-        Console.SetOut(outWriter);
-        Console.SetError(errWriter);
-        try
-        {
-            int code = CliRunner.Run(FoveaCommand.Create(), args);
-            return (code, outWriter.ToString(), errWriter.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliHarness.Run(args);
 
-    private static void AssertOneErrorLine(int code, string err, string contains)
-    {
-        Assert.NotEqual(0, code);
-        var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(contains, lines[0]);
-        Assert.DoesNotContain("   at ", err);
-    }
+    private static void AssertOneErrorLine(int code, string err, string contains) =>
+        CliHarness.AssertOneErrorLine(code, err, contains);
 
     [Fact]
     public void Train_MissingDataFolder_OneErrorLine()
@@ -77,9 +52,8 @@ public sealed class CliTests : IDisposable
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
-        Assert.Contains("train", output);
-        Assert.Contains("summary", output);
-        Assert.Contains("export", output);
+        foreach (var verb in new[] { "train", "summary", "run", "finetune", "export", "bench" })
+            Assert.Contains(verb, output);
         (code, output, _) = Run("train", "--help");
         Assert.Equal(0, code);
         foreach (var option in new[] { "--epochs", "--batch-size", "--lr", "--seed", "--limit", "--out", "--data" })
@@ -92,6 +66,25 @@ public sealed class CliTests : IDisposable
         var (code, output, _) = Run("summary");
         Assert.Equal(0, code);
         Assert.Contains("Trainable params: 157,290", output);
+    }
+
+    [Fact]
+    public void Summary_OnnxFile_PrintsTheImportedLayers()
+    {
+        string path = Path.Combine(_dir, "small.onnx");
+        File.WriteAllBytes(path, Fovea.Tests.Onnx.OnnxModelBuilder.SmallCnn().Bytes());
+        var (code, output, err) = Run("summary", "--model", path);
+        Assert.True(code == 0, err);
+        Assert.Contains("conv (Conv2D)", output);
+        Assert.Contains("fc (Dense)", output);
+        Assert.Contains($"Total params: {4 * 2 * 9 + 4 + 4 * 4 + 3 * 64 + 3}", output);
+    }
+
+    [Fact]
+    public void Summary_MissingModel_OneErrorLine()
+    {
+        var (code, _, err) = Run("summary", "--model", Path.Combine(_dir, "none.onnx"));
+        AssertOneErrorLine(code, err, "none.onnx");
     }
 
     [Fact]

@@ -96,6 +96,29 @@ internal sealed class OnnxModelBuilder(int opset = 13)
     }
 
     /// <summary>
+    /// A tiny backbone for transfer-learning tests: Conv(3→8, 3×3, pad 1) "c1" → BatchNormalization "bn1" → Relu
+    /// "r1" at 16×16, then Conv(8→8, 3×3, stride 2, pad 1) "c2" → "bn2" → "r2" at 8×8, then GlobalAveragePool "gap"
+    /// → output "features" [N, 8, 1, 1]; input "image" [N, 3, 16, 16] with a symbolic batch.
+    /// </summary>
+    public static OnnxModelBuilder TinyBackbone() => new OnnxModelBuilder()
+        .Input("image", -1, 3, 16, 16)
+        .Initializer("c1.w", [8, 3, 3, 3], 0.27f).Initializer("c2.w", [8, 8, 3, 3], 0.17f)   // He: √(2 / fan-in)
+        .Initializer("bn1.g", [8], values: [1f, 0.9f, 1.1f, 1.2f, 0.8f, 1f, 1.05f, 0.95f])
+        .Initializer("bn1.b", [8], 0.1f)
+        .Initializer("bn1.m", [8], 0.1f).Initializer("bn1.v", [8], values: [1f, 0.5f, 2f, 1.5f, 1f, 0.7f, 1.2f, 0.9f])
+        .Initializer("bn2.g", [8], values: [1f, 1.1f, 0.9f, 1f, 1.2f, 0.8f, 1f, 1f]).Initializer("bn2.b", [8], 0.1f)
+        .Initializer("bn2.m", [8], 0.1f).Initializer("bn2.v", [8], values: [0.6f, 1f, 1.4f, 1f, 0.9f, 1.1f, 2f, 1f])
+        .Node("Conv", ["image", "c1.w"], ["c1.y"], "c1", ("pads", new long[] { 1, 1, 1, 1 }))
+        .Node("BatchNormalization", ["c1.y", "bn1.g", "bn1.b", "bn1.m", "bn1.v"], ["bn1.y"], "bn1")
+        .Node("Relu", ["bn1.y"], ["r1.y"], "r1")
+        .Node("Conv", ["r1.y", "c2.w"], ["c2.y"], "c2", ("pads", new long[] { 1, 1, 1, 1 }),
+            ("strides", new long[] { 2, 2 }))
+        .Node("BatchNormalization", ["c2.y", "bn2.g", "bn2.b", "bn2.m", "bn2.v"], ["bn2.y"], "bn2")
+        .Node("Relu", ["bn2.y"], ["r2.y"], "r2")
+        .Node("GlobalAveragePool", ["r2.y"], ["features"], "gap")
+        .Output("features");
+
+    /// <summary>
     /// A small CNN as PyTorch exports it: Conv(3×3, pad 1) → BatchNormalization → Relu → MaxPool(2) → Flatten →
     /// Gemm(transB) → output logits; input "image" [N, 2, 8, 8] with a symbolic batch, 3 classes.
     /// </summary>

@@ -14,7 +14,7 @@ namespace Fovea.Tests.Onnx;
 /// </summary>
 public sealed class ResNet18ImportTests(ITestOutputHelper output)
 {
-    private static string ModelPath => Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx",
+    internal static string ModelPath => Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx",
         "ResNet18.onnx");
 
     /// <summary>Images with the statistics of normalised photographs: smooth random fields scaled to roughly
