@@ -31,12 +31,13 @@ internal sealed class FmnistBench : IBenchmark
         var seconds = new List<double>();
         for (int epoch = 0; epoch < 2; epoch++)
         {
-            model.Fit(train, epochs: epoch + 1, initialEpoch: epoch, batchSize: 128, verbose: 0);
+            var history = model.Fit(train, epochs: epoch + 1, initialEpoch: epoch, batchSize: 128, verbose: 0);
             seconds.Add(model.LastEpochSeconds);
             var clock = Stopwatch.StartNew();
             double accuracy = model.Evaluate(test, batchSize: 1000).Accuracy;
             report.Emit(Name, "s/epoch", [model.LastEpochSeconds], 1, BenchReport.Threads, ("epoch", epoch + 1), ("batch", 128), ("seed", seed), ("init", torchInit ? "torch" : "glorot"),
-                ("train_img_per_s", train.Count / model.LastEpochSeconds), ("test_acc", accuracy),
+                ("train_img_per_s", train.Count / model.LastEpochSeconds), ("mean_train_loss", history["loss"][^1]),
+                ("test_acc", accuracy),
                 ("eval_seconds", clock.Elapsed.TotalSeconds));
         }
     }
