@@ -7,10 +7,11 @@ namespace Fovea.Autograd;
 public static partial class Functional
 {
     /// <summary>
-    /// Inference-only convolution with what follows it folded in: act(BN(conv(x, w) + b)), where BN uses its moving
-    /// statistics. With s = γ/√(σ² + ε) per output channel: w' = w·s and b' = (b − μ)·s + β, so the normalisation
-    /// costs nothing; the activation (ReLU, LeakyReLU, SiLU, Sigmoid, Tanh or none) runs on each output block while
-    /// it is in cache. Equal to the unfused layers up to float rounding. Records nothing for autograd: callers use it
+    /// Inference-only convolution with what follows it fused: act(BN(conv(x, w) + b)), where BN uses its moving
+    /// statistics. With s = γ/√(σ² + ε) per output channel, y = act(conv(x, w)·s + (b − μ)·s + β), the affine map and
+    /// the activation (ReLU, LeakyReLU, SiLU, Sigmoid, Tanh or none) applied to each output block while it is in
+    /// cache; the weights are read as they are (folding them would copy every weight on each call). Equal to the
+    /// unfused layers up to float rounding. Records nothing for autograd: callers use it
     /// only when no input needs a gradient.
     /// </summary>
     internal static Tensor Conv2DInference(Tensor x, Tensor weight, Tensor? bias, Size2 strides, Padding padding,
@@ -21,7 +22,7 @@ public static partial class Functional
         var g = new ConvGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], weight.Shape[0], weight.Shape[2],
             weight.Shape[3], strides.Height, strides.Width, pads.Top, pads.Left, pads.Bottom, pads.Right,
             dilation.Height, dilation.Width, groups);
-        var epilogue = new ConvEpilogue(activation switch
+        var kind = activation switch
         {
             null => EpilogueActivation.None,
             ActivationKind.Relu => EpilogueActivation.Relu,
@@ -30,28 +31,29 @@ public static partial class Functional
             ActivationKind.Sigmoid => EpilogueActivation.Sigmoid,
             ActivationKind.Tanh => EpilogueActivation.Tanh,
             _ => throw new ArgumentOutOfRangeException(nameof(activation)),
-        }, alpha);
+        };
         var y = Tensor.Empty([g.N, g.OC, g.OH, g.OW]);
         var algorithm = Conv2DKernels.ForwardAlgorithm(g);
         if (batchNorm is not { } bn)
         {
-            Conv2DKernels.Forward(x.AsReadOnlySpan(), weight.AsReadOnlySpan(),
-                bias is null ? default : bias.AsReadOnlySpan(), y.AsSpan(), g, algorithm, epilogue);
+            Conv2DKernels.ForwardFused(x.AsReadOnlySpan(), weight.AsReadOnlySpan(),
+                bias is null ? default : bias.AsReadOnlySpan(), default, default, kind, alpha, y.AsSpan(), g,
+                algorithm);
             return y;
         }
         if (bn.Gamma.Length != g.OC)
             throw new ArgumentException($"Conv2DInference: batch norm over {bn.Gamma.Length} channels after {g.OC}");
-        var w = Tensor.Empty(weight.Shape);
-        var b = Tensor.Empty([g.OC]);
-        BatchNormKernels.FoldBatchNorm(weight.AsReadOnlySpan(), bias is null ? default : bias.AsReadOnlySpan(),
-            bn.Gamma.AsReadOnlySpan(), bn.Beta.AsReadOnlySpan(), bn.Mean.AsReadOnlySpan(),
-            bn.Variance.AsReadOnlySpan(), bn.Epsilon, w.AsSpan(), b.AsSpan());
-        Conv2DKernels.Forward(x.AsReadOnlySpan(), w.AsReadOnlySpan(), b.AsReadOnlySpan(), y.AsSpan(), g, algorithm,
-            epilogue);
+        var affine = Tensor.Empty([2, g.OC]);
+        var scale = affine.AsSpan()[..g.OC];
+        var shift = affine.AsSpan()[g.OC..];
+        BatchNormKernels.InferenceAffine(bias is null ? default : bias.AsReadOnlySpan(), bn.Gamma.AsReadOnlySpan(),
+            bn.Beta.AsReadOnlySpan(), bn.Mean.AsReadOnlySpan(), bn.Variance.AsReadOnlySpan(), bn.Epsilon, scale, shift);
+        Conv2DKernels.ForwardFused(x.AsReadOnlySpan(), weight.AsReadOnlySpan(), default, scale, shift, kind, alpha,
+            y.AsSpan(), g, algorithm);
         return y;
     }
 }
 
-/// <summary>The inference-mode batch normalisation folded into a convolution by
+/// <summary>The inference-mode batch normalisation fused into a convolution by
 /// <see cref="Functional.Conv2DInference"/>: y = γ·(x − μ)/√(σ² + ε) + β per channel.</summary>
 internal readonly record struct BatchNormFold(Tensor Gamma, Tensor Beta, Tensor Mean, Tensor Variance, float Epsilon);

@@ -26,20 +26,18 @@ internal static unsafe class BatchNormKernels
     }
 
     /// <summary>
-    /// Folds inference batch normalisation into the convolution before it: with s = γ/√(var + ε) per output channel,
-    /// w'[oc, ...] = w[oc, ...]·s and b' = (b − mean)·s + β (b = 0 when <paramref name="bias"/> is empty).
-    /// w is [OC, K] flattened; writes w' and b'.
+    /// Inference batch normalisation after a convolution as one affine map of the convolution's output (bias
+    /// excluded): with s = γ/√(var + ε) per channel, scale = s and shift = (b − mean)·s + β (b = 0 when
+    /// <paramref name="bias"/> is empty).
     /// </summary>
-    public static void FoldBatchNorm(ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ReadOnlySpan<float> gamma,
-        ReadOnlySpan<float> beta, ReadOnlySpan<float> mean, ReadOnlySpan<float> variance, float epsilon,
-        Span<float> foldedW, Span<float> foldedBias)
+    public static void InferenceAffine(ReadOnlySpan<float> bias, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        ReadOnlySpan<float> mean, ReadOnlySpan<float> variance, float epsilon, Span<float> scale, Span<float> shift)
     {
-        int oc = gamma.Length, k = w.Length / oc;
-        for (int o = 0; o < oc; o++)
+        for (int c = 0; c < gamma.Length; c++)
         {
-            float scale = (float)(gamma[o] / Math.Sqrt(variance[o] + (double)epsilon));
-            Elementwise.Scale(w.Slice(o * k, k), scale, foldedW.Slice(o * k, k));
-            foldedBias[o] = ((bias.IsEmpty ? 0f : bias[o]) - mean[o]) * scale + beta[o];
+            float s = (float)(gamma[c] / Math.Sqrt(variance[c] + (double)epsilon));
+            scale[c] = s;
+            shift[c] = ((bias.IsEmpty ? 0f : bias[c]) - mean[c]) * s + beta[c];
         }
     }
 

@@ -70,6 +70,22 @@ internal static unsafe class Conv2DKernels
         }
     }
 
+    /// <summary>
+    /// y = act(conv(x, w)·scale + shift) per output channel when <paramref name="scale"/> is given, else
+    /// act(conv(x, w) + b): the epilogue (<see cref="ConvEpilogue"/>) runs on each output block in cache.
+    /// </summary>
+    public static void ForwardFused(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, EpilogueActivation activation, float alpha, Span<float> y,
+        in ConvGeometry g, ConvAlgorithm algorithm)
+    {
+        Debug.Assert(scale.IsEmpty || (scale.Length == g.OC && shift.Length == g.OC));
+        fixed (float* ps = scale, pt = shift)
+        {
+            var epilogue = new ConvEpilogue(activation, alpha, scale.IsEmpty ? null : ps, scale.IsEmpty ? null : pt);
+            Forward(x, w, bias, y, g, algorithm, epilogue);
+        }
+    }
+
     public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx,
         in ConvGeometry g) => BackwardInput(dy, w, dx, g, InputGradientAlgorithm(g));
 
@@ -238,7 +254,7 @@ internal static unsafe class Conv2DKernels
                                     var row = new Span<float>(yg + (long)oc * g.P, cols);
                                     if (B is not null)
                                         Elementwise.AddScalar(row, B[grp * g.OCg + oc], row);
-                                    Epilogue.Apply(yg + (long)oc * g.P, cols);
+                                    Epilogue.Apply(yg + (long)oc * g.P, cols, grp * g.OCg + oc);
                                 }
                             }
                         }

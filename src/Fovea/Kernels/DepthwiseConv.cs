@@ -126,7 +126,7 @@ internal static unsafe class DepthwiseConv
                                 columns);
                             Plane(staged, columns, g.StrideH, g.StrideW, W + c * k, g.KH, g.KW,
                                 Bias is null ? 0f : Bias[c], Destination + (nint)item * g.OH * g.OW, g.OH, g.OW);
-                            Epilogue.Apply(Destination + (nint)item * g.OH * g.OW, g.OH * g.OW);
+                            Epilogue.Apply(Destination + (nint)item * g.OH * g.OW, g.OH * g.OW, c);
                         }
                     }
                 }

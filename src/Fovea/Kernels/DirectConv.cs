@@ -159,7 +159,7 @@ internal static unsafe class DirectConv
                         if (!Epilogue.IsNone)
                         {
                             for (int oc = 0; oc < g.OC; oc++)
-                                Epilogue.Apply(Y + (((nint)n * g.OC + oc) * g.OH + oh) * g.OW, g.OW);
+                                Epilogue.Apply(Y + (((nint)n * g.OC + oc) * g.OH + oh) * g.OW, g.OW, oc);
                         }
                     }
                 }

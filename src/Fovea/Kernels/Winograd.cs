@@ -299,7 +299,7 @@ internal static unsafe class Winograd
             int n = r / p.TH, i = r % p.TH;
             int last = Math.Min(r1, (n + 1) * p.TH);   // block rows of image n: tile rows i .. i + last − r − 1
             int top = 4 * i, bottom = Math.Min(g.OH, 4 * (i + last - r));
-            epilogue.Apply(y + (((nint)n * g.OC + oc) * g.OH + top) * g.OW, (bottom - top) * g.OW);
+            epilogue.Apply(y + (((nint)n * g.OC + oc) * g.OH + top) * g.OW, (bottom - top) * g.OW, oc);
             r = last;
         }
     }

@@ -7,7 +7,7 @@ namespace Fovea.Layers;
 /// <summary>
 /// Inference fusion of a convolution with what follows it: Conv2D/DepthwiseConv2D → BatchNormalization (inference
 /// mode) → activation, or a convolution with its own activation, or a convolution followed by an activation layer,
-/// run as one <see cref="Functional.Conv2DInference"/> (normalisation folded into the weights, activation applied on
+/// run as one <see cref="Functional.Conv2DInference"/> (normalisation and activation applied to
 /// each output block in cache). Used by models when no input of the chain needs a gradient (prediction, evaluation,
 /// frozen bases); the results are those of the layers run apart, to float rounding.
 /// </summary>

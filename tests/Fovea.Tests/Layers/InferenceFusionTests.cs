@@ -10,9 +10,9 @@ namespace Fovea.Tests.Layers;
 
 /// <summary>
 /// Inference fusion (<see cref="InferenceFusion"/>): a convolution with the BatchNormalization and activation after
-/// it, run as one op with the normalisation folded into the weights, must give the outputs of the layers run apart
-/// (<c>FuseBatchNorm = false</c>). Tolerance: folding rounds w·s once per weight and the bias once, where the
-/// separate layers round (conv + b − μ)·s + β per output: a few float ulps of the largest intermediate,
+/// it, run as one op (the normalisation an affine map in the convolution's epilogue), must give the outputs of the
+/// layers run apart (<c>FuseBatchNorm = false</c>). Tolerance: the fused map rounds conv·s + ((b − μ)·s + β) with
+/// one FMA, where the separate layers round conv + b, then (· − μ)·s + β: a few float ulps of the largest intermediate,
 /// so 1e−5 of the output's largest magnitude (1e−4 through the 20 layers of ResNet-18, where such differences
 /// compound).
 /// </summary>
@@ -41,7 +41,8 @@ public class InferenceFusionTests
     public void Match_CountsTheLayersAFusedCallCovers()
     {
         var model = new Sequential(
-            [new Conv2D(4, 3), new BatchNormalization(), new ReLU(), new Conv2D(4, 3, activation: Fovea.Layers.Activations.Relu),
+            [new Conv2D(4, 3), new BatchNormalization(), new ReLU(),
+             new Conv2D(4, 3, activation: Fovea.Layers.Activations.Relu),
              new Conv2D(4, 1), new Activation(Fovea.Layers.Activations.Softmax), new Conv2D(4, 1),
              new Conv2D(4, 1, activation: Fovea.Layers.Activations.Softmax)],
             seed: 1, inputShape: [2, 9, 9]);
@@ -78,7 +79,8 @@ public class InferenceFusionTests
             using var seeded = Layer.Seeded(9);   // the head is built on the symbolic call: same weights both runs
             var baseModel = WithStatistics(new Sequential(
                 [new Conv2D(8, 3, padding: Padding.Same), new BatchNormalization(), new ReLU(),
-                 new Conv2D(8, 3, strides: 2), new BatchNormalization(), new Activation(Fovea.Layers.Activations.Swish)],
+                 new Conv2D(8, 3, strides: 2), new BatchNormalization(),
+                 new Activation(Fovea.Layers.Activations.Swish)],
                 seed: 7, inputShape: [3, 16, 16]));
             baseModel.Trainable = false;
             baseModel.FuseBatchNorm = fuse;
