@@ -15,7 +15,8 @@ public static partial class Functional
     /// only when no input needs a gradient.
     /// </summary>
     internal static Tensor Conv2DInference(Tensor x, Tensor weight, Tensor? bias, Size2 strides, Padding padding,
-        Size2 dilation, int groups, BatchNormFold? batchNorm, ActivationKind? activation, float alpha)
+        Size2 dilation, int groups, BatchNormFold? batchNorm, ActivationKind? activation, float alpha,
+        WinogradWeightCache? cache = null)
     {
         CheckConvInputs(x, weight, bias, groups);
         var pads = padding.Resolve(x.Shape[2], x.Shape[3], (weight.Shape[2], weight.Shape[3]), strides, dilation);
@@ -33,12 +34,13 @@ public static partial class Functional
             _ => throw new ArgumentOutOfRangeException(nameof(activation)),
         };
         var y = Tensor.Empty([g.N, g.OC, g.OH, g.OW]);
-        var algorithm = Conv2DKernels.ForwardAlgorithm(g);
+        var algorithm = cache is null ? Conv2DKernels.ForwardAlgorithm(g) : Conv2DKernels.ForwardAlgorithmTransformed(g);
+        var transformed = algorithm == ConvAlgorithm.Winograd && cache is not null ? cache.Get(weight, g) : default;
         if (batchNorm is not { } bn)
         {
             Conv2DKernels.ForwardFused(x.AsReadOnlySpan(), weight.AsReadOnlySpan(),
                 bias is null ? default : bias.AsReadOnlySpan(), default, default, kind, alpha, y.AsSpan(), g,
-                algorithm);
+                algorithm, transformed);
             return y;
         }
         if (bn.Gamma.Length != g.OC)
@@ -49,7 +51,7 @@ public static partial class Functional
         BatchNormKernels.InferenceAffine(bias is null ? default : bias.AsReadOnlySpan(), bn.Gamma.AsReadOnlySpan(),
             bn.Beta.AsReadOnlySpan(), bn.Mean.AsReadOnlySpan(), bn.Variance.AsReadOnlySpan(), bn.Epsilon, scale, shift);
         Conv2DKernels.ForwardFused(x.AsReadOnlySpan(), weight.AsReadOnlySpan(), default, scale, shift, kind, alpha,
-            y.AsSpan(), g, algorithm);
+            y.AsSpan(), g, algorithm, transformed);
         return y;
     }
 }

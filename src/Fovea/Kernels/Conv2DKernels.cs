@@ -74,16 +74,41 @@ internal static unsafe class Conv2DKernels
     /// y = act(conv(x, w)·scale + shift) per output channel when <paramref name="scale"/> is given, else
     /// act(conv(x, w) + b): the epilogue (<see cref="ConvEpilogue"/>) runs on each output block in cache.
     /// </summary>
+    /// <remarks>With <see cref="ConvAlgorithm.Winograd"/>, <paramref name="winogradWeights"/> may hold the weights
+    /// already transformed by <see cref="TransformWinogradWeights"/> (empty: transformed here).</remarks>
     public static void ForwardFused(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, EpilogueActivation activation, float alpha, Span<float> y,
-        in ConvGeometry g, ConvAlgorithm algorithm)
+        in ConvGeometry g, ConvAlgorithm algorithm, ReadOnlySpan<float> winogradWeights = default)
     {
         Debug.Assert(scale.IsEmpty || (scale.Length == g.OC && shift.Length == g.OC));
         fixed (float* ps = scale, pt = shift)
         {
             var epilogue = new ConvEpilogue(activation, alpha, scale.IsEmpty ? null : ps, scale.IsEmpty ? null : pt);
-            Forward(x, w, bias, y, g, algorithm, epilogue);
+            if (algorithm != ConvAlgorithm.Winograd || winogradWeights.IsEmpty)
+            {
+                Forward(x, w, bias, y, g, algorithm, epilogue);
+                return;
+            }
+            Debug.Assert(Winograd.Supports(g) && winogradWeights.Length == Winograd.TransformedLength(g));
+            fixed (float* px = x, pu = winogradWeights, pb = bias, py = y)
+                Winograd.ForwardTransformed(px, pu, bias.IsEmpty ? null : pb, py, g, epilogue);
         }
+    }
+
+    /// <summary>The algorithm for an inference forward pass whose caller keeps Winograd-transformed weights: as
+    /// <see cref="ForwardAlgorithm"/>, with Winograd also for fewer tiles (the weight transform is then free).</summary>
+    public static ConvAlgorithm ForwardAlgorithmTransformed(in ConvGeometry g) =>
+        Winograd.Supports(g) && Winograd.PaysTransformed(g) ? ConvAlgorithm.Winograd : ForwardAlgorithm(g);
+
+    /// <summary>Floats of the Winograd-transformed weights of <paramref name="g"/>.</summary>
+    public static int WinogradWeightsLength(in ConvGeometry g) => Winograd.TransformedLength(g);
+
+    /// <summary>Transforms w [OC, C, 3, 3] for <see cref="ForwardFused"/> with Winograd (u: 36·OC·C floats).</summary>
+    public static void TransformWinogradWeights(ReadOnlySpan<float> w, Span<float> u, in ConvGeometry g)
+    {
+        Debug.Assert(Winograd.Supports(g) && u.Length == Winograd.TransformedLength(g));
+        fixed (float* pw = w, pu = u)
+            Winograd.TransformForward(pw, pu, g);
     }
 
     public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx,

@@ -52,6 +52,10 @@ public abstract class BaseConv2D : Layer
     /// <summary>The channel groups of the convolution (after <see cref="Layer.Build"/>).</summary>
     internal int GroupCount => Channels(InputChannels).Groups;
 
+    /// <summary>The Winograd-transformed kernel for inference passes (built on first use, rebuilt when the kernel
+    /// changes).</summary>
+    internal WinogradWeightCache WinogradCache { get; } = new();
+
     /// <summary>Whether <paramref name="x"/> has the shape this layer was built for.</summary>
     internal bool Accepts(Tensor x) => x.Rank == 4 && x.Shape[1] == InputChannels;
 

@@ -16,7 +16,8 @@ internal static class InferenceFusion
     /// <summary>
     /// How many of <paramref name="first"/>, <paramref name="second"/>, <paramref name="third"/> (consecutive layers,
     /// each feeding only the next) one fused call covers: 0 when <paramref name="first"/> is not a built convolution
-    /// or nothing would be fused.
+    /// or has an activation that does not fuse, 1 for the convolution alone (which still gains the cached Winograd
+    /// weights).
     /// </summary>
     public static int Match(Layer first, Layer? second, Layer? third, bool training)
     {
@@ -33,7 +34,7 @@ internal static class InferenceFusion
         }
         if (next is not null && ActivationOf(next) is not null)
             count++;
-        return count > 1 ? count : 0;
+        return count;
     }
 
     /// <summary>
@@ -62,7 +63,7 @@ internal static class InferenceFusion
             try
             {
                 return Functional.Conv2DInference(input, conv.Kernel, conv.Bias, conv.Strides, conv.Padding,
-                    conv.DilationRate, conv.GroupCount, fold, kind, alpha);
+                    conv.DilationRate, conv.GroupCount, fold, kind, alpha, conv.WinogradCache);
             }
             catch (ArgumentException e)
             {

@@ -117,7 +117,11 @@ public partial class Tensor
     public float this[params int[] index]
     {
         get => Data[Offset + FlatIndex(index)];
-        set => Data[Offset + FlatIndex(index)] = value;
+        set
+        {
+            Data[Offset + FlatIndex(index)] = value;
+            MarkChanged();
+        }
     }
 
     private int FlatIndex(int[] index)

@@ -107,13 +107,34 @@ public partial class Tensor
 
     internal int Offset => _offset;
 
-    /// <summary>The elements, row-major. Valid until the tensor's scope ends.</summary>
-    public Span<float> AsSpan() => new(Data, _offset, Length);
+    /// <summary>
+    /// The elements, row-major, writable. Valid until the tensor's scope ends. Taking it counts as a change of the
+    /// storage (<see cref="Version"/>): caches derived from the values (transformed convolution weights) are rebuilt.
+    /// </summary>
+    public Span<float> AsSpan()
+    {
+        (_viewOf ?? this)._version++;
+        return new(Data, _offset, Length);
+    }
 
     /// <summary>Read-only view of the elements.</summary>
     public ReadOnlySpan<float> AsReadOnlySpan() => new(Data, _offset, Length);
 
-    internal Memory<float> AsMemory() => new(Data, _offset, Length);
+    internal Memory<float> AsMemory()
+    {
+        (_viewOf ?? this)._version++;
+        return new(Data, _offset, Length);
+    }
+
+    private int _version;
+
+    /// <summary>
+    /// Counts the writable accesses to this tensor's storage (<see cref="AsSpan"/>, the indexer, shared by its
+    /// views), like PyTorch's version counter: a value derived from the elements stays valid while it is unchanged.
+    /// </summary>
+    internal int Version => (_viewOf ?? this)._version;
+
+    private void MarkChanged() => (_viewOf ?? this)._version++;
 
     private ObjectDisposedException Disposed() => new(
         Name ?? $"tensor {Shape}",

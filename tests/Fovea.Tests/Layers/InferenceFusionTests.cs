@@ -48,9 +48,9 @@ public class InferenceFusionTests
             seed: 1, inputShape: [2, 9, 9]);
         var l = model.Layers;
         Assert.Equal(3, InferenceFusion.Match(l[0], l[1], l[2], training: false));
-        Assert.Equal(0, InferenceFusion.Match(l[0], l[1], l[2], training: true));      // BN uses batch statistics
+        Assert.Equal(1, InferenceFusion.Match(l[0], l[1], l[2], training: true));      // BN uses batch statistics
         Assert.Equal(1, InferenceFusion.Match(l[3], l[4], l[5], training: false));      // own activation
-        Assert.Equal(0, InferenceFusion.Match(l[4], l[5], l[6], training: false));      // softmax does not fuse
+        Assert.Equal(1, InferenceFusion.Match(l[4], l[5], l[6], training: false));      // softmax does not fuse
         Assert.Equal(0, InferenceFusion.Match(l[7], null, null, training: false));
         Assert.Equal(0, InferenceFusion.Match(l[1], l[2], null, training: false));      // not a convolution
     }
@@ -99,6 +99,42 @@ public class InferenceFusionTests
         }
         var plain = Run(false);
         TensorAssert.Close(plain, Run(true), 1e-5, 1e-5, "predictions after training the head");
+    }
+
+    [Fact]
+    public void Predict_AfterTheKernelChanges_UsesTheNewKernel()
+    {
+        // 16 channels at 16×16, batch 1: 16 Winograd tiles, so inference runs Winograd from the layer's cached
+        // transformed kernel. Every way the kernel can change must reach the next prediction.
+        var g = new Fovea.Kernels.ConvGeometry(1, 16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+            Assert.Equal(Fovea.Kernels.ConvAlgorithm.Winograd, Fovea.Kernels.Conv2DKernels.ForwardAlgorithmTransformed(g));
+        var model = new Sequential([new Conv2D(16, 3, padding: Padding.Same), new BatchNormalization(), new ReLU(),
+            new Flatten(), new Dense(3)], seed: 3, inputShape: [16, 16, 16]);
+        model.Compile(new Sgd(0.5), Losses.SparseCategoricalCrossentropy(fromLogits: true));
+        var conv = (Conv2D)model.Layers[0];
+        var x = Tensor.RandomNormal([1, 16, 16, 16], new Rng(5));
+        void Check(string when)
+        {
+            model.FuseBatchNorm = false;
+            var plain = model.Predict(x).ToArray();
+            model.FuseBatchNorm = true;
+            var fused = model.Predict(x).ToArray();
+            TensorAssert.Close(plain, fused, 1e-5 * plain.Max(Math.Abs), 0, when);
+        }
+        Check("first prediction");
+        var before = model.Predict(x).ToArray();
+        conv.Kernel.Assign(Tensor.RandomNormal(conv.Kernel.Shape, new Rng(6)).ToArray());
+        Check("after Assign");
+        Assert.NotEqual(before, model.Predict(x).ToArray());
+        conv.Kernel.AsSpan()[7] += 3f;
+        Check("after a write through AsSpan");
+        conv.Kernel[2, 3, 1, 1] = -4f;
+        Check("after a write through the indexer");
+        before = model.Predict(x).ToArray();
+        model.Fit(x, Tensor.FromArray([2f], [1]), epochs: 1, batchSize: 1, verbose: 0);
+        Assert.NotEqual(before, model.Predict(x).ToArray());
+        Check("after a training step");
     }
 
     /// <summary>Gives every BatchNormalization non-trivial γ, β and moving statistics (fresh ones are the
