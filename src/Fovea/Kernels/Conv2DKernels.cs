@@ -60,6 +60,12 @@ internal static unsafe class Conv2DKernels
                     break;
                 default:
                     int rows = BlockRows(g), perImage = (g.OH + rows - 1) / rows;
+                    if (g.N * perImage == 1 && g.Groups == 1 && !g.IsPointwise && KernelThreads.ThreadCount > 1)
+                    {
+                        // One block (an image at batch 1): unfold on every thread, then the GEMM splits itself.
+                        SingleBlock(px, pw, b, py, g, epilogue);
+                        break;
+                    }
                     var job = new ForwardJob
                     {
                         X = px, W = pw, B = b, Y = py, G = g, Rows = rows, PerImage = perImage, Epilogue = epilogue,
@@ -216,6 +222,58 @@ internal static unsafe class Conv2DKernels
                 for (int n = 0; n < G.N; n++)
                     sum += Elementwise.Sum(new ReadOnlySpan<float>(DY + ((nint)n * G.OC + oc) * p, p));
                 DB[oc] = (float)sum;
+            }
+        }
+    }
+
+    /// <summary>The forward pass of a single block (one image, one group, all output rows) with every stage on all
+    /// kernel threads: the unfolding split by input channels, then the GEMM, then bias and epilogue by channels.</summary>
+    private static void SingleBlock(float* x, float* w, float* bias, float* y, in ConvGeometry g,
+        ConvEpilogue epilogue)
+    {
+        float[] col = ArrayPool<float>.Shared.Rent(g.K * g.P);
+        try
+        {
+            fixed (float* pcol = col)
+            {
+                KernelThreads.For(g.C, new UnfoldJob { X = x, Col = pcol, G = g }, minPerChunk: 4);
+                Gemm.Multiply(false, false, g.OC, g.P, g.K, w, g.K, pcol, g.P, y, g.P, accumulate: false);
+                if (bias is not null || !epilogue.IsNone)
+                {
+                    KernelThreads.For(g.OC, new EpilogueJob { Y = y, B = bias, P = g.P, Epilogue = epilogue },
+                        minPerChunk: Math.Max(1, 4096 / g.P));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(col);
+        }
+    }
+
+    private struct UnfoldJob : IParallelJob
+    {
+        public float* X, Col;
+        public ConvGeometry G;
+
+        public readonly void Execute(int begin, int end) => Im2Col.Unfold(X, Col, G, 0, G.OH, begin, end);
+    }
+
+    /// <summary>Bias, then the epilogue, on output channels [begin, end) of one image.</summary>
+    private struct EpilogueJob : IParallelJob
+    {
+        public float* Y, B;
+        public int P;
+        public ConvEpilogue Epilogue;
+
+        public readonly void Execute(int begin, int end)
+        {
+            for (int oc = begin; oc < end; oc++)
+            {
+                var row = new Span<float>(Y + (long)oc * P, P);
+                if (B is not null)
+                    Elementwise.AddScalar(row, B[oc], row);
+                Epilogue.Apply(Y + (long)oc * P, P, oc);
             }
         }
     }

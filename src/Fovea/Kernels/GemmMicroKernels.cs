@@ -60,6 +60,51 @@ internal static unsafe class GemmMicroKernels
         }
     }
 
+    /// <summary>An 8×w tile (w ≤ 4) as dot products along k, AVX-512: c[r·ldc + j] = Σ_p a[r·ars + p]·bt[j·kc + p],
+    /// A's rows contiguous along k (read in place), bt the columns of op(B) as rows. Each column keeps 8 vector
+    /// accumulators over 16 steps at a time, summed across lanes at the end; the last kc mod 16 steps are scalar.
+    /// Overwrites c (the caller adds it to C).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Dot8(int kc, float* a, nint ars, float* bt, int w, float* c, nint ldc)
+    {
+        int body = kc & ~15;
+        for (int j = 0; j < w; j++)
+        {
+            float* bj = bt + (nint)j * kc;
+            Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+            Vector512<float> s4 = default, s5 = default, s6 = default, s7 = default;
+            float* a0 = a;
+            for (int p = 0; p < body; p += 16)
+            {
+                var bv = Vector512.Load(bj + p);
+                float* ap = a0 + p;
+                s0 = Vector512.FusedMultiplyAdd(Vector512.Load(ap), bv, s0);
+                s1 = Vector512.FusedMultiplyAdd(Vector512.Load(ap + ars), bv, s1);
+                s2 = Vector512.FusedMultiplyAdd(Vector512.Load(ap + 2 * ars), bv, s2);
+                s3 = Vector512.FusedMultiplyAdd(Vector512.Load(ap + 3 * ars), bv, s3);
+                s4 = Vector512.FusedMultiplyAdd(Vector512.Load(ap + 4 * ars), bv, s4);
+                s5 = Vector512.FusedMultiplyAdd(Vector512.Load(ap + 5 * ars), bv, s5);
+                s6 = Vector512.FusedMultiplyAdd(Vector512.Load(ap + 6 * ars), bv, s6);
+                s7 = Vector512.FusedMultiplyAdd(Vector512.Load(ap + 7 * ars), bv, s7);
+            }
+            c[j] = Tail(Vector512.Sum(s0), a0, bj, body, kc);
+            c[ldc + j] = Tail(Vector512.Sum(s1), a0 + ars, bj, body, kc);
+            c[2 * ldc + j] = Tail(Vector512.Sum(s2), a0 + 2 * ars, bj, body, kc);
+            c[3 * ldc + j] = Tail(Vector512.Sum(s3), a0 + 3 * ars, bj, body, kc);
+            c[4 * ldc + j] = Tail(Vector512.Sum(s4), a0 + 4 * ars, bj, body, kc);
+            c[5 * ldc + j] = Tail(Vector512.Sum(s5), a0 + 5 * ars, bj, body, kc);
+            c[6 * ldc + j] = Tail(Vector512.Sum(s6), a0 + 6 * ars, bj, body, kc);
+            c[7 * ldc + j] = Tail(Vector512.Sum(s7), a0 + 7 * ars, bj, body, kc);
+        }
+
+        static float Tail(float sum, float* row, float* col, int from, int to)
+        {
+            for (int p = from; p < to; p++)
+                sum = MathF.FusedMultiplyAdd(row[p], col[p], sum);
+            return sum;
+        }
+    }
+
     /// <summary>8×48 tile, AVX-512.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Kernel8x48(int kc, float* a, nint ars, nint aks, float* b, nint bks, float* c, nint ldc,

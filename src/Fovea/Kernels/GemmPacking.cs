@@ -221,6 +221,26 @@ internal static unsafe class GemmPacking
         Sse.Store(d + 3 * stride, Sse.MoveHighToLow(t3, t2));
     }
 
+    /// <summary>Columns [col, col + width) of op(B) over depths [p0, p0 + kc) as rows: dst[j·kc + p] =
+    /// op(B)[p0 + p, col + j], where op(B) is B (stored k×n) or, with <paramref name="transB"/>, Bᵀ (B stored n×k).</summary>
+    public static void Columns(bool transB, float* b, nint ldb, int p0, int kc, int col, int width, float* dst)
+    {
+        for (int j = 0; j < width; j++)
+        {
+            float* d = dst + (nint)j * kc;
+            if (transB)
+            {
+                new ReadOnlySpan<float>(b + (col + j) * ldb + p0, kc).CopyTo(new Span<float>(d, kc));
+            }
+            else
+            {
+                float* s = b + p0 * ldb + col + j;
+                for (int p = 0; p < kc; p++)
+                    d[p] = s[p * ldb];
+            }
+        }
+    }
+
     /// <summary>Adds (or copies) the valid part of a full tile computed into scratch.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void StoreEdge(float* tile, int tileStride, float* c, nint ldc, int rows, int cols, bool load)

@@ -11,10 +11,14 @@ internal static unsafe class Im2Col
     public static void Unfold(float* x, float* col, in ConvGeometry g) => Unfold(x, col, g, 0, g.OH);
 
     /// <summary>The columns of output rows [oh0, oh1) only: col is [K, (oh1 − oh0)·OW].</summary>
-    public static void Unfold(float* x, float* col, in ConvGeometry g, int oh0, int oh1)
+    public static void Unfold(float* x, float* col, in ConvGeometry g, int oh0, int oh1) =>
+        Unfold(x, col, g, oh0, oh1, 0, g.Cg);
+
+    /// <summary>As above for input channels [c0, c1) only: their KH·KW rows each of col.</summary>
+    public static void Unfold(float* x, float* col, in ConvGeometry g, int oh0, int oh1, int c0, int c1)
     {
         int oh = oh1 - oh0, ow = g.OW, h = g.H, w = g.W;
-        for (int c = 0; c < g.Cg; c++)
+        for (int c = c0; c < c1; c++)
         {
             float* xc = x + (long)c * h * w;
             for (int kh = 0; kh < g.KH; kh++)

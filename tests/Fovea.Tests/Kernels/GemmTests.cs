@@ -93,6 +93,9 @@ public class GemmTests
     [InlineData(64, 256, 288)]
     [InlineData(128, 49, 1152)]
     [InlineData(128, 64, 576)]
+    [InlineData(256, 196, 2304)]  // 196 = 4·48 + 4 and 49 = 48 + 1: the last columns go to the dot kernel
+    [InlineData(64, 50, 1155)]    // (k = 1155 leaves 3 scalar steps per block)
+    [InlineData(512, 49, 4608)]
     public void Multiply_ConvolutionShapes_MatchesReference(int oc, int p, int k)
     {
         var rng = new Random(5);
