@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Fovea.Kernels;
 
 /// <summary>
@@ -48,6 +51,10 @@ internal static unsafe class Im2Col
                                 new ReadOnlySpan<float>(src + owLo, count).CopyTo(new Span<float>(dst + owLo, count));
                             }
                         }
+                        else if (g.StrideW == 2)
+                        {
+                            Stride2(src, dst, owLo, owHi, w - colOffset);
+                        }
                         else
                         {
                             for (int xo = owLo; xo < owHi; xo++)
@@ -59,6 +66,30 @@ internal static unsafe class Im2Col
                 }
             }
         }
+    }
+
+    /// <summary>dst[xo] = src[2·xo] for xo in [lo, hi), reading src only below <paramref name="limit"/>: 16 at a time
+    /// from two vectors (the even lanes of 32 inputs) while whole vectors fit, then 8 from one, then one by one.</summary>
+    private static void Stride2(float* src, float* dst, int lo, int hi, int limit)
+    {
+        int xo = lo;
+        if (Avx512F.IsSupported)
+        {
+            var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            for (; xo + 16 <= hi && 2 * xo + 32 <= limit; xo += 16)
+            {
+                var a = Vector512.Load(src + 2 * xo);
+                var b = Vector512.Load(src + 2 * xo + 16);
+                Avx512F.PermuteVar16x32x2(a, even, b).Store(dst + xo);
+            }
+            if (xo + 8 <= hi && 2 * xo + 16 <= limit)
+            {
+                Avx512F.PermuteVar16x32(Vector512.Load(src + 2 * xo), even).GetLower().Store(dst + xo);
+                xo += 8;
+            }
+        }
+        for (; xo < hi; xo++)
+            dst[xo] = src[2 * xo];
     }
 
     /// <summary>x += col2im(col). x must be initialised by the caller.</summary>

@@ -95,6 +95,11 @@ public class Conv2DKernelsTests
         new("im2col_pointwise_stride2", 1, 16, 9, 9, 32, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1, Path.Im2Col),
         new("im2col_5x5", 2, 8, 9, 9, 16, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1, Path.Im2Col),
         new("im2col_7x7_stride2", 1, 3, 20, 20, 16, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1, Path.Im2Col),
+        // Stride-2 rows unfolded 16 and 8 at a time: 35 outputs (16 + 16 + 3, the last vector stopping short of the
+        // row's end) and 32 (16 + 16), 14 (8 + 6) with padding on both sides.
+        new("im2col_stride2_wide_rows", 1, 4, 9, 71, 8, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1, Path.Im2Col),
+        new("im2col_stride2_even_width", 2, 8, 6, 64, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, Path.Im2Col),
+        new("im2col_stride2_row_of_14", 1, 16, 5, 28, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, Path.Im2Col),
         // Images split into blocks of output rows (13 + 7 and 10 + 10 + 6 rows).
         new("im2col_row_blocks_stride2", 1, 64, 40, 40, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, Path.Im2Col),
         new("im2col_row_blocks_5x5", 2, 16, 30, 30, 8, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, Path.Im2Col),
