@@ -68,6 +68,11 @@ internal static unsafe class Gemm
             }
             return;
         }
+        if (m == 1 && !transA && Vector512.IsHardwareAccelerated)
+        {
+            Gemv(transB, n, k, a, b, ldb, c, accumulate);
+            return;
+        }
         var job = new ParallelJob
         {
             TransA = transA, TransB = transB, M = m, N = n, K = k, A = a, Lda = lda, B = b, Ldb = ldb, C = c,
@@ -82,6 +87,55 @@ internal static unsafe class Gemm
             return;
         }
         Serial(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+    }
+
+    /// <summary>Columns a <see cref="Gemv"/> chunk takes at least (a chunk streams its part of B once).</summary>
+    private const int GemvColumns = 64;
+
+    /// <summary>
+    /// One row (a dense layer at batch 1): c[j] (+)= Σ_p a[p]·op(B)[p, j], with B streamed once, in order. Bᵀ (B stored
+    /// n×k, the dense layer's [out, in] weights): a dot product per column along B's contiguous rows; B (stored k×n):
+    /// c += a[p]·B[p, :] row by row. The tile kernels would spend 8 rows of work on the one row and read B in
+    /// 48-column strips. Columns split over the threads in fixed ranges; each column is summed the same way whatever
+    /// the split.
+    /// </summary>
+    private static void Gemv(bool transB, int n, int k, float* a, float* b, int ldb, float* c, bool accumulate)
+    {
+        var job = new GemvJob { TransB = transB, K = k, A = a, B = b, Ldb = ldb, C = c, Accumulate = accumulate, N = n };
+        int blocks = (n + GemvColumns - 1) / GemvColumns;
+        if (KernelThreads.ThreadCount > 1 && !KernelThreads.IsInsideParallelRegion && (long)n * k >= 1 << 16)
+            KernelThreads.For(blocks, job);
+        else
+            job.Execute(0, blocks);
+    }
+
+    private struct GemvJob : IParallelJob
+    {
+        public bool TransB, Accumulate;
+        public int N, K, Ldb;
+        public float* A, B, C;
+
+        public readonly void Execute(int begin, int end)
+        {
+            int j0 = begin * GemvColumns, j1 = Math.Min(N, end * GemvColumns);
+            if (TransB)
+            {
+                for (int j = j0; j < j1; j++)
+                {
+                    float dot = GemmMicroKernels.Dot(A, B + (nint)j * Ldb, K);
+                    C[j] = Accumulate ? C[j] + dot : dot;
+                }
+                return;
+            }
+            if (!Accumulate)
+                new Span<float>(C + j0, j1 - j0).Clear();
+            for (int p = 0; p < K; p++)
+            {
+                var row = new ReadOnlySpan<float>(B + (nint)p * Ldb + j0, j1 - j0);
+                var dst = new Span<float>(C + j0, j1 - j0);
+                Elementwise.AddScaled(dst, row, A[p]);
+            }
+        }
     }
 
     /// <summary>One thread's share: a contiguous range of NR-wide column panels or MR-tall row panels.</summary>

@@ -110,6 +110,8 @@ public class GemmTests
     [InlineData(128, 10, 128)]
     [InlineData(1, 10, 128)]
     [InlineData(128, 1, 1)]
+    [InlineData(1, 1000, 512)]  // one row: the vector-matrix path, columns split over the threads
+    [InlineData(1, 77, 300)]
     public void Multiply_DenseShapes_MatchesReference(int batch, int outFeatures, int inFeatures)
     {
         var rng = new Random(6);
@@ -118,6 +120,17 @@ public class GemmTests
         scratch.Check(rng, false, true, batch, outFeatures, inFeatures, 0, 0, 0, accumulate: false);
         scratch.Check(rng, false, false, batch, inFeatures, outFeatures, 0, 0, 0, accumulate: false);
         scratch.Check(rng, true, false, outFeatures, inFeatures, batch, 0, 0, 0, accumulate: true);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Multiply_OneRow_AccumulatesAndLeavesPaddingAlone(bool transB)
+    {
+        var rng = new Random(12);
+        var scratch = new Scratch(1, 200, 150, pad: 5);
+        scratch.Check(rng, false, transB, 1, 200, 150, 2, 3, 5, accumulate: true);
+        scratch.Check(rng, false, transB, 1, 131, 67, 0, 5, 1, accumulate: false);
     }
 
     [Fact]
