@@ -100,6 +100,11 @@ public class Conv2DKernelsTests
         new("im2col_stride2_wide_rows", 1, 4, 9, 71, 8, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1, Path.Im2Col),
         new("im2col_stride2_even_width", 2, 8, 6, 64, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, Path.Im2Col),
         new("im2col_stride2_row_of_14", 1, 16, 5, 28, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, Path.Im2Col),
+        // Stride 1 with rows as wide as the input: each col row copied as one shifted plane (after row blocks of 15 rows,
+        // with asymmetric padding, with dilation).
+        new("im2col_shifted_row_blocks", 1, 16, 30, 30, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, Path.Im2Col),
+        new("im2col_shifted_asymmetric", 2, 16, 9, 11, 16, 3, 3, 1, 1, 0, 0, 2, 2, 1, 1, 1, Path.Im2Col),
+        new("im2col_shifted_5x5_dilation2", 1, 8, 7, 13, 8, 5, 5, 1, 1, 4, 4, 4, 4, 2, 2, 1, Path.Im2Col),
         // Images split into blocks of output rows (13 + 7 and 10 + 10 + 6 rows).
         new("im2col_row_blocks_stride2", 1, 64, 40, 40, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, Path.Im2Col),
         new("im2col_row_blocks_5x5", 2, 16, 30, 30, 8, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, Path.Im2Col),
