@@ -17,7 +17,9 @@ namespace Fovea.Kernels;
 /// (<see cref="GemmMicroKernels"/>: 8×48 with AVX-512, 6×16 AVX2, 6×8 128-bit, 4×4 scalar). With AVX-512/AVX2 an
 /// untransposed operand that few tiles reuse is read in place instead (A when n is small, B when m is small:
 /// the convolution shapes), which saves the packing pass; only a partial last panel is then packed. Edge tiles
-/// are computed in full into scratch (panels zero-padded) and only their valid part reaches C.
+/// are computed in full into scratch (panels zero-padded) and only their valid part reaches C, except a last column
+/// panel of at most 4 columns next to an A read in place, which dot products along k compute (n = 49 = 48 + 1 at
+/// ResNet's last stage). One row (m = 1, a dense layer at batch 1) skips the tiles: see <see cref="Gemv"/>.
 /// Threads: called outside a parallel region with enough work, the larger of m and n (counted in tiles) is
 /// split into fixed contiguous ranges over <see cref="KernelThreads"/>; every C element is computed by the same
 /// code in the same order whatever the split, so results are deterministic. Inside a parallel region (Conv2D's
