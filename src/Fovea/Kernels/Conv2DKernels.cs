@@ -266,15 +266,24 @@ internal static unsafe class Conv2DKernels
         public int P;
         public ConvEpilogue Epilogue;
 
-        public readonly void Execute(int begin, int end)
+        public readonly void Execute(int begin, int end) =>
+            BiasAndEpilogue(Y + (long)begin * P, P, P, B, begin, end - begin, Epilogue);
+    }
+
+    /// <summary>Adds bias[oc0 + i] to row i of y (rows <paramref name="rowStride"/> apart, <paramref name="cols"/>
+    /// long), then applies the epilogue of channel oc0 + i, for i &lt; rows.</summary>
+    private static void BiasAndEpilogue(float* y, long rowStride, int cols, float* bias, int oc0, int rows,
+        ConvEpilogue epilogue)
+    {
+        for (int i = 0; i < rows; i++)
         {
-            for (int oc = begin; oc < end; oc++)
+            float* row = y + i * rowStride;
+            if (bias is not null)
             {
-                var row = new Span<float>(Y + (long)oc * P, P);
-                if (B is not null)
-                    Elementwise.AddScalar(row, B[oc], row);
-                Epilogue.Apply(Y + (long)oc * P, P, oc);
+                var span = new Span<float>(row, cols);
+                Elementwise.AddScalar(span, bias[oc0 + i], span);
             }
+            epilogue.Apply(row, cols, oc0 + i);
         }
     }
 
@@ -331,15 +340,7 @@ internal static unsafe class Conv2DKernels
                             Gemm.Multiply(false, false, g.OCg, cols, g.K, W + (long)grp * g.OCg * g.K, g.K, b, ldb, yg,
                                 g.P, accumulate: false);
                             if (B is not null || !Epilogue.IsNone)
-                            {
-                                for (int oc = 0; oc < g.OCg; oc++)
-                                {
-                                    var row = new Span<float>(yg + (long)oc * g.P, cols);
-                                    if (B is not null)
-                                        Elementwise.AddScalar(row, B[grp * g.OCg + oc], row);
-                                    Epilogue.Apply(yg + (long)oc * g.P, cols, grp * g.OCg + oc);
-                                }
-                            }
+                                BiasAndEpilogue(yg, g.P, cols, B, grp * g.OCg, g.OCg, Epilogue);
                         }
                     }
                 }
