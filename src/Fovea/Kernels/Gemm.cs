@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -124,7 +125,8 @@ internal static unsafe class Gemm
             {
                 for (int j = j0; j < j1; j++)
                 {
-                    float dot = GemmMicroKernels.Dot(A, B + (nint)j * Ldb, K);
+                    var row = new ReadOnlySpan<float>(B + (nint)j * Ldb, K);
+                    float dot = TensorPrimitives.Dot(new ReadOnlySpan<float>(A, K), row);
                     C[j] = Accumulate ? C[j] + dot : dot;
                 }
                 return;

@@ -105,28 +105,6 @@ internal static unsafe class GemmMicroKernels
         }
     }
 
-    /// <summary>Σ_p a[p]·b[p] over p &lt; k, AVX-512: four vector accumulators 64 steps at a time, then single
-    /// vectors, then scalars.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float Dot(float* a, float* b, int k)
-    {
-        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
-        int p = 0;
-        for (; p + 64 <= k; p += 64)
-        {
-            s0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + p), Vector512.Load(b + p), s0);
-            s1 = Vector512.FusedMultiplyAdd(Vector512.Load(a + p + 16), Vector512.Load(b + p + 16), s1);
-            s2 = Vector512.FusedMultiplyAdd(Vector512.Load(a + p + 32), Vector512.Load(b + p + 32), s2);
-            s3 = Vector512.FusedMultiplyAdd(Vector512.Load(a + p + 48), Vector512.Load(b + p + 48), s3);
-        }
-        for (; p + 16 <= k; p += 16)
-            s0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + p), Vector512.Load(b + p), s0);
-        float sum = Vector512.Sum((s0 + s1) + (s2 + s3));
-        for (; p < k; p++)
-            sum = MathF.FusedMultiplyAdd(a[p], b[p], sum);
-        return sum;
-    }
-
     /// <summary>8×48 tile, AVX-512.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Kernel8x48(int kc, float* a, nint ars, nint aks, float* b, nint bks, float* c, nint ldc,
