@@ -25,13 +25,6 @@ internal static class Profiler
         }
     }
 
-    /// <summary>Forgets the totals so far (e.g. after warm-up calls).</summary>
-    public static void Reset()
-    {
-        lock (s_totals)
-            s_totals.Clear();
-    }
-
     public static string Report()
     {
         lock (s_totals)

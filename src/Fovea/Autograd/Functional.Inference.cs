@@ -46,8 +46,9 @@ public static partial class Functional
         if (bn.Gamma.Length != g.OC)
             throw new ArgumentException($"Conv2DInference: batch norm over {bn.Gamma.Length} channels after {g.OC}");
         var affine = Tensor.Empty([2, g.OC]);
-        var scale = affine.AsSpan()[..g.OC];
-        var shift = affine.AsSpan()[g.OC..];
+        var both = affine.AsSpan();
+        var scale = both[..g.OC];
+        var shift = both[g.OC..];
         BatchNormKernels.InferenceAffine(bias is null ? default : bias.AsReadOnlySpan(), bn.Gamma.AsReadOnlySpan(),
             bn.Beta.AsReadOnlySpan(), bn.Mean.AsReadOnlySpan(), bn.Variance.AsReadOnlySpan(), bn.Epsilon, scale, shift);
         Conv2DKernels.ForwardFused(x.AsReadOnlySpan(), weight.AsReadOnlySpan(), default, scale, shift, kind, alpha,

@@ -113,7 +113,7 @@ public partial class Tensor
     /// </summary>
     public Span<float> AsSpan()
     {
-        (_viewOf ?? this)._version++;
+        MarkChanged();
         return new(Data, _offset, Length);
     }
 
@@ -122,7 +122,7 @@ public partial class Tensor
 
     internal Memory<float> AsMemory()
     {
-        (_viewOf ?? this)._version++;
+        MarkChanged();
         return new(Data, _offset, Length);
     }
 
