@@ -98,7 +98,7 @@ public static partial class Functional
         if (!BatchNormActivationFunction.Supports(kind))
         {
             var y = BatchNorm(x, gamma, beta, runningMean, runningVariance, training, momentum, epsilon);
-            return ActivationFunction.Apply(y, kind, alpha);
+            return PointwiseActivationFunction.Apply(y, kind, alpha);
         }
         CheckBatchNormInputs(x, gamma, beta, runningMean, runningVariance);
         return BatchNormActivationFunction.Apply(x, gamma, beta, runningMean, runningVariance, training, momentum, epsilon, kind, alpha);

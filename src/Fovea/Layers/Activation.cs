@@ -4,9 +4,12 @@ using Fovea.Tensors;
 namespace Fovea.Layers;
 
 /// <summary>Applies an activation function: <c>new Activation(Activations.Swish)</c>.</summary>
+[RegisterLayer]
 public sealed class Activation(ActivationFunction function, string? name = null) : Layer(name)
 {
     public ActivationFunction Function { get; } = function ?? throw new ArgumentNullException(nameof(function));
+
+    protected override Shape? ComputeOutputShape(Shape inputShape) => inputShape;
 
     protected override Tensor Forward(Tensor x, bool training) => Function.Apply(x);
 

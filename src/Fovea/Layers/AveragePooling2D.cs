@@ -8,6 +8,7 @@ namespace Fovea.Layers;
 /// Average pooling (Keras <c>AveragePooling2D</c>); padded cells are not counted in the average.
 /// See <see cref="BasePooling2D"/> for shapes.
 /// </summary>
+[RegisterLayer]
 public sealed class AveragePooling2D(Size2? poolSize = null, Size2? strides = null, Padding padding = default,
     string? name = null) : BasePooling2D(poolSize ?? 2, strides, padding, name)
 {

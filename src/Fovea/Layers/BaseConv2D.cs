@@ -73,6 +73,21 @@ public abstract class BaseConv2D : Layer
         Bias = UseBias ? AddWeight("bias", [filters], BiasInitializer) : null;
     }
 
+    /// <summary>[N, filters, OH, OW] with OH = floor((H + pads − dilation·(k − 1) − 1)/stride) + 1.</summary>
+    protected override Shape? ComputeOutputShape(Shape inputShape)
+    {
+        if (inputShape.Rank != 4 || inputShape[1] != InputChannels)
+            throw ShapeError($"[N, {InputChannels}, H, W]", inputShape);
+        int h = inputShape[2], w = inputShape[3];
+        var (top, left, bottom, right) = Padding.Resolve(h, w, KernelSize, Strides, DilationRate);
+        int oh = (h + top + bottom - DilationRate.Height * (KernelSize.Height - 1) - 1) / Strides.Height + 1;
+        int ow = (w + left + right - DilationRate.Width * (KernelSize.Width - 1) - 1) / Strides.Width + 1;
+        if (h + top + bottom <= DilationRate.Height * (KernelSize.Height - 1) ||
+            w + left + right <= DilationRate.Width * (KernelSize.Width - 1))
+            throw ShapeError($"[N, {InputChannels}, H, W] at least as large as the dilated kernel", inputShape);
+        return new Shape(inputShape[0], Kernel.Shape[0], oh, ow);
+    }
+
     protected override Tensor Forward(Tensor x, bool training)
     {
         if (x.Rank != 4 || x.Shape[1] != InputChannels)

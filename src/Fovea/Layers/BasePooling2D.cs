@@ -26,6 +26,20 @@ public abstract class BasePooling2D : Layer
 
     protected abstract Tensor Pool(Tensor x);
 
+    /// <summary>[N, C, OH, OW] for the pool size, strides and padding (Same resolved for this input).</summary>
+    protected override Shape? ComputeOutputShape(Shape inputShape)
+    {
+        if (inputShape.Rank != 4)
+            throw ShapeError("[N, C, H, W]", inputShape);
+        int h = inputShape[2], w = inputShape[3];
+        var (top, left, bottom, right) = Padding.Resolve(h, w, PoolSize, Strides, 1);
+        int oh = (h + top + bottom - PoolSize.Height) / Strides.Height + 1;
+        int ow = (w + left + right - PoolSize.Width) / Strides.Width + 1;
+        if (h + top + bottom < PoolSize.Height || w + left + right < PoolSize.Width)
+            throw ShapeError($"[N, C, H, W] with H, W at least the pool size {PoolSize}", inputShape);
+        return new Shape(inputShape[0], inputShape[1], oh, ow);
+    }
+
     protected override Tensor Forward(Tensor x, bool training)
     {
         if (x.Rank != 4)

@@ -12,6 +12,7 @@ namespace Fovea.Layers;
 /// PyTorch does); in inference, and whenever the layer is frozen, the moving statistics are used.
 /// Keras defaults: momentum 0.99, epsilon 1e−3 (PyTorch's momentum 0.01 is this 0.99).
 /// </summary>
+[RegisterLayer]
 public sealed class BatchNormalization : Layer
 {
     public BatchNormalization(float momentum = 0.99f, float epsilon = 1e-3f, bool center = true, bool scale = true,
@@ -49,61 +50,36 @@ public sealed class BatchNormalization : Layer
         MovingVariance = AddWeight("moving_variance", [c], Initializers.Ones, trainable: false);
     }
 
-    protected override Tensor Forward(Tensor x, bool training)
+    protected override Shape? ComputeOutputShape(Shape inputShape)
+    {
+        if (inputShape.Rank < 2 || inputShape[1] != Gamma.Length)
+            throw ShapeError($"[N, {Gamma.Length}, ...]", inputShape);
+        return inputShape;
+    }
+
+    protected override Tensor Forward(Tensor x, bool training) => Normalize(x, training, null, 0f);
+
+    /// <summary>
+    /// This layer's normalisation followed by the elementwise <paramref name="activation"/> (none when null), computed
+    /// as one op: the same results, statistics updates included, as the layer and the activation run apart. The
+    /// inference-fusion pass uses it for a BatchNormalization followed by a ReLU, LeakyReLU or SiLU layer.
+    /// </summary>
+    internal Tensor Normalize(Tensor x, bool training, ActivationKind? activation, float alpha)
     {
         if (x.Rank < 2 || x.Shape[1] != Gamma.Length)
             throw ShapeError($"[N, {Gamma.Length}, ...]", x.Shape);
+        bool batchStatistics = training && Trainable;
         try
         {
-            return Functional.BatchNorm(x, Gamma, Beta, MovingMean, MovingVariance, training && Trainable, Momentum, Epsilon);
+            return activation is { } kind
+                ? Functional.BatchNormActivation(x, Gamma, Beta, MovingMean, MovingVariance, batchStatistics, Momentum,
+                    Epsilon, kind, alpha)
+                : Functional.BatchNorm(x, Gamma, Beta, MovingMean, MovingVariance, batchStatistics, Momentum, Epsilon);
         }
         catch (ArgumentException e)
         {
             throw new FoveaException($"{Describe()}: {e.Message}", e);
         }
-    }
-
-    /// <summary>
-    /// Whether <paramref name="next"/> is an activation layer this layer can run fused with (see <see cref="CallFused"/>):
-    /// ReLU, LeakyReLU, or an Activation of ReLU, LeakyReLU or SiLU.
-    /// </summary>
-    internal static bool CanFuse(Layer next, out ActivationKind kind, out float alpha)
-    {
-        (kind, alpha) = next switch
-        {
-            ReLU => (ActivationKind.Relu, 0f),
-            LeakyReLU l => (ActivationKind.LeakyRelu, l.NegativeSlope),
-            Activation { Function.Kind: ActivationKind k } a => (k, a.Function.Alpha),
-            _ => ((ActivationKind)(-1), 0f),
-        };
-        return kind is ActivationKind.Relu or ActivationKind.LeakyRelu or ActivationKind.Silu;
-    }
-
-    /// <summary>
-    /// This layer and the <paramref name="activation"/> layer after it (see <see cref="CanFuse"/>), computed as one
-    /// fused op with the results of the two layers run apart. Models use it for a BatchNormalization directly
-    /// followed by an activation.
-    /// </summary>
-    internal Tensor CallFused(Tensor x, bool training, Layer activation)
-    {
-        if (!CanFuse(activation, out var kind, out float alpha))
-            throw new InvalidOperationException($"{activation.Describe()} cannot be fused with {Describe()}");
-        var y = Invoke(x, training, (input, t) =>
-        {
-            if (input.Rank < 2 || input.Shape[1] != Gamma.Length)
-                throw ShapeError($"[N, {Gamma.Length}, ...]", input.Shape);
-            try
-            {
-                return Functional.BatchNormActivation(input, Gamma, Beta, MovingMean, MovingVariance, t && Trainable, Momentum,
-                    Epsilon, kind, alpha);
-            }
-            catch (ArgumentException e)
-            {
-                throw new FoveaException($"{Describe()}: {e.Message}", e);
-            }
-        });
-        activation.RecordFusedCall(y.Shape, y.Shape);
-        return y;
     }
 
     public override JsonObject GetConfig()

@@ -8,6 +8,7 @@ namespace Fovea.Layers;
 /// filters = C is a depthwise convolution; see also <see cref="DepthwiseConv2D"/>).
 /// </summary>
 /// <example><code>new Conv2D(32, 3, padding: Padding.Same, activation: Activations.Relu)</code></example>
+[RegisterLayer]
 public sealed class Conv2D : BaseConv2D
 {
     public Conv2D(int filters, Size2 kernelSize, Size2? strides = null, Padding padding = default,

@@ -8,6 +8,7 @@ namespace Fovea.Layers;
 /// Fully connected layer (Keras <c>Dense</c>): [..., in] → [..., units], y = x·Wᵀ + b with the kernel stored
 /// [units, in] (PyTorch's Linear layout, so weights load from PyTorch and ONNX without transposes).
 /// </summary>
+[RegisterLayer]
 public sealed class Dense : Layer
 {
     public Dense(int units, ActivationFunction? activation = null, bool useBias = true,
@@ -43,6 +44,13 @@ public sealed class Dense : Layer
             throw ShapeError("[N, features]", inputShape);
         Kernel = AddWeight("kernel", [Units, inputShape[-1]], KernelInitializer, regularizer: KernelRegularizer);
         Bias = UseBias ? AddWeight("bias", [Units], BiasInitializer) : null;
+    }
+
+    protected override Shape? ComputeOutputShape(Shape inputShape)
+    {
+        if (inputShape.Rank < 2 || inputShape[-1] != Kernel.Shape[1])
+            throw ShapeError($"[N, {Kernel.Shape[1]}]", inputShape);
+        return inputShape.With(inputShape.Rank - 1, Units);
     }
 
     protected override Tensor Forward(Tensor x, bool training)

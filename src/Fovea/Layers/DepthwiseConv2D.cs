@@ -6,6 +6,7 @@ namespace Fovea.Layers;
 /// Depthwise 2-D convolution (Keras <c>DepthwiseConv2D</c>): each input channel is convolved with its own
 /// <c>depthMultiplier</c> filters; [N, C, H, W] → [N, C·depthMultiplier, OH, OW], kernel [C·m, 1, KH, KW].
 /// </summary>
+[RegisterLayer]
 public sealed class DepthwiseConv2D : BaseConv2D
 {
     public DepthwiseConv2D(Size2 kernelSize, Size2? strides = null, Padding padding = default,

@@ -9,6 +9,7 @@ namespace Fovea.Layers;
 /// during training each sample's residual branch is dropped with probability <see cref="Rate"/> and kept branches are
 /// scaled by 1/(1 − rate). Put it on the branch before the <see cref="Add"/>.
 /// </summary>
+[RegisterLayer]
 public sealed class DropPath : Layer
 {
     public DropPath(double rate, string? name = null)
@@ -20,6 +21,8 @@ public sealed class DropPath : Layer
     }
 
     public double Rate { get; }
+
+    protected override Shape? ComputeOutputShape(Shape inputShape) => inputShape;
 
     protected override Tensor Forward(Tensor x, bool training) => Functional.DropPath(x, (float)Rate, training, Rng);
 

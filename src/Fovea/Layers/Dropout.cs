@@ -8,6 +8,7 @@ namespace Fovea.Layers;
 /// Dropout (Keras <c>Dropout</c>): in training, zeroes each element with probability <see cref="Rate"/> and scales
 /// the rest by 1/(1 − rate); in inference, the identity. The mask comes from the layer's seeded generator.
 /// </summary>
+[RegisterLayer]
 public sealed class Dropout : Layer
 {
     public Dropout(double rate, string? name = null)
@@ -19,6 +20,8 @@ public sealed class Dropout : Layer
     }
 
     public double Rate { get; }
+
+    protected override Shape? ComputeOutputShape(Shape inputShape) => inputShape;
 
     protected override Tensor Forward(Tensor x, bool training) => Functional.Dropout(x, (float)Rate, training, Rng);
 

@@ -5,6 +5,7 @@ using Fovea.Tensors;
 namespace Fovea.Layers;
 
 /// <summary>Max pooling (Keras <c>MaxPooling2D</c>); see <see cref="BasePooling2D"/> for shapes.</summary>
+[RegisterLayer]
 public sealed class MaxPooling2D(Size2? poolSize = null, Size2? strides = null, Padding padding = default,
     string? name = null) : BasePooling2D(poolSize ?? 2, strides, padding, name)
 {

@@ -2,28 +2,28 @@ using Fovea.Tensors;
 
 namespace Fovea.Layers;
 
-/// <summary>A layer that combines several inputs of compatible shapes (Keras merge layers).</summary>
+/// <summary>A layer that combines several inputs (Keras merge layers, attention).</summary>
 public abstract class MergeLayer(string? name) : Layer(name)
 {
-    /// <summary>Combines <paramref name="inputs"/>.</summary>
-    public Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false)
+    /// <summary>Combines <paramref name="inputs"/>; null <paramref name="training"/> follows the enclosing call.
+    /// </summary>
+    public Tensor Call(IReadOnlyList<Tensor> inputs, bool? training = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Count < 1)
             throw new FoveaException($"{Describe()}: expected at least one input, received none");
-        if (!Built)
-            MarkBuilt(inputs[0].Shape);
-        Tensor y;
-        try
+        BuildFor(inputs.Select(i => i.Shape).ToArray());
+        return RunCall(training, inputs[0].Shape, mode =>
         {
-            y = Merge(inputs);
-        }
-        catch (ArgumentException e)
-        {
-            throw new FoveaException($"{Describe()}: {e.Message}", e);
-        }
-        OutputShape = y.Shape;
-        return y;
+            try
+            {
+                return Merge(inputs, mode);
+            }
+            catch (ArgumentException e)
+            {
+                throw new FoveaException($"{Describe()}: {e.Message}", e);
+            }
+        });
     }
 
     /// <summary>Records the merge of symbolic tensors (functional API).</summary>
@@ -33,7 +33,26 @@ public abstract class MergeLayer(string? name) : Layer(name)
         return CallSymbolic(inputs.ToArray(), training, examples => Call(examples, training: false));
     }
 
+    /// <summary>Creates weights for inputs of <paramref name="inputShapes"/> (batch axis included); runs once.
+    /// </summary>
+    protected virtual void Build(IReadOnlyList<Shape> inputShapes)
+    {
+    }
+
+    /// <summary>The output shape for inputs of <paramref name="inputShapes"/>, or null when unknown without running.
+    /// </summary>
+    protected virtual Shape? ComputeOutputShape(IReadOnlyList<Shape> inputShapes) => null;
+
+    private protected sealed override void BuildFor(IReadOnlyList<Shape> shapes) =>
+        EnsureBuilt(shapes[0], () => Build(shapes));
+
+    private protected sealed override Shape? InferOutputShape(IReadOnlyList<Shape> shapes) => ComputeOutputShape(shapes);
+
     protected abstract Tensor Merge(IReadOnlyList<Tensor> inputs);
 
-    protected override Tensor Forward(Tensor x, bool training) => Merge([x]);
+    /// <summary>Combines the inputs in the given mode; layers whose merge depends on the mode (attention dropout)
+    /// override this one.</summary>
+    protected virtual Tensor Merge(IReadOnlyList<Tensor> inputs, bool training) => Merge(inputs);
+
+    protected override Tensor Forward(Tensor x, bool training) => Merge([x], training);
 }

@@ -8,6 +8,7 @@ namespace Fovea.Layers;
 /// Elementwise product of inputs of one shape (Keras <c>Multiply</c>), e.g. a gate or an attention map applied to
 /// features: y = x₀ ⊙ x₁ ⊙ … (multiplied left to right). Shape: every input [N, ...] → [N, ...].
 /// </summary>
+[RegisterLayer]
 public sealed class Multiply(string? name = null) : MergeLayer(name)
 {
     protected override Tensor Merge(IReadOnlyList<Tensor> inputs)

@@ -8,6 +8,7 @@ namespace Fovea.Layers;
 /// Parametric ReLU with one learned slope per channel (axis 1), initialised to <c>alphaInitializer</c> (zeros, as
 /// in Keras; PyTorch starts at 0.25).
 /// </summary>
+[RegisterLayer]
 public sealed class PReLU(Initializer? alphaInitializer = null, string? name = null) : Layer(name)
 {
     public Initializer AlphaInitializer { get; } = alphaInitializer ?? Initializers.Zeros;

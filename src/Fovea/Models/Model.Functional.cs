@@ -5,10 +5,15 @@ namespace Fovea.Models;
 
 public partial class Model
 {
-    private readonly FunctionalGraph? _graph;
+    private LayerGraph? _graph;
+    private ExecutionPlan? _plan;
 
-    /// <summary>The recorded layer calls of a functional model (null for Sequential), for exporters.</summary>
-    internal FunctionalGraph? Graph => _graph;
+    /// <summary>The model's graph of layer calls (null until a Sequential model is built).</summary>
+    public LayerGraph? Graph => _graph;
+
+    /// <summary>The layer calls of the model's graph in execution order (empty until a Sequential model is built).
+    /// </summary>
+    public IReadOnlyList<LayerNode> Nodes => _graph?.Nodes ?? [];
 
     /// <summary>A functional model from one input to one output (Keras <c>keras.Model(inputs, outputs)</c>).</summary>
     public Model(SymbolicTensor inputs, SymbolicTensor outputs, string? name = null, int seed = 0)
@@ -26,7 +31,8 @@ public partial class Model
     public Model(IReadOnlyList<SymbolicTensor> inputs, IReadOnlyList<SymbolicTensor> outputs, string? name = null, int seed = 0)
         : this(name ?? "functional", seed)
     {
-        _graph = new FunctionalGraph(inputs, outputs);
+        _graph = new LayerGraph(inputs, outputs);
+        IsFunctional = true;
         var used = new HashSet<string>();
         foreach (var layer in _graph.Layers)
         {
@@ -43,13 +49,23 @@ public partial class Model
             layer.Rng = Rng.Fork();
         }
         SampleShape = inputs[0].Shape;
-        MarkBuilt(inputs[0].Example.Shape);
+        MarkBuilt(inputs[0].BatchShape);
     }
 
-    /// <summary>The symbolic inputs of a functional model (empty for Sequential).</summary>
+    /// <summary>True for a model made from symbolic inputs and outputs (its graph is its definition).</summary>
+    private bool IsFunctional { get; }
+
+    /// <summary>Sets the graph of a model that builds its own (Sequential).</summary>
+    private protected void SetGraph(LayerGraph graph)
+    {
+        _graph = graph;
+        _plan = null;
+    }
+
+    /// <summary>The symbolic inputs of the model's graph (empty until a Sequential model is built).</summary>
     public IReadOnlyList<SymbolicTensor> Inputs => _graph?.Inputs ?? [];
 
-    /// <summary>The symbolic outputs of a functional model (empty for Sequential).</summary>
+    /// <summary>The symbolic outputs of the model's graph (empty until a Sequential model is built).</summary>
     public IReadOnlyList<SymbolicTensor> Outputs => _graph?.Outputs ?? [];
 
     /// <summary>The layer named <paramref name="name"/> (Keras <c>get_layer</c>).</summary>
@@ -59,25 +75,38 @@ public partial class Model
 
     protected override Tensor Forward(Tensor x, bool training)
     {
-        if (_graph is null)
-            throw new FoveaException($"model '{Name}' has no layers");
-        if (_graph.Inputs.Length != 1 || _graph.Outputs.Length != 1)
-            throw new FoveaException($"model '{Name}' has {_graph.Inputs.Length} inputs and {_graph.Outputs.Length} outputs; call Run(inputs)");
-        CheckInput(x, 0);
-        return _graph.Run([x], training, FuseBatchNorm)[0];
+        var graph = _graph ?? throw new FoveaException($"model '{Name}' has no layers");
+        if (graph.Inputs.Count != 1 || graph.Outputs.Count != 1)
+            throw new FoveaException($"model '{Name}' has {graph.Inputs.Count} inputs and {graph.Outputs.Count} outputs; call Run(inputs)");
+        if (IsFunctional)
+            CheckInput(x, 0);
+        return CurrentPlan().Run([x], training)[0];
     }
 
-    /// <summary>Runs a functional model with several inputs; returns every output.</summary>
+    /// <summary>Runs the model on its inputs (in the order of <see cref="Inputs"/>); returns every output.</summary>
     public Tensor[] Run(IReadOnlyList<Tensor> inputs, bool training = false)
     {
-        if (_graph is null)
-            return [Call(inputs.Single(), training)];
-        if (inputs.Count != _graph.Inputs.Length)
-            throw new FoveaException($"model '{Name}' takes {_graph.Inputs.Length} inputs, received {inputs.Count}");
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (!IsFunctional)
+            return [Call(inputs.Count == 1 ? inputs[0] : throw new FoveaException(
+                $"model '{Name}' takes 1 input, received {inputs.Count}"), training)];
+        var graph = _graph!;
+        if (inputs.Count != graph.Inputs.Count)
+            throw new FoveaException($"model '{Name}' takes {graph.Inputs.Count} inputs, received {inputs.Count}");
         for (int i = 0; i < inputs.Count; i++)
             CheckInput(inputs[i], i);
-        return _graph.Run(inputs, training, FuseBatchNorm);
+        return CurrentPlan().Run(inputs, training);
     }
+
+    /// <summary>The graph after <see cref="Passes"/>, planned on first use.</summary>
+    internal ExecutionPlan CurrentPlan() =>
+        _plan ??= (_graph ?? throw new FoveaException($"model '{Name}' is not built")).Plan(_passes);
+
+    /// <summary>Output shape of a built graph for its own example input shape; other shapes are found by running.
+    /// </summary>
+    protected override Shape? ComputeOutputShape(Shape inputShape) =>
+        _graph is { Inputs.Count: 1, Outputs.Count: 1 } g && g.Inputs[0].BatchShape == inputShape
+            ? g.Outputs[0].BatchShape : (Shape?)null;
 
     private void CheckInput(Tensor x, int i)
     {

@@ -6,7 +6,7 @@ namespace Fovea.Models;
 public partial class Model
 {
     /// <summary>"Functional" for a graph model (Keras's name), the class name otherwise.</summary>
-    public override string TypeName => _graph is null ? base.TypeName : "Functional";
+    public override string TypeName => IsFunctional ? "Functional" : base.TypeName;
 
     /// <summary>
     /// A functional model's config: its distinct layers, its inputs, and every layer call in execution order with
@@ -15,7 +15,7 @@ public partial class Model
     public override JsonObject GetConfig()
     {
         var c = base.GetConfig();
-        if (_graph is null)
+        if (!IsFunctional || _graph is null)
             return c;
         c["seed"] = Seed;
         var layers = new JsonArray();
@@ -43,7 +43,7 @@ public partial class Model
     private JsonObject Reference(SymbolicTensor t)
     {
         int slot = _graph!.SlotOf(t);
-        return slot < _graph.Inputs.Length ? new JsonObject { ["input"] = slot } : new JsonObject { ["node"] = slot - _graph.Inputs.Length };
+        return slot < _graph.Inputs.Count ? new JsonObject { ["input"] = slot } : new JsonObject { ["node"] = slot - _graph.Inputs.Count };
     }
 
     /// <summary>Rebuilds a functional model from <see cref="GetConfig"/> (weights freshly initialised).</summary>
@@ -84,11 +84,4 @@ public partial class Model
 
     private static JsonArray Array(JsonObject c, string key) =>
         c[key] as JsonArray ?? throw new FoveaException($"model config has no '{key}' list");
-
-    /// <summary>Makes models loadable as layers of other models (registered when Model is first used).</summary>
-    static Model()
-    {
-        LayerRegistry.Register("Sequential", Sequential.FromConfig);
-        LayerRegistry.Register("Functional", FromFunctionalConfig);
-    }
 }

@@ -12,46 +12,6 @@ public partial class Model
     public const string ConfigFileName = "model.json";
     public const string WeightsFileName = "model.safetensors";
 
-    /// <summary>Every weight with its path "layer.weight" (nested models add their own prefix).</summary>
-    public IReadOnlyList<KeyValuePair<string, Parameter>> NamedWeights()
-    {
-        var list = new List<KeyValuePair<string, Parameter>>();
-        var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
-        Collect(this, "", list, seen);
-        return list;
-
-        static void Collect(Model model, string prefix, List<KeyValuePair<string, Parameter>> list, HashSet<Parameter> seen)
-        {
-            foreach (var layer in model.Layers)
-            {
-                if (layer is Model inner)
-                {
-                    Collect(inner, prefix + inner.Name + ".", list, seen);
-                    continue;
-                }
-                foreach (var w in layer.Weights)
-                {
-                    if (seen.Add(w))
-                        list.Add(new(prefix + layer.Name + "." + w.Name, w));
-                }
-            }
-        }
-    }
-
-    /// <summary>The model's generator and each layer's, depth first, in layer order.</summary>
-    public IReadOnlyList<Rng> RandomStreams()
-    {
-        var streams = new List<Rng> { Rng };
-        foreach (var layer in Layers)
-        {
-            if (layer is Model inner)
-                streams.AddRange(inner.RandomStreams());
-            else
-                streams.Add(layer.Rng);
-        }
-        return streams;
-    }
-
     /// <summary>Writes every weight to a safetensors file (PyTorch-readable), atomically.</summary>
     public void SaveWeights(string path)
     {

@@ -1,6 +1,7 @@
 using Fovea.Autograd;
 using Fovea.Data;
 using Fovea.Layers;
+using Fovea.Models.Passes;
 using Fovea.Tensors;
 using Fovea.Training;
 
@@ -13,6 +14,7 @@ namespace Fovea.Models;
 /// <see cref="Sequential"/> is the plain stack. Every layer gets its own random stream forked from the
 /// model's seeded generator, so the same seed gives the same initial weights and the same dropout masks.
 /// </summary>
+[RegisterLayer("Functional", Factory = nameof(FromFunctionalConfig))]
 public partial class Model : Layer, ITrainableModel
 {
     private Trainer? _trainer;
@@ -39,52 +41,50 @@ public partial class Model : Layer, ITrainableModel
     public bool StopTraining { get; set; }
 
     /// <summary>
-    /// Run each BatchNormalization directly followed by a ReLU, LeakyReLU or SiLU as one fused op (on by default; the
-    /// results are those of the two layers apart, to float rounding).
+    /// The passes that rewrite the model's graph before it runs, in order; by default inference fusion
+    /// (<see cref="FusionPass"/>). Setting the list replans at the next call.
     /// </summary>
-    public bool FuseBatchNorm { get; set; } = true;
+    public IReadOnlyList<IGraphPass> Passes
+    {
+        get => _passes;
+        set
+        {
+            _passes = value?.ToArray() ?? throw new ArgumentNullException(nameof(value));
+            _plan = null;
+        }
+    }
+
+    private IReadOnlyList<IGraphPass> _passes = [new FusionPass()];
+
+    /// <summary>
+    /// Whether <see cref="FusionPass"/> runs (on by default): convolutions with the BatchNormalization and activation
+    /// after them as one op in inference, and each BatchNormalization directly followed by a ReLU, LeakyReLU or SiLU
+    /// as one op. The results are those of the layers apart, to float rounding.
+    /// </summary>
+    public bool FuseBatchNorm
+    {
+        get => _passes.OfType<FusionPass>().Any();
+        set
+        {
+            if (value != FuseBatchNorm)
+                Passes = value ? [.. _passes, new FusionPass()] : _passes.Where(p => p is not FusionPass).ToArray();
+        }
+    }
 
     /// <summary>Wall time of the last training epoch's loop, in seconds (validation excluded).</summary>
     public double LastEpochSeconds => _trainer?.LastEpochSeconds ?? 0;
 
-    public override IReadOnlyList<Parameter> Weights
-    {
-        get
-        {
-            var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
-            var all = new List<Parameter>();
-            foreach (var layer in Layers)
-            {
-                foreach (var w in layer.Weights)
-                {
-                    if (seen.Add(w))
-                        all.Add(w);
-                }
-            }
-            return all;
-        }
-    }
+    /// <summary>A model's tracked layers are its layers, under their names.</summary>
+    private protected override IEnumerable<(string Path, Layer Layer)> TrackedLayers() =>
+        Layers.Select(l => (l.Name ?? DefaultName(l.TypeName), l));
 
-    public override IEnumerable<(Parameter Weight, Regularizer Regularizer)> Regularized =>
-        Layers.SelectMany(l => l.Regularized);
-
-    /// <summary>Freezing a model freezes every layer in it (Keras).</summary>
-    public override bool Trainable
-    {
-        get => base.Trainable;
-        set
-        {
-            base.Trainable = value;
-            foreach (var layer in Layers)
-                layer.Trainable = value;
-        }
-    }
+    private protected override bool Profiled => false;
 
     /// <summary>
     /// Sets the model's own flag from a saved config without passing it on: its layers have already taken theirs
     /// from their own configs (a frozen base with an unfrozen last stage loads as it was saved).
     /// </summary>
-    internal void RestoreTrainable(bool trainable) => base.Trainable = trainable;
+    internal void RestoreTrainable(bool trainable) => SetOwnTrainable(trainable);
 
     /// <summary>Chooses how to train: optimizer, loss and the metrics to report.</summary>
     public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric>? metrics = null)
@@ -99,16 +99,14 @@ public partial class Model : Layer, ITrainableModel
     }
 
     /// <summary>
-    /// Builds the model for samples of <paramref name="sampleShape"/> (no batch axis: <c>Build(1, 28, 28)</c>) by running one
-    /// zero sample through it, which creates every weight and records every layer's output shape.
+    /// Builds the model for samples of <paramref name="sampleShape"/> (no batch axis: <c>Build(1, 28, 28)</c>): creates
+    /// its graph and every weight, and records every layer's output shape.
     /// </summary>
     public void Build(params int[] sampleShape)
     {
         var shape = new Shape(sampleShape);
-        using var scope = TensorScope.Begin();
-        using var _ = GradMode.NoGrad();
-        Call(Tensor.Zeros(shape.WithBatch(1)), training: false);
-        SampleShape = shape;
+        EnsureBuilt(shape.WithBatch(1));
+        SampleShape ??= shape;
     }
 
     /// <summary>The per-sample input shape the model was built or first called with.</summary>
@@ -146,7 +144,7 @@ public partial class Model : Layer, ITrainableModel
             validationData = train.Subset(indices.AsSpan(train.Count - holdOut));
             train = train.Subset(indices.AsSpan(0, train.Count - holdOut));
         }
-        EnsureBuilt(train.SampleShape);   // before the loader's seed is drawn: building may draw from Rng
+        EnsureBuiltForSamples(train.SampleShape);   // before the loader's seed is drawn: building may draw from Rng
         var loader = new DataLoader(train, batchSize, shuffle, seed: (int)(Rng.NextUInt64() & int.MaxValue));
         return Fit(loader, epochs, validationData, callbacks, verbose, initialEpoch);
     }
@@ -166,9 +164,9 @@ public partial class Model : Layer, ITrainableModel
             throw new ArgumentOutOfRangeException(nameof(epochs), $"epochs must be >= 0, received {epochs}");
         if (train.BatchCount == 0)
             throw new FoveaException($"Fit: the training loader yields no batches ({train.Dataset.Count} samples)");
-        EnsureBuilt(train.SampleShape);
+        EnsureBuiltForSamples(train.SampleShape);
         if (validationData is not null)
-            EnsureBuilt(validationData.SampleShape);
+            EnsureBuiltForSamples(validationData.SampleShape);
         var trainer = _trainer = NewTrainer();
         var val = validationData is null ? null : new DataLoader(validationData, train.BatchSize, shuffle: false);
         var all = new List<Callback>();
@@ -184,7 +182,7 @@ public partial class Model : Layer, ITrainableModel
     {
         ArgumentNullException.ThrowIfNull(data);
         RequireCompiled("Evaluate");
-        EnsureBuilt(data.SampleShape);
+        EnsureBuiltForSamples(data.SampleShape);
         return NewTrainer().Evaluate(new DataLoader(data, batchSize, shuffle: false));
     }
 
@@ -229,7 +227,7 @@ public partial class Model : Layer, ITrainableModel
     private Trainer NewTrainer() => new Trainer(this, (x, training) => Call(x, training),
         Weights.Where(w => w.Trainable), Regularized, Optimizer!, Loss!, Metrics);
 
-    private void EnsureBuilt(Shape sampleShape)
+    private void EnsureBuiltForSamples(Shape sampleShape)
     {
         if (!Built)
             Build(sampleShape.ToArray());

@@ -12,6 +12,7 @@ namespace Fovea.Models;
 ///     new Conv2D(32, 3, padding: Padding.Same), new BatchNormalization(), new Activation(Activations.Swish),
 ///     new MaxPooling2D(2), new GlobalAveragePooling2D(), new Dense(10, Activations.Softmax));
 /// </code></example>
+[RegisterLayer]
 public sealed class Sequential : Model
 {
     private readonly List<Layer> _layers = [];
@@ -66,35 +67,21 @@ public sealed class Sequential : Model
         _layers.Add(layer);
     }
 
-    protected override Tensor Forward(Tensor x, bool training)
+    /// <summary>
+    /// Builds the stack's graph for inputs of <paramref name="inputShape"/> (batch axis first): an input, then each
+    /// layer called on the previous output, as a functional model would record it.
+    /// </summary>
+    protected override void Build(Shape inputShape)
     {
         if (_layers.Count == 0)
             throw new FoveaException($"model '{Name}' has no layers");
-        SampleShape ??= x.Shape.WithoutBatch();
-        for (int i = 0; i < _layers.Count; i++)
-        {
-            // Without gradients, a convolution runs fused with the BatchNormalization and activation after it.
-            if (FuseBatchNorm && InferenceFusion.Match(_layers[i], At(i + 1), At(i + 2), training) is > 0 and var count
-                && InferenceFusion.TryRun(x, training, _layers, i, count, out var fused))
-            {
-                x = fused;
-                i += count - 1;
-                continue;
-            }
-            // BatchNormalization directly followed by a ReLU/LeakyReLU/SiLU activation runs as one fused op.
-            if (FuseBatchNorm && _layers[i] is BatchNormalization bn && i + 1 < _layers.Count &&
-                BatchNormalization.CanFuse(_layers[i + 1], out _, out _))
-            {
-                x = bn.CallFused(x, training, _layers[i + 1]);
-                i++;
-                continue;
-            }
-            x = _layers[i].Call(x, training);
-        }
-        return x;
+        SampleShape ??= inputShape.WithoutBatch();
+        var input = new SymbolicTensor(inputShape.With(0, 1), null, null, "input");
+        var x = input;
+        foreach (var layer in _layers)
+            x = layer.Call(x);
+        SetGraph(new LayerGraph([input], [x]));
     }
-
-    private Layer? At(int i) => i < _layers.Count ? _layers[i] : null;
 
     public override JsonObject GetConfig()
     {

@@ -17,7 +17,7 @@ namespace Fovea.Onnx;
 /// pooling MaxPool/AveragePool (count_include_pad 0, as Fovea averages), Dropout and DropPath nothing. Layers imported
 /// from ONNX (<see cref="Layers.Onnx.OnnxOp"/>) map their canonical op back to ONNX operators; attributes that follow
 /// the batch (a reshape to [B·heads, ...]) become small shape computations from the running batch. Weights become
-/// float32 initializers named like <see cref="Model.NamedWeights"/>. Every tensor of the graph is float32, as in
+/// float32 initializers named like <see cref="Layers.Layer.NamedWeights"/>. Every tensor of the graph is float32, as in
 /// Fovea: comparisons, ArgMax and casts to integers are computed in their ONNX types and cast back to float.
 /// </para>
 /// <para>

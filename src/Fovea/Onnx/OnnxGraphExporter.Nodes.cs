@@ -111,7 +111,7 @@ internal sealed partial class OnnxGraphExporter
         Int64Constant(values.Select(v => (long)v).ToArray(), role: role);
 
     /// <summary>
-    /// The initializer of a weight, named as in <see cref="Model.NamedWeights"/>; <paramref name="shape"/> gives a
+    /// The initializer of a weight, named as in <see cref="Layers.Layer.NamedWeights"/>; <paramref name="shape"/> gives a
     /// reshaped copy (same values) and <paramref name="transposed"/> the transpose of a matrix.
     /// </summary>
     private string Weight(Parameter p, Shape? shape = null, bool transposed = false)

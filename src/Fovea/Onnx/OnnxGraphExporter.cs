@@ -53,7 +53,7 @@ internal sealed partial class OnnxGraphExporter
                 $"received '{_options.BatchDimension}'");
         var samples = SampleShapes(_model);
         var inputNames = Names(_options.InputNames, samples.Length, DefaultInputNames(), "InputNames");
-        int outputCount = _model.Graph?.Outputs.Length ?? 1;
+        int outputCount = _model.Graph?.Outputs.Count ?? 1;
         var outputNames = Names(_options.OutputNames, outputCount, DefaultOutputNames(outputCount), "OutputNames");
         foreach (string name in inputNames.Concat(outputNames))
         {
@@ -156,7 +156,7 @@ internal sealed partial class OnnxGraphExporter
         var graph = model.Graph ?? throw new FoveaException($"ONNX export: model '{model.Name}' " +
             $"({model.GetType().Name}) is neither Sequential nor functional; only those are exported");
         var values = new Dictionary<SymbolicTensor, Value>(ReferenceEqualityComparer.Instance);
-        for (int i = 0; i < graph.Inputs.Length; i++)
+        for (int i = 0; i < graph.Inputs.Count; i++)
             values[graph.Inputs[i]] = inputs[i];
         foreach (var node in graph.Nodes)
         {

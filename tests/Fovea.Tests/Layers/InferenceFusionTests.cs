@@ -9,7 +9,7 @@ using Xunit;
 namespace Fovea.Tests.Layers;
 
 /// <summary>
-/// Inference fusion (<see cref="InferenceFusion"/>): a convolution with the BatchNormalization and activation after
+/// Inference fusion (<see cref="Fovea.Models.Passes.FusionPass"/>): a convolution with the BatchNormalization and activation after
 /// it, run as one op (the normalisation an affine map in the convolution's epilogue), must give the outputs of the
 /// layers run apart (<c>FuseBatchNorm = false</c>). Tolerance: the fused map rounds conv·s + ((b − μ)·s + β) with
 /// one FMA, where the separate layers round conv + b, then (· − μ)·s + β: a few float ulps of the largest intermediate,
@@ -38,21 +38,37 @@ public class InferenceFusionTests
     }
 
     [Fact]
-    public void Match_CountsTheLayersAFusedCallCovers()
+    public void FusionPass_ReplacesEachChainWithOneNode()
     {
         var model = new Sequential(
             [new Conv2D(4, 3), new BatchNormalization(), new ReLU(),
              new Conv2D(4, 3, activation: Fovea.Layers.Activations.Relu),
              new Conv2D(4, 1), new Activation(Fovea.Layers.Activations.Softmax), new Conv2D(4, 1),
-             new Conv2D(4, 1, activation: Fovea.Layers.Activations.Softmax)],
+             new Conv2D(4, 1, activation: Fovea.Layers.Activations.Softmax), new BatchNormalization(),
+             new LeakyReLU(0.1f)],
             seed: 1, inputShape: [2, 9, 9]);
-        var l = model.Layers;
-        Assert.Equal(3, InferenceFusion.Match(l[0], l[1], l[2], training: false));
-        Assert.Equal(1, InferenceFusion.Match(l[0], l[1], l[2], training: true));      // BN uses batch statistics
-        Assert.Equal(1, InferenceFusion.Match(l[3], l[4], l[5], training: false));      // own activation
-        Assert.Equal(1, InferenceFusion.Match(l[4], l[5], l[6], training: false));      // softmax does not fuse
-        Assert.Equal(0, InferenceFusion.Match(l[7], null, null, training: false));
-        Assert.Equal(0, InferenceFusion.Match(l[1], l[2], null, training: false));      // not a convolution
+        var plan = model.CurrentPlan().Nodes;
+        // conv-BN-ReLU; conv with its own ReLU; conv alone (softmax does not fuse); softmax; conv alone; conv with its
+        // own softmax (not fusable: left as it is); BN-LeakyReLU.
+        Assert.Equal(["FusedConvolution", "FusedConvolution", "FusedConvolution", "Activation", "FusedConvolution",
+            "Conv2D", "FusedBatchNormActivation"], plan.Select(n => n.Layer.TypeName));
+        Assert.Same(model.Nodes[2].Output, plan[0].Output);
+        Assert.Same(model.Nodes[0].Inputs[0], plan[0].Inputs[0]);
+        Assert.Equal(10, model.Nodes.Count);
+        model.FuseBatchNorm = false;
+        Assert.Equal(model.Nodes, model.CurrentPlan().Nodes);
+    }
+
+    [Fact]
+    public void FusionPass_BranchingOutput_IsNotFused()
+    {
+        var input = Input.Create([2, 8, 8]);
+        var conv = new Conv2D(4, 3, padding: Padding.Same).Call(input);
+        var bn = new BatchNormalization().Call(conv);
+        var model = new Model(input, new Concatenate().Call([new ReLU().Call(bn), conv]));
+        // The convolution's output feeds both the normalisation and the concatenation: only BN-ReLU fuses.
+        Assert.Equal(["FusedConvolution", "FusedBatchNormActivation", "Concatenate"],
+            model.CurrentPlan().Nodes.Select(n => n.Layer.TypeName));
     }
 
     [Fact]

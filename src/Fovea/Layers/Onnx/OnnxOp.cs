@@ -11,6 +11,7 @@ namespace Fovea.Layers.Onnx;
 /// <see cref="Autograd.Functional"/>, so gradients flow. <see cref="ImportBatch"/> is the batch the ONNX graph was
 /// written for; shapes in the attributes marked as batch-carrying follow the batch of the running input.
 /// </summary>
+[RegisterLayer]
 public sealed class OnnxOp : MergeLayer
 {
     private readonly OnnxOpArgs _args;

@@ -14,7 +14,7 @@ internal enum ActivationKind
 }
 
 /// <summary>One elementwise activation; keeps x (ReLU, LeakyReLU, SiLU) or y (Sigmoid, Tanh) for backward.</summary>
-internal sealed class ActivationFunction(ActivationKind kind, float alpha) : Function
+internal sealed class PointwiseActivationFunction(ActivationKind kind, float alpha) : Function
 {
     private Tensor? _y;
 
@@ -34,7 +34,7 @@ internal sealed class ActivationFunction(ActivationKind kind, float alpha) : Fun
             default: ActivationKernels.Tanh(xs, ys); break;
         }
         if (ShouldRecord(x))
-            new ActivationFunction(kind, alpha) { _y = y }.Record(y, x);
+            new PointwiseActivationFunction(kind, alpha) { _y = y }.Record(y, x);
         return y;
     }
 
