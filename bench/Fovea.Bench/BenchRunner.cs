@@ -1,8 +1,8 @@
 namespace Fovea.Bench;
 
 /// <summary>
-/// Runs Fovea's benchmarks by name, for <c>dotnet run --project bench/Fovea.Bench -- [--json] [names...]</c> and
-/// <c>fovea bench [--json] [names...]</c>. Each result is one JSON object per line on standard output (the fields of
+/// Runs Fovea's benchmarks by name, for <c>dotnet run -c Release --project bench/Fovea.Bench -- [--json]
+/// [names...]</c>. Each result is one JSON object per line on standard output (the fields of
 /// ../shared/peers/results/*.jsonl: bench, unit, best, median and details); without --json a readable summary
 /// line follows each of them on standard error.
 /// </summary>

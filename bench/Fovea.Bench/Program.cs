@@ -1,7 +1,7 @@
 using Fovea.Bench;
 
 // Fovea benchmarks: dotnet run -c Release --project bench/Fovea.Bench -- [--json] [names...]
-// (the same as `fovea bench`). With no names every benchmark runs.
+// With no names every benchmark runs.
 if (args.Contains("--help"))
 {
     Console.Error.WriteLine("usage: Fovea.Bench [--json] [names...]; benchmarks:");

@@ -6,14 +6,13 @@ namespace Fovea.Cli;
 internal static class FoveaCommand
 {
     public static RootCommand Create() => new(
-        "Fovea: convolutional neural networks in pure C#. Train, fine-tune, run, inspect, export and benchmark models " +
-        "on the CPU.")
+        "Fovea: convolutional neural networks in pure C#. Train, fine-tune, run, inspect and export models on the " +
+        "CPU.")
     {
         TrainCommand.Create(),
         SummaryCommand.Create(),
         RunCommand.Create(),
         FinetuneCommand.Create(),
         ExportCommand.Create(),
-        BenchCommand.Create(),
     };
 }

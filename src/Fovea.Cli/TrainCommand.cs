@@ -136,7 +136,7 @@ internal static class TrainCommand
         };
         if (o.TensorBoard)
             callbacks.Add(new TensorBoard(Path.Combine(runDir, "tensorboard"),
-                sampleImages: train.Features.SliceRows(0, Math.Min(16, train.Count))));
+                sampleImages: train.Take(Math.Min(16, train.Count)).Features));
         History history;
         if (o.Augment)
         {
@@ -156,8 +156,6 @@ internal static class TrainCommand
         }
 
         var result = model.Evaluate(test);
-        if (Environment.GetEnvironmentVariable("FOVEA_PROFILE") == "1")
-            Console.Error.WriteLine(Profiler.Report());
         model.Save(runDir);
         history.SavePlot(Path.Combine(runDir, "curves.png"));
         Reports.HtmlReport.Save(Path.Combine(runDir, "report.html"), model, test, history);

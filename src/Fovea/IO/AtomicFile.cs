@@ -4,8 +4,19 @@ namespace Fovea.IO;
 /// Writes a file so that readers see either the old content or the complete new one, never a torn file:
 /// the data goes to a temporary file in the same folder, is flushed to disk, then renamed over the target.
 /// </summary>
+/// <remarks>
+/// Public on purpose: every file Fovea writes (weights, model configs, checkpoints, logs, ONNX files) goes through it,
+/// and the assemblies built on the core's public API only (the <c>fovea</c> command line, <c>Fovea.Onnx</c>) and
+/// user code such as custom callbacks that write their own checkpoints need the same guarantee, so that a run killed
+/// mid-write can resume from the previous file.
+/// </remarks>
 public static class AtomicFile
 {
+    /// <summary>
+    /// Writes <paramref name="path"/> atomically: <paramref name="write"/> fills a temporary file in the same folder
+    /// (created if missing), which is flushed to disk and renamed over the target. On any exception the temporary file
+    /// is deleted and the target is left as it was.
+    /// </summary>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(write);
@@ -59,6 +70,9 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="text"/> as UTF-8 without a byte-order mark, atomically (see <see cref="Write"/>).
+    /// </summary>
     public static void WriteAllText(string path, string text) =>
         Write(path, s =>
         {

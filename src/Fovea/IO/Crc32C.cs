@@ -7,7 +7,7 @@ namespace Fovea.IO;
 /// instruction when available and a table otherwise. <see cref="Masked"/> is TFRecord's masking:
 /// ((crc &gt;&gt; 15) | (crc &lt;&lt; 17)) + 0xA282EAD8.
 /// </summary>
-public static class Crc32C
+internal static class Crc32C
 {
     private static readonly uint[] s_table = BuildTable();
 

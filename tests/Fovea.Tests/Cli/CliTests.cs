@@ -52,7 +52,7 @@ public sealed class CliTests : IDisposable
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
-        foreach (var verb in new[] { "train", "summary", "run", "finetune", "export", "bench" })
+        foreach (var verb in new[] { "train", "summary", "run", "finetune", "export" })
             Assert.Contains(verb, output);
         (code, output, _) = Run("train", "--help");
         Assert.Equal(0, code);
@@ -161,16 +161,5 @@ public sealed class CliTests : IDisposable
         Assert.NotEqual(0, code);
         Assert.Contains("fastest", err);
         Assert.DoesNotContain("   at ", err);
-    }
-
-    [Fact]
-    public void Bench_UnknownName_ListsTheKnownOnesAndRunsNothing()
-    {
-        var (code, output, err) = Run("bench", "--json", "B9_nothing");
-        Assert.Equal(2, code);
-        Assert.Equal("", output);
-        Assert.Contains("B9_nothing", err);
-        Assert.Contains("B1_sgemm", err);
-        Assert.Contains("B4_resnet18", err);
     }
 }

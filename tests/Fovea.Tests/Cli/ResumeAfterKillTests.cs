@@ -51,8 +51,9 @@ public sealed class ResumeAfterKillTests : IDisposable
         Assert.True(code == 0, output);
         double seconds = clock.Elapsed.TotalSeconds;
 
-        // Kill somewhere between 35% and 85% of the uninterrupted run's wall time (after a checkpoint or two).
-        double at = seconds * (0.35 + 0.5 * Random.Shared.NextDouble());
+        // Kill at 60% of the uninterrupted run's wall time (after a checkpoint or two). The step it lands on still
+        // varies from run to run with the machine's load; the fraction itself is fixed so a failure can be replayed.
+        double at = seconds * 0.6;
         using (var p = Start([.. s_options, "--out", killed]))
         {
             _ = p.StandardOutput.ReadToEndAsync();

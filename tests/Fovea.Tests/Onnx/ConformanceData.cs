@@ -5,8 +5,9 @@ using Fovea.Tensors;
 namespace Fovea.Tests.Onnx;
 
 /// <summary>
-/// The ONNX conformance data in ../shared/onnx-conformance (beside the repository): light model graphs and
-/// per-op cases (model.onnx + test_data_set_0/{input,output}_N.pb TensorProto files).
+/// The ONNX conformance data of tests/data/onnx-conformance (the ONNX project's backend test data, Apache-2.0; see its
+/// README), copied beside the test assembly by the project file: light model graphs and per-op cases (model.onnx +
+/// test_data_set_0/{input,output}_N.pb TensorProto files).
 /// </summary>
 internal static class ConformanceData
 {
@@ -16,14 +17,12 @@ internal static class ConformanceData
 
     private static string FindRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "onnx-conformance");
-            if (Directory.Exists(candidate))
-                return candidate;
-        }
-        throw new InvalidOperationException(
-            $"../shared/onnx-conformance was not found above {AppContext.BaseDirectory}; the ONNX tests need it");
+        string root = Path.Combine(AppContext.BaseDirectory, "onnx-conformance");
+        if (!Directory.Exists(Path.Combine(root, "pytorch-operator")))
+            throw new InvalidOperationException(
+                $"the ONNX conformance data was not found at {root}; expected tests/data/onnx-conformance copied " +
+                "there by Fovea.Tests.csproj");
+        return root;
     }
 
     /// <summary>Case folders of one suite ("pytorch-converted", "pytorch-operator"), by name.</summary>

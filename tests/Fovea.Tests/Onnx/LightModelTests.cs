@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace Fovea.Tests.Onnx;
 
 /// <summary>
-/// The "light" model graphs of ../shared/onnx-conformance/light (AlexNet, ResNet-50, VGG-19, Inception v1/v2,
+/// The "light" model graphs of tests/data/onnx-conformance/light (AlexNet, ResNet-50, VGG-19, Inception v1/v2,
 /// DenseNet-121, ShuffleNet, SqueezeNet, ZFNet) import and match ONNX Runtime on one random image. Their weights are
 /// ConstantOfShape nodes filling every weight with 0.02, which makes every output class equal (all models give
 /// 0.001 everywhere), so each graph is also run with those nodes replaced by random weights (He-scaled, positive for

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Fovea.Tests.Onnx;
 
 /// <summary>
-/// Every case of ../shared/onnx-conformance/pytorch-converted and pytorch-operator (PyTorch modules exported to ONNX
+/// Every case of tests/data/onnx-conformance/pytorch-converted and pytorch-operator (PyTorch modules exported to ONNX
 /// with inputs and PyTorch's outputs) is imported and run; outputs must match within atol 1e−4 + rtol 1e−3 (float32
 /// against PyTorch's float32, or float64 for the double cases). Cases that cannot run are listed in
 /// <see cref="Skipped"/> with the reason, and a test checks that list against the suite.
@@ -64,6 +64,9 @@ public sealed class OnnxConformanceTests(ITestOutputHelper output)
     public void SkippedCases_ExistAndHaveReasons()
     {
         var all = new[] { "pytorch-converted", "pytorch-operator" }.SelectMany(ConformanceData.Cases).ToHashSet();
+        // The committed copy holds 82 + 35 cases; fewer means the data did not reach the test output, and the
+        // theories above would quietly have fewer cases.
+        Assert.True(all.Count == 117, $"expected 117 conformance cases in {ConformanceData.Root}, found {all.Count}");
         foreach (var (name, reason) in Skipped)
         {
             Assert.Contains(name, all);

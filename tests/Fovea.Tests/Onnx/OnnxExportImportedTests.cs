@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace Fovea.Tests.Onnx;
 
 /// <summary>
-/// Models imported from ONNX, exported again: every conformance case of ../shared/onnx-conformance (their canonical
+/// Models imported from ONNX, exported again: every conformance case of tests/data/onnx-conformance (their canonical
 /// ops cover what the importer produces), light model graphs with random weights, and the pretrained ResNet-18.
 /// ONNX Runtime on the exported file and Fovea's importer on it must give the imported model's outputs.
 /// </summary>
