@@ -60,7 +60,8 @@ class Net(nn.Module):
 def accuracy(model, x, y):
     model.eval()
     with torch.no_grad():
-        return sum((model(x[i:i + 1000]).argmax(1) == y[i:i + 1000]).sum().item() for i in range(0, len(x), 1000)) / len(x)
+        hits = sum((model(x[i:i + 1000]).argmax(1) == y[i:i + 1000]).sum().item() for i in range(0, len(x), 1000))
+    return hits / len(x)
 
 
 def main():

@@ -18,7 +18,7 @@ internal sealed class BatchNormShortRunBench : IBenchmark
 {
     public string Name => "bn_short_run";
 
-    public string Description => "test accuracy after 1 and 2 epochs on 6,000 Fashion-MNIST images, BN warm-up vs Keras";
+    public string Description => "test accuracy, 1 and 2 epochs on 6,000 Fashion-MNIST images: BN warm-up vs Keras";
 
     public void Run(BenchReport report)
     {

@@ -315,8 +315,9 @@ internal static unsafe class Conv2DKernels
             return new RowBlock(n, oh0, oh1, oh0 * g.OW, (oh1 - oh0) * g.OW);
         }
 
-        /// <summary>The GEMM's [K, Cols] operand for group <paramref name="grp"/> of this block: its columns unfolded
-        /// into <paramref name="col"/> (<paramref name="ldb"/> = Cols) or, 1×1, the input read in place (ldb = P).</summary>
+        /// <summary>The GEMM's [K, Cols] operand for group <paramref name="grp"/> of this block: its columns
+        /// unfolded into <paramref name="col"/> (<paramref name="ldb"/> = Cols) or, 1×1, the input read in place
+        /// (ldb = P).</summary>
         public float* Columns(float* x, float* col, int grp, in ConvGeometry g, out int ldb)
         {
             float* xg = x + (long)N * g.InputImage + (long)grp * g.Cg * g.H * g.W;
@@ -357,8 +358,8 @@ internal static unsafe class Conv2DKernels
                         {
                             float* yg = Y + (long)block.N * g.OutputImage + (long)grp * g.OCg * g.P + block.P0;
                             float* b = block.Columns(X, pcol, grp, g, out int ldb);
-                            Gemm.Multiply(false, false, g.OCg, block.Cols, g.K, W + (long)grp * g.OCg * g.K, g.K, b, ldb,
-                                yg, g.P, accumulate: false);
+                            Gemm.Multiply(false, false, g.OCg, block.Cols, g.K, W + (long)grp * g.OCg * g.K, g.K, b,
+                                ldb, yg, g.P, accumulate: false);
                             if (B is not null || !Epilogue.IsNone)
                                 BiasAndEpilogue(yg, g.P, block.Cols, B, grp * g.OCg, g.OCg, Epilogue);
                         }

@@ -81,11 +81,13 @@ public sealed class BatchNormalization : Layer
     public void MarkWarmedUp()
     {
         if (!Built)
-            throw new FoveaException($"{Describe()} is not built yet: call it once (or build its model) before MarkWarmedUp");
+            throw new FoveaException(
+                $"{Describe()} is not built yet: call it once (or build its model) before MarkWarmedUp");
         BatchesTracked.AsSpan()[0] = WarmedUpCount;
     }
 
-    /// <summary>The momentum of the update after <paramref name="count"/> tracked batches: min(m, 1 − 1/(count + 1)).</summary>
+    /// <summary>The momentum of the update after <paramref name="count"/> tracked batches:
+    /// min(m, 1 − 1/(count + 1)).</summary>
     internal static float MomentumAfter(float count, float momentum) =>
         momentum >= 1 ? 1f : (float)Math.Min(momentum, 1 - 1 / (Math.Max(0, (double)count) + 1));
 

@@ -24,14 +24,16 @@ public sealed class BatchNormWarmupGoldenTests(ITestOutputHelper output)
     {
         var g = GoldenFile.Load(FileName, output);
         var p = g.Params(c);
-        var layer = new BatchNormalization((float)p["momentum"]!.GetValue<double>(), (float)p["epsilon"]!.GetValue<double>());
+        var layer = new BatchNormalization((float)p["momentum"]!.GetValue<double>(),
+            (float)p["epsilon"]!.GetValue<double>());
         int batches = p["batches"]!.GetValue<int>();
         for (int t = 1; t <= batches; t++)
         {
             var x = g.Get($"{c}.x{t}");
             layer.Call(x, training: true);
             int m = x.Length / x.Shape[1];
-            foreach (var (name, actual) in new[] { ("running_mean", layer.MovingMean), ("running_var", layer.MovingVariance) })
+            foreach (var (name, actual) in
+                new[] { ("running_mean", layer.MovingMean), ("running_var", layer.MovingVariance) })
                 g.Close($"{c}.{name}{t}", actual, t * GoldenTolerance.Sum(m, g.MaxAbs($"{c}.{name}{t}")), 0);
             Assert.Equal(t, layer.BatchesTracked[0]);
         }

@@ -93,7 +93,8 @@ public sealed class BatchNormalizationTests : IDisposable
         Assert.Equal(0f, batchOnly.EffectiveMomentum);
     }
 
-    /// <summary>Once warmed up, the update is bit for bit the old one: Functional.BatchNorm with the momentum.</summary>
+    /// <summary>Once warmed up, the update is bit for bit the old one: Functional.BatchNorm with the
+    /// momentum.</summary>
     [Theory]
     [InlineData(99f)]
     [InlineData(BatchNormalization.WarmedUpCount)]
@@ -105,7 +106,8 @@ public sealed class BatchNormalizationTests : IDisposable
         bn.MovingMean.Assign([0.3f, -0.1f, 0.7f]);
         bn.MovingVariance.Assign([0.9f, 1.7f, 0.4f]);
         bn.BatchesTracked.Assign([count]);
-        var (mean, variance) = (Tensor.FromArray(bn.MovingMean.ToArray(), [3]), Tensor.FromArray(bn.MovingVariance.ToArray(), [3]));
+        var mean = Tensor.FromArray(bn.MovingMean.ToArray(), [3]);
+        var variance = Tensor.FromArray(bn.MovingVariance.ToArray(), [3]);
         using (GradMode.NoGrad())
         {
             bn.Call(x, training: true);
@@ -130,8 +132,8 @@ public sealed class BatchNormalizationTests : IDisposable
     }
 
     private static Sequential SmallModel(bool fuse) =>
-        new([new Conv2D(3, 3, padding: Padding.Same), new BatchNormalization(momentum: 0.75f), new ReLU(), new Flatten(),
-             new Dense(2)], seed: 4, inputShape: [2, 5, 5])
+        new([new Conv2D(3, 3, padding: Padding.Same), new BatchNormalization(momentum: 0.75f), new ReLU(),
+             new Flatten(), new Dense(2)], seed: 4, inputShape: [2, 5, 5])
         {
             FuseBatchNorm = fuse,
         };
@@ -153,7 +155,8 @@ public sealed class BatchNormalizationTests : IDisposable
             Assert.Equal(step + 1, a.BatchesTracked[0]);
             Assert.Equal(step + 1, b.BatchesTracked[0]);
             TensorAssert.Close(b.MovingMean.ToArray(), a.MovingMean.ToArray(), 1e-6, 1e-6, $"mean after {step + 1}");
-            TensorAssert.Close(b.MovingVariance.ToArray(), a.MovingVariance.ToArray(), 1e-6, 1e-6, $"variance after {step + 1}");
+            TensorAssert.Close(b.MovingVariance.ToArray(), a.MovingVariance.ToArray(), 1e-6, 1e-6,
+                $"variance after {step + 1}");
         }
     }
 

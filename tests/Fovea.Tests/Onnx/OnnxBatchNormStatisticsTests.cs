@@ -45,7 +45,8 @@ public sealed class OnnxBatchNormStatisticsTests
         byte[] bytes = OnnxExporter.ToBytes(model);
         var proto = ModelProto.Parser.ParseFrom(bytes);
         Assert.Equal(5, proto.Graph.Node.Single(n => n.OpType == "BatchNormalization").Input.Count);
-        Assert.DoesNotContain(proto.Graph.Initializer, t => t.Name.Contains("batches_tracked", StringComparison.Ordinal));
+        Assert.DoesNotContain(proto.Graph.Initializer,
+            t => t.Name.Contains("batches_tracked", StringComparison.Ordinal));
         var imported = OnnxImporter.Load(bytes, "bn.onnx").Layers.OfType<BatchNormalization>().Single();
         Assert.Equal(bn.MovingMean.ToArray(), imported.MovingMean.ToArray());
         Assert.Equal(bn.MovingVariance.ToArray(), imported.MovingVariance.ToArray());
