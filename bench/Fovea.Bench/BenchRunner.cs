@@ -12,7 +12,7 @@ public static class BenchRunner
     [
         new GemmBench(), new GemmShapesBench(), new CnnBench(train: true), new CnnBench(train: false),
         new ConvLayersBench(), new FmnistBench(), new ResNetBench(train: false), new ResNetBench(train: true),
-        new AugmentBench(),
+        new AugmentBench(), new BatchNormShortRunBench(),
     ];
 
     /// <summary>The names and descriptions of every benchmark, in running order.</summary>

@@ -207,6 +207,38 @@ def batchnorm():
     g.save()
 
 
+# ---------------------------------------------------------------------------------------------------- batchnorm warm-up
+def batchnorm_warmup():
+    """Fovea's BatchNormalization warm-up over several training batches: the t-th batch updates the moving statistics
+    with Keras momentum min(m, 1 - 1/t), i.e. PyTorch's cumulative average (momentum=None, factor 1/t) until the
+    window of 1/(1 - m) batches has filled, then PyTorch momentum 1 - m. Stores each batch and the running statistics
+    after it; the module starts from PyTorch's (and Fovea's) mean 0, variance 1."""
+    g = Golden("batchnorm_warmup", 3)
+    # (shape of one batch, Keras momentum, eps, batches, input mean, input std)
+    grid = [
+        ((4, 3, 5, 5), 0.99, 1e-3, 6, 2.0, 3.0),
+        ((6, 2), 0.75, 1e-3, 7, -1.0, 0.5),
+        ((2, 2, 3, 3), 0.5, 1e-3, 4, 0.5, 2.0),
+    ]
+    for shape, momentum, eps, batches, mu, sigma in grid:
+        c = shape[1]
+        bn = (torch.nn.BatchNorm2d if len(shape) == 4 else torch.nn.BatchNorm1d)(c, eps=eps, momentum=None)
+        bn.train()
+        window = round(1 / (1 - momentum))
+        tensors = {}
+        for t in range(1, batches + 1):
+            if t > window:
+                bn.momentum = 1 - momentum
+            x = torch.randn(*shape) * sigma + mu
+            with torch.no_grad():
+                bn(x)
+            tensors[f"x{t}"] = x
+            tensors[f"running_mean{t}"] = bn.running_mean.clone()
+            tensors[f"running_var{t}"] = bn.running_var.clone()
+        g.case({"momentum": momentum, "epsilon": eps, "batches": batches, "window": window}, tensors)
+    g.save()
+
+
 # ---------------------------------------------------------------------------------------------------- pooling
 def pool_torch(kind, x, k, s, padding):
     """Keras/Fovea pooling: 'same' pads TF-style; padded cells never win a max and are not counted in an average."""
@@ -477,7 +509,7 @@ def lenet5_step():
 def main():
     check_torch()
     os.makedirs(OUT, exist_ok=True)
-    for make in (conv2d, batchnorm, pooling, losses, activations, linear, optimizers, lenet5_step):
+    for make in (conv2d, batchnorm, batchnorm_warmup, pooling, losses, activations, linear, optimizers, lenet5_step):
         make()
 
 

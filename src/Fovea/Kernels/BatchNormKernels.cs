@@ -6,6 +6,7 @@ namespace Fovea.Kernels;
 ///   training   μ = mean(x), σ² = mean((x − μ)²) (biased), x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β
 ///              backward: dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/(M·√(σ² + ε)) · (M·dy − Σ dy − x̂·Σ dy·x̂)
 ///   inference  y = x·scale + shift with scale = γ/√(var + ε), shift = β − mean·scale (running statistics)
+///   running    mean and variance move towards the batch's with the momentum given (UpdateRunningStatistics)
 /// Channels are split over the kernel threads; sums run in double in a fixed order.
 /// Reference: the same formulas evaluated naively in the tests, and PyTorch goldens.
 /// </summary>
@@ -38,6 +39,23 @@ internal static unsafe class BatchNormKernels
             float s = (float)(gamma[c] / Math.Sqrt(variance[c] + (double)epsilon));
             scale[c] = s;
             shift[c] = ((bias.IsEmpty ? 0f : bias[c]) - mean[c]) * s + beta[c];
+        }
+    }
+
+    /// <summary>
+    /// The running-statistics update after a training batch of <paramref name="m"/> values per channel, in place:
+    /// runningMean = momentum·runningMean + (1 − momentum)·mean and runningVariance = momentum·runningVariance +
+    /// (1 − momentum)·M/(M − 1)·variance (the unbiased batch variance, as PyTorch). <paramref name="momentum"/> is the
+    /// one for this update (Keras convention), chosen by the caller.
+    /// </summary>
+    public static void UpdateRunningStatistics(ReadOnlySpan<float> mean, ReadOnlySpan<float> variance, long m,
+        float momentum, Span<float> runningMean, Span<float> runningVariance)
+    {
+        double unbias = (double)m / (m - 1);
+        for (int ch = 0; ch < runningMean.Length; ch++)
+        {
+            runningMean[ch] = momentum * runningMean[ch] + (1 - momentum) * mean[ch];
+            runningVariance[ch] = momentum * runningVariance[ch] + (1 - momentum) * (float)(variance[ch] * unbias);
         }
     }
 

@@ -303,6 +303,36 @@ internal static unsafe class Conv2DKernels
     }
 
     /// <summary>
+    /// Row block <c>item</c> of the image-major blocks that <see cref="ForwardJob"/> and
+    /// <see cref="BackwardWeightJob"/> walk: image <see cref="N"/>, output rows [<see cref="Oh0"/>, <see cref="Oh1"/>),
+    /// its first output position <see cref="P0"/> and its <see cref="Cols"/> = (Oh1 − Oh0)·OW GEMM columns.
+    /// </summary>
+    private readonly record struct RowBlock(int N, int Oh0, int Oh1, int P0, int Cols)
+    {
+        public static RowBlock Of(int item, int perImage, int rows, in ConvGeometry g)
+        {
+            int n = item / perImage, oh0 = item % perImage * rows, oh1 = Math.Min(g.OH, oh0 + rows);
+            return new RowBlock(n, oh0, oh1, oh0 * g.OW, (oh1 - oh0) * g.OW);
+        }
+
+        /// <summary>The GEMM's [K, Cols] operand for group <paramref name="grp"/> of this block: its columns
+        /// unfolded into <paramref name="col"/> (<paramref name="ldb"/> = Cols) or, 1×1, the input read in place
+        /// (ldb = P).</summary>
+        public float* Columns(float* x, float* col, int grp, in ConvGeometry g, out int ldb)
+        {
+            float* xg = x + (long)N * g.InputImage + (long)grp * g.Cg * g.H * g.W;
+            if (g.IsPointwise)
+            {
+                ldb = g.P;
+                return xg + P0;
+            }
+            Im2Col.Unfold(xg, col, g, Oh0, Oh1);
+            ldb = Cols;
+            return col;
+        }
+    }
+
+    /// <summary>
     /// Blocks of output rows over all images (image-major): a block is unfolded (or, 1×1, read in place) and
     /// multiplied on its own, so the columns stay in cache and a single image still splits over the threads.
     /// </summary>
@@ -323,24 +353,15 @@ internal static unsafe class Conv2DKernels
                 {
                     for (int item = begin; item < end; item++)
                     {
-                        int n = item / PerImage, oh0 = item % PerImage * Rows, oh1 = Math.Min(g.OH, oh0 + Rows);
-                        int p0 = oh0 * g.OW, cols = (oh1 - oh0) * g.OW;
+                        var block = RowBlock.Of(item, PerImage, Rows, g);
                         for (int grp = 0; grp < g.Groups; grp++)
                         {
-                            float* xg = X + (long)n * g.InputImage + (long)grp * g.Cg * g.H * g.W;
-                            float* yg = Y + (long)n * g.OutputImage + (long)grp * g.OCg * g.P + p0;
-                            float* b = xg + p0;
-                            int ldb = g.P;
-                            if (!g.IsPointwise)
-                            {
-                                Im2Col.Unfold(xg, pcol, g, oh0, oh1);
-                                b = pcol;
-                                ldb = cols;
-                            }
-                            Gemm.Multiply(false, false, g.OCg, cols, g.K, W + (long)grp * g.OCg * g.K, g.K, b, ldb, yg,
-                                g.P, accumulate: false);
+                            float* yg = Y + (long)block.N * g.OutputImage + (long)grp * g.OCg * g.P + block.P0;
+                            float* b = block.Columns(X, pcol, grp, g, out int ldb);
+                            Gemm.Multiply(false, false, g.OCg, block.Cols, g.K, W + (long)grp * g.OCg * g.K, g.K, b,
+                                ldb, yg, g.P, accumulate: false);
                             if (B is not null || !Epilogue.IsNone)
-                                BiasAndEpilogue(yg, g.P, cols, B, grp * g.OCg, g.OCg, Epilogue);
+                                BiasAndEpilogue(yg, g.P, block.Cols, B, grp * g.OCg, g.OCg, Epilogue);
                         }
                     }
                 }
@@ -420,21 +441,12 @@ internal static unsafe class Conv2DKernels
                         int i0 = (int)((long)t * items / Chunks), i1 = (int)((long)(t + 1) * items / Chunks);
                         for (int item = i0; item < i1; item++)
                         {
-                            int n = item / PerImage, oh0 = item % PerImage * Rows, oh1 = Math.Min(g.OH, oh0 + Rows);
-                            int p0 = oh0 * g.OW, cols = (oh1 - oh0) * g.OW;
+                            var block = RowBlock.Of(item, PerImage, Rows, g);
                             for (int grp = 0; grp < g.Groups; grp++)
                             {
-                                float* xg = X + (long)n * g.InputImage + (long)grp * g.Cg * g.H * g.W;
-                                float* dyg = DY + (long)n * g.OutputImage + (long)grp * g.OCg * g.P + p0;
-                                float* b = xg + p0;
-                                int ldb = g.P;
-                                if (!g.IsPointwise)
-                                {
-                                    Im2Col.Unfold(xg, pcol, g, oh0, oh1);
-                                    b = pcol;
-                                    ldb = cols;
-                                }
-                                Gemm.Multiply(false, true, g.OCg, g.K, cols, dyg, g.P, b, ldb,
+                                float* dyg = DY + (long)block.N * g.OutputImage + (long)grp * g.OCg * g.P + block.P0;
+                                float* b = block.Columns(X, pcol, grp, g, out int ldb);
+                                Gemm.Multiply(false, true, g.OCg, g.K, block.Cols, dyg, g.P, b, ldb,
                                     dw + (long)grp * g.OCg * g.K, g.K, accumulate: true);
                             }
                         }

@@ -24,6 +24,8 @@ public partial class Model
     /// <summary>
     /// Loads weights saved by <see cref="SaveWeights"/>. Every weight of the model must be in the file with the same
     /// shape, and the file must hold nothing else; otherwise nothing is changed and the error names the tensor.
+    /// Only a weight newer than the file may be absent (BatchNormalization's batch count: the file's statistics are
+    /// taken as warmed up).
     /// </summary>
     public void LoadWeights(string path)
     {
@@ -37,7 +39,11 @@ public partial class Model
         foreach (var (name, w) in named)
         {
             if (!byName.TryGetValue(name, out var t))
+            {
+                if (w.ValueWhenMissing is not null)
+                    continue;
                 throw new FoveaException($"'{path}' has no tensor '{name}' (the model expects {w.Shape})");
+            }
             if (t.Shape != w.Shape)
                 throw new FoveaException($"'{path}': tensor '{name}' has shape {t.Shape}, the model expects {w.Shape}");
         }
@@ -46,7 +52,12 @@ public partial class Model
         if (extra is not null)
             throw new FoveaException($"'{path}' holds tensor '{extra}' {byName[extra].Shape}, which model '{Name}' does not have");
         foreach (var (name, w) in named)
-            w.Assign(byName[name].AsReadOnlySpan());
+        {
+            if (byName.TryGetValue(name, out var t))
+                w.Assign(t.AsReadOnlySpan());
+            else
+                w.AsSpan().Fill(w.ValueWhenMissing!.Value);
+        }
     }
 
     /// <summary>Saves the whole model into folder <paramref name="directory"/>: config (JSON) and weights (safetensors).</summary>

@@ -218,6 +218,7 @@ internal sealed partial class OnnxGraphImporter
             bn.Beta.Assign(stats[1].Constant!.AsReadOnlySpan());
             bn.MovingMean.Assign(stats[2].Constant!.AsReadOnlySpan());
             bn.MovingVariance.Assign(stats[3].Constant!.AsReadOnlySpan());
+            bn.MarkWarmedUp();
             SetOutput(0, y);
             return;
         }

@@ -25,6 +25,12 @@ public sealed class Parameter : Tensor
         set => base.RequiresGrad = value && Trainable;
     }
 
+    /// <summary>
+    /// The value a weights file or checkpoint written before this parameter existed stands for (BatchNormalization's
+    /// batch count: statistics from such a file are warmed up); null when such a file must hold the parameter.
+    /// </summary>
+    internal float? ValueWhenMissing { get; set; }
+
     internal void SetTrainable(bool trainable)
     {
         Trainable = trainable;

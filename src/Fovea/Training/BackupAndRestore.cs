@@ -82,8 +82,14 @@ public sealed class BackupAndRestore(string directory) : Callback
     {
         foreach (var (name, w) in Model.NamedWeights())
         {
-            var t = arrays.GetValueOrDefault("model/" + name)
-                ?? throw new FoveaException($"'{FilePath}' has no weight '{name}': it was written for another model");
+            var t = arrays.GetValueOrDefault("model/" + name);
+            if (t is null && w.ValueWhenMissing is { } missing)
+            {
+                w.AsSpan().Fill(missing);
+                continue;
+            }
+            if (t is null)
+                throw new FoveaException($"'{FilePath}' has no weight '{name}': it was written for another model");
             if (t.Shape != w.Shape)
                 throw new FoveaException($"'{FilePath}': weight '{name}' has shape {t.Shape}, the model expects {w.Shape}");
             w.Assign(t.AsReadOnlySpan());

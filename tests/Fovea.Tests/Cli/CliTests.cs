@@ -77,7 +77,8 @@ public sealed class CliTests : IDisposable
         Assert.True(code == 0, err);
         Assert.Contains("conv (Conv2D)", output);
         Assert.Contains("fc (Dense)", output);
-        Assert.Contains($"Total params: {4 * 2 * 9 + 4 + 4 * 4 + 3 * 64 + 3}", output);
+        // Conv, BatchNormalization (γ, β, mean, variance of 4 channels and the batch count), Dense.
+        Assert.Contains($"Total params: {4 * 2 * 9 + 4 + 4 * 4 + 1 + 3 * 64 + 3}", output);
     }
 
     [Fact]

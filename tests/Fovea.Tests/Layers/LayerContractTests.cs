@@ -24,8 +24,9 @@ public class LayerContractTests
         ["DepthwiseConv2D"] = (() => new DepthwiseConv2D(3, padding: Padding.Same, depthMultiplier: 2), [2, 3, 5, 5], [2, 6, 5, 5], 6 * 9 + 6),
         ["Dense"] = (() => new Dense(5, Activations.Swish, kernelRegularizer: Regularizers.L2(1e-4)), [3, 7], [3, 5], 40),
         ["Dense softmax"] = (() => new Dense(4, Activations.Softmax), [3, 6], [3, 4], 28),
-        ["BatchNormalization"] = (() => new BatchNormalization(), [4, 3, 2, 2], [4, 3, 2, 2], 12),
-        ["BatchNormalization dense"] = (() => new BatchNormalization(momentum: 0.9f), [5, 6], [5, 6], 24),
+        // BatchNormalization: γ, β, moving mean and variance per channel, and the batch count.
+        ["BatchNormalization"] = (() => new BatchNormalization(), [4, 3, 2, 2], [4, 3, 2, 2], 4 * 3 + 1),
+        ["BatchNormalization dense"] = (() => new BatchNormalization(momentum: 0.9f), [5, 6], [5, 6], 4 * 6 + 1),
         ["MaxPooling2D"] = (() => new MaxPooling2D(2), [2, 3, 5, 4], [2, 3, 2, 2], 0),
         ["MaxPooling2D same"] = (() => new MaxPooling2D(3, 2, Padding.Same), [2, 2, 5, 5], [2, 2, 3, 3], 0),
         ["MaxPooling2D padding 1"] = (() => new MaxPooling2D(3, 2, padding: 1), [1, 2, 7, 7], [1, 2, 4, 4], 0),

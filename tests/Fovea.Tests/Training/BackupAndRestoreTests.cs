@@ -56,6 +56,8 @@ public sealed class BackupAndRestoreTests : IDisposable
         Assert.Equal(1, ((BackupAndRestore)backup[^1]).RestoredEpoch);
         for (int i = 0; i < reference.Weights.Count; i++)
             Assert.Equal(reference.Weights[i].ToArray(), second.Weights[i].ToArray());
+        // BatchNormalization's batch count (a weight) came back too: 4 epochs of ⌈72/16⌉ = 5 training batches.
+        Assert.Equal(20f, ((BatchNormalization)second.Layers[1]).BatchesTracked[0]);
         Assert.Equal(fullHistory["val_loss"], history["val_loss"]);
         Assert.Equal(fullHistory["learning_rate"], history["learning_rate"]);
         Assert.Equal(File.ReadAllText(Path.Combine(_dir, "full.csv")), File.ReadAllText(Path.Combine(_dir, "resumed.csv")));

@@ -5,8 +5,8 @@ namespace Fovea.Autograd.Functions;
 
 /// <summary>
 /// BatchNorm followed by ReLU, LeakyReLU or SiLU as one op (same results as the two ops apart, less memory traffic):
-/// see <see cref="BatchNormActivationKernels"/>. Running statistics are updated exactly as
-/// <see cref="BatchNormFunction"/> does.
+/// see <see cref="BatchNormActivationKernels"/>. Running statistics are updated by the same
+/// <see cref="BatchNormKernels.UpdateRunningStatistics"/> as in <see cref="BatchNormFunction"/>.
 /// </summary>
 internal sealed class BatchNormActivationFunction : Function
 {
@@ -69,14 +69,8 @@ internal sealed class BatchNormActivationFunction : Function
         }
         if (training)
         {
-            var rm = runningMean.AsSpan();
-            var rv = runningVar.AsSpan();
-            double unbias = (double)n * s / ((double)n * s - 1);
-            for (int ch = 0; ch < c; ch++)
-            {
-                rm[ch] = momentum * rm[ch] + (1 - momentum) * mean[ch];
-                rv[ch] = momentum * rv[ch] + (1 - momentum) * (float)(variance[ch] * unbias);
-            }
+            BatchNormKernels.UpdateRunningStatistics(mean, variance, (long)n * s, momentum, runningMean.AsSpan(),
+                runningVar.AsSpan());
         }
         if (ShouldRecord(x, gamma, beta))
             new BatchNormActivationFunction(kind, alpha, training, n, c, s, mean, invStd).Record(y, x, gamma, beta);

@@ -37,14 +37,8 @@ internal sealed class BatchNormFunction : Function
             var variance = new float[c];
             BatchNormKernels.TrainingForward(x.AsReadOnlySpan(), gamma.AsReadOnlySpan(), beta.AsReadOnlySpan(), epsilon,
                 y.AsSpan(), mean, invStd, variance, n, c, s);
-            var rm = runningMean.AsSpan();
-            var rv = runningVar.AsSpan();
-            double unbias = (double)n * s / ((double)n * s - 1);
-            for (int ch = 0; ch < c; ch++)
-            {
-                rm[ch] = momentum * rm[ch] + (1 - momentum) * mean[ch];
-                rv[ch] = momentum * rv[ch] + (1 - momentum) * (float)(variance[ch] * unbias);
-            }
+            BatchNormKernels.UpdateRunningStatistics(mean, variance, (long)n * s, momentum, runningMean.AsSpan(),
+                runningVar.AsSpan());
         }
         else
         {
