@@ -30,7 +30,7 @@ public static class Gradients
     /// <param name="allowUnused">
     /// When false (default), an input the outputs do not depend on is an error; when true its result is null.
     /// </param>
-    /// <returns>One new tensor per input, shaped like it, owned as any op result (by the current scope, if any).</returns>
+    /// <returns>One new tensor per input, shaped like it, owned as an op result (by the current scope, if any).</returns>
     public static Tensor?[] Compute(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> inputs,
         IReadOnlyList<Tensor?>? gradOutputs = null, bool allowUnused = false)
     {
@@ -38,10 +38,12 @@ public static class Gradients
         ArgumentNullException.ThrowIfNull(inputs);
         if (outputs.Count == 0 || inputs.Count == 0)
             throw new ArgumentException(
-                $"Gradients.Compute: expected at least one output and one input, received {outputs.Count} and {inputs.Count}");
+                $"Gradients.Compute: expected at least one output and one input, received {outputs.Count} " +
+                $"and {inputs.Count}");
         if (gradOutputs is not null && gradOutputs.Count != outputs.Count)
             throw new ArgumentException(
-                $"Gradients.Compute: expected one gradOutput per output ({outputs.Count}), received {gradOutputs.Count}");
+                $"Gradients.Compute: expected one gradOutput per output ({outputs.Count}), " +
+                $"received {gradOutputs.Count}");
         var seeds = new Tensor[outputs.Count];
         for (int k = 0; k < outputs.Count; k++)
         {
@@ -53,7 +55,8 @@ public static class Gradients
             var w = gradOutputs?[k];
             if (w is null && o.Length != 1)
                 throw new ArgumentException(
-                    $"Gradients.Compute: output {k} has shape {o.Shape}; without a gradOutput it must have one element");
+                    $"Gradients.Compute: output {k} has shape {o.Shape}; " +
+                    "without a gradOutput it must have one element");
             if (w is not null && w.Shape != o.Shape)
                 throw new ArgumentException(
                     $"Gradients.Compute: gradOutput {k} has shape {w.Shape}, expected the output's shape {o.Shape}");
@@ -73,8 +76,8 @@ public static class Gradients
         {
             if (results[i] is null && !allowUnused)
                 throw new InvalidOperationException(
-                    $"Gradients.Compute: input {i} ({inputs[i]}) is not used to compute the outputs (no gradient reaches " +
-                    "it); pass allowUnused: true to receive null for it");
+                    $"Gradients.Compute: input {i} ({inputs[i]}) is not used to compute the outputs " +
+                    "(no gradient reaches it); pass allowUnused: true to receive null for it");
         }
         return results;
     }

@@ -72,7 +72,7 @@ internal static partial class Graph
         return results;
     }
 
-    /// <summary>Stamps the ops whose backward is needed: those with an input that is wanted or made by such an op.</summary>
+    /// <summary>Stamps the ops whose backward is needed: an input of theirs is wanted or made by such an op.</summary>
     private static int MarkNeeded(List<Function> order, IReadOnlyList<Tensor> wanted)
     {
         int mark = ++t_mark;
@@ -91,7 +91,7 @@ internal static partial class Graph
         return mark;
     }
 
-    /// <summary>Runs <paramref name="fn"/>'s backward and adds the results to the inputs that lead to a wanted tensor.</summary>
+    /// <summary>Runs <paramref name="fn"/>'s backward; adds the results to inputs that lead to a wanted tensor.</summary>
     private static void PropagateTo(Function fn, Tensor g, IReadOnlyList<Tensor> wanted, Tensor?[] leafSums, int mark)
     {
         var grads = fn.Backward(g);

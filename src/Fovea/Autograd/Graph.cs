@@ -93,7 +93,7 @@ internal static partial class Graph
         }
     }
 
-    /// <summary>Runs <paramref name="fn"/>'s backward on <paramref name="g"/> and adds the results to its inputs.</summary>
+    /// <summary>Runs <paramref name="fn"/>'s backward on <paramref name="g"/>; adds the results to its inputs.</summary>
     private static void Propagate(Function fn, Tensor g, int mark)
     {
         long t0 = Profiler.Start();
@@ -147,7 +147,7 @@ internal static partial class Graph
         return mark;
     }
 
-    /// <summary>After <paramref name="fn"/> was visited: its leaf inputs have one contribution fewer to wait for.</summary>
+    /// <summary>After <paramref name="fn"/> was visited: its leaf inputs wait for one contribution fewer.</summary>
     private static void Release(Function fn, int mark, Action<Parameter>? onReady)
     {
         foreach (var input in fn.Inputs)
@@ -157,7 +157,7 @@ internal static partial class Graph
         }
     }
 
-    /// <summary>A leaf's gradient of the pass is complete: hooks, then <see cref="Tensor.Grad"/>, then the events.</summary>
+    /// <summary>A leaf's gradient of the pass is complete: hooks, <see cref="Tensor.Grad"/>, then events.</summary>
     private static void FinishLeaf(Tensor leaf, Action<Parameter>? onReady)
     {
         var h = leaf.Hooks;
@@ -175,7 +175,7 @@ internal static partial class Graph
             onReady(p);
     }
 
-    /// <summary>Adds a contribution to a leaf: to the pass sum when the leaf has gradient hooks, else to its Grad.</summary>
+    /// <summary>Adds a contribution to a leaf: to the pass sum if it has gradient hooks, else to its Grad.</summary>
     private static void AccumulateLeaf(Tensor leaf, Tensor g, int mark)
     {
         if (leaf.Hooks is { Hooks.Count: > 0 } h && h.PendingMark == mark)
@@ -212,7 +212,8 @@ internal static partial class Graph
                 continue;
             if (replaced.Shape != g.Shape)
                 throw new InvalidOperationException(
-                    $"a gradient hook on {owner} returned shape {replaced.Shape}; expected the gradient's shape {g.Shape}");
+                    $"a gradient hook on {owner} returned shape {replaced.Shape}; " +
+                    $"expected the gradient's shape {g.Shape}");
             // The hook's tensor belongs to the caller: never sum into it in place.
             replaced.IsClaimedGrad = true;
             g = replaced;

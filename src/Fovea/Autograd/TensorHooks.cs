@@ -24,7 +24,7 @@ internal sealed class TensorHooks
     /// <summary>Hooks run after a leaf's gradient of the pass was added to its <c>Grad</c>.</summary>
     public List<Action<Tensor>>? PostAccumulateHooks { get; private set; }
 
-    /// <summary>A non-leaf tensor that keeps its gradient in <c>Grad</c> after backward (PyTorch <c>retain_grad</c>).</summary>
+    /// <summary>A non-leaf tensor keeps its gradient in <c>Grad</c> after backward (PyTorch <c>retain_grad</c>).</summary>
     public bool RetainsGrad { get; set; }
 
     /// <summary>Whether this leaf is counted in <see cref="LeafHookCount"/>.</summary>
@@ -36,7 +36,7 @@ internal sealed class TensorHooks
     /// <summary>The backward pass <see cref="Pending"/> belongs to.</summary>
     public int PendingMark { get; set; }
 
-    /// <summary>A leaf with <see cref="Hooks"/>: its gradient of the current pass, summed before the hooks see it.</summary>
+    /// <summary>A leaf with <see cref="Hooks"/>: its gradient of this pass, summed before the hooks see it.</summary>
     public Tensor? PassGrad { get; set; }
 
     public IDisposable AddHook(Tensor owner, Func<Tensor, Tensor?> hook)
@@ -78,7 +78,7 @@ internal sealed class TensorHooks
             Interlocked.Decrement(ref s_leafHookCount);
     }
 
-    /// <summary>Removes one hook when disposed (PyTorch's <c>RemovableHandle</c>); disposing twice does nothing.</summary>
+    /// <summary>Removes one hook when disposed (PyTorch's <c>RemovableHandle</c>); a second Dispose does nothing.</summary>
     private sealed class Removal(TensorHooks hooks, Tensor owner, Delegate hook) : IDisposable
     {
         private bool _removed;

@@ -89,7 +89,8 @@ public partial class Tensor
         if (!IsLeaf || !RequiresGrad)
             throw new InvalidOperationException(
                 $"RegisterPostAccumulateGradHook on {this}: expected a leaf that requires a gradient (a parameter or " +
-                $"an input with RequiresGrad = true), received a {(IsLeaf ? "leaf without RequiresGrad" : "tensor made by an op")}");
+                "an input with RequiresGrad = true), received a " +
+                (IsLeaf ? "leaf without RequiresGrad" : "tensor made by an op"));
         return (Hooks ??= new TensorHooks()).AddPostAccumulateHook(this, hook);
     }
 }

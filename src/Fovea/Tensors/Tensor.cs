@@ -72,7 +72,7 @@ public partial class Tensor
     /// </summary>
     public Tensor? Grad { get; internal set; }
 
-    /// <summary>Hooks, retained-gradient flag and per-pass bookkeeping; null for the tensors that ask for none.</summary>
+    /// <summary>Hooks, retained-gradient flag and per-pass bookkeeping; null for tensors that ask for none.</summary>
     internal TensorHooks? Hooks { get; set; }
 
     /// <summary>The op that produced this tensor, when it was recorded for autograd.</summary>
@@ -82,8 +82,8 @@ public partial class Tensor
     public bool IsLeaf => GradFn is null;
 
     /// <summary>
-    /// Set when this tensor holds a gradient sum or belongs to a caller (a hook's result), so the graph copies it rather
-    /// than taking it over as another gradient and summing into it.
+    /// Set when this tensor holds a gradient sum or belongs to a caller (a hook's result), so the graph copies it
+    /// rather than taking it over as another gradient and summing into it.
     /// </summary>
     internal bool IsClaimedGrad { get; set; }
 
