@@ -20,6 +20,15 @@ internal abstract class Function
     /// <summary>Stamp used by the topological sort.</summary>
     internal int VisitMark { get; set; }
 
+    /// <summary>Stamp of the <see cref="Gradients"/> computation that needs this op's backward.</summary>
+    internal int NeededMark { get; set; }
+
+    /// <summary>
+    /// The gradient of <see cref="Output"/> summed so far in the running backward pass; the graph hands it to
+    /// <see cref="Backward"/> once every consumer of the output has contributed, then clears it.
+    /// </summary>
+    internal Tensor? OutputGrad { get; set; }
+
     /// <summary>A readable op name for error messages and graph dumps.</summary>
     public virtual string Name => GetType().Name.Replace("Function", "");
 

@@ -21,6 +21,26 @@ public partial class Tensor
         return t;
     }
 
+    /// <summary>
+    /// A copy of this tensor whose storage belongs to <paramref name="scope"/> (pooled, returned when it ends), or to
+    /// the GC when <paramref name="scope"/> is null, whatever scope is current.
+    /// </summary>
+    internal Tensor CopyInto(TensorScope? scope)
+    {
+        Tensor t;
+        if (scope is null)
+        {
+            t = new Tensor(Shape, GC.AllocateUninitializedArray<float>(Length), 0, pooled: false);
+        }
+        else
+        {
+            t = new Tensor(Shape, TensorPool.Rent(Length), 0, pooled: true) { Scope = scope };
+            scope.Track(t);
+        }
+        AsReadOnlySpan().CopyTo(t.AsSpan());
+        return t;
+    }
+
     /// <summary>A zero-filled tensor whose storage the GC owns even inside a scope (parameters, optimizer state).</summary>
     internal static Tensor AllocateOwned(Shape shape) => new(shape, new float[shape.Length], 0, pooled: false);
 

@@ -65,8 +65,15 @@ public partial class Tensor
         }
     }
 
-    /// <summary>The accumulated gradient after <see cref="Backward()"/>; null before.</summary>
+    /// <summary>
+    /// The accumulated gradient after <see cref="Backward()"/>; null before. Leaves (parameters, inputs with
+    /// <see cref="RequiresGrad"/>) keep theirs; a tensor made by an op keeps it only after <see cref="RetainGrad"/>,
+    /// as in PyTorch. A gradient lives as long as its tensor: it goes back to the pool with the tensor's scope.
+    /// </summary>
     public Tensor? Grad { get; internal set; }
+
+    /// <summary>Hooks, retained-gradient flag and per-pass bookkeeping; null for tensors that ask for none.</summary>
+    internal TensorHooks? Hooks { get; set; }
 
     /// <summary>The op that produced this tensor, when it was recorded for autograd.</summary>
     internal Function? GradFn { get; set; }
@@ -74,7 +81,10 @@ public partial class Tensor
     /// <summary>True when this tensor was not produced by a recorded op.</summary>
     public bool IsLeaf => GradFn is null;
 
-    /// <summary>Set when this tensor has been stored as some tensor's gradient (so it is never aliased twice).</summary>
+    /// <summary>
+    /// Set when this tensor holds a gradient sum or belongs to a caller (a hook's result), so the graph copies it
+    /// rather than taking it over as another gradient and summing into it.
+    /// </summary>
     internal bool IsClaimedGrad { get; set; }
 
     /// <summary>When this tensor is a softmax output: the logits it came from (cross-entropy uses them directly).</summary>
@@ -82,11 +92,6 @@ public partial class Tensor
 
     internal void SetRequiresGradFromOp() => _requiresGrad = true;
 
-    /// <summary>Computes the gradient of this scalar with respect to every tensor it depends on.</summary>
-    public void Backward() => Graph.Backward(this, null);
-
-    /// <summary>Backpropagates <paramref name="gradient"/> (same shape as this tensor).</summary>
-    public void Backward(Tensor gradient) => Graph.Backward(this, gradient);
 
     /// <summary>A tensor sharing this one's storage but cut from the autograd graph.</summary>
     public Tensor Detach()
@@ -149,6 +154,8 @@ public partial class Tensor
         _data = null;
         Grad = null;
         GradFn = null;
+        Hooks?.Clear();
+        Hooks = null;
         SoftmaxSource = null;
     }
 

@@ -48,8 +48,8 @@ public sealed class TensorScope : IDisposable
     internal void Track(Tensor t) => (_tensors ?? throw new ObjectDisposedException(nameof(TensorScope))).Add(t);
 
     /// <summary>
-    /// Moves <paramref name="tensor"/> out of this scope, to the enclosing scope if there is one, otherwise to the
-    /// garbage collector. Returns the same tensor.
+    /// Moves <paramref name="tensor"/> (and its gradient, when this scope holds it) out of this scope, to the
+    /// enclosing scope if there is one, otherwise to the garbage collector. Returns the same tensor.
     /// </summary>
     public Tensor Keep(Tensor tensor)
     {
@@ -70,6 +70,8 @@ public sealed class TensorScope : IDisposable
         _outer?.Track(tensor);
         if (_outer is null)
             tensor.ReleaseFromPool();
+        if (tensor.Grad is { } grad && grad.Scope == this)
+            Keep(grad); // a gradient lives as long as its tensor
         return tensor;
     }
 
