@@ -198,6 +198,27 @@ public sealed class ModelMultiIOTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Fit_NamedDataLoaderWithPrefetch_TrainsExactlyAsWithout()
+    {
+        var (image, features, cls, size) = Data(N, 8);
+        var data = new Dataset(new Dictionary<string, Tensor> { ["features"] = features, ["image"] = image },
+            new Dictionary<string, Tensor> { ["class"] = cls, ["size"] = size });
+        var (train, validation) = data.Split(0.75, seed: 1);
+        var plain = TwoInTwoOut(4);
+        CompileByName(plain, new Adam(0.01));
+        var ahead = TwoInTwoOut(4);
+        CompileByName(ahead, new Adam(0.01));
+
+        var hp = plain.Fit(new DataLoader(train, 8, seed: 3), epochs: 2, validationData: validation, verbose: 0);
+        var ha = ahead.Fit(new DataLoader(train, 8, seed: 3, prefetch: 2), epochs: 2, validationData: validation,
+            verbose: 0);
+
+        Assert.Equal(hp["val_loss"], ha["val_loss"]);
+        Assert.Equal(hp["size_mean_absolute_error"], ha["size_mean_absolute_error"]);
+        Assert.Equal(plain.NamedWeights()[0].Value.ToArray(), ahead.NamedWeights()[0].Value.ToArray());
+    }
+
+    [Fact]
     public void PredictAll_ShapesAndBatchingAndNames()
     {
         var (image, features, _, _) = Data(10, 4);
