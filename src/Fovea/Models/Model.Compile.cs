@@ -103,13 +103,17 @@ public partial class Model
         if (outputs.LossCount == 0)
         {
             throw new ArgumentException(
-                $"no output of model '{Name}' has a loss; give a loss to at least one of {string.Join(", ", outputs.Names)}");
+                $"no output of model '{Name}' has a loss; give a loss to at least one of "
+                + string.Join(", ", outputs.Names));
         }
         for (int o = 0; o < outputs.Count; o++)
         {
             double w = outputs.Weights[o];
             if (!double.IsFinite(w) || w < 0)
-                throw new ArgumentException($"the loss weight of output '{outputs.Names[o]}' must be finite and >= 0, received {w}");
+            {
+                throw new ArgumentException(
+                    $"the loss weight of output '{outputs.Names[o]}' must be finite and >= 0, received {w}");
+            }
             var duplicate = outputs.Metrics[o].GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
             {
@@ -149,7 +153,8 @@ public partial class Model
             if (!names.Contains(key))
             {
                 throw new ArgumentException(
-                    $"{argument}: '{key}' is not an output of model '{Name}'; its outputs are {string.Join(", ", names)}");
+                    $"{argument}: '{key}' is not an output of model '{Name}'; its outputs are "
+                    + string.Join(", ", names));
             }
         }
     }

@@ -60,7 +60,10 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (batchSize <= 0)
-            throw new ArgumentOutOfRangeException(nameof(batchSize), $"batchSize must be positive, received {batchSize}");
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(batchSize), $"batchSize must be positive, received {batchSize}");
+        }
         var names = InputNames;
         if (inputs.Count != names.Count)
         {
@@ -72,7 +75,10 @@ public partial class Model
         {
             var t = inputs[i] ?? throw new ArgumentNullException(nameof(inputs), $"input '{names[i]}' is null");
             if (t.Rank == 0 || t.Shape[0] == 0)
-                throw new FoveaException($"PredictAll: expected input '{names[i]}' as a batch [N, ...] with N > 0, received {t.Shape}");
+            {
+                throw new FoveaException(
+                    $"PredictAll: expected input '{names[i]}' as a batch [N, ...] with N > 0, received {t.Shape}");
+            }
             if (t.Shape[0] != inputs[0].Shape[0])
             {
                 throw new FoveaException(

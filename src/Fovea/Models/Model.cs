@@ -93,8 +93,7 @@ public partial class Model : Layer, ITrainableModel
     /// <summary>
     /// Chooses how to train: optimizer, loss and the metrics to report. With several outputs the loss applies to
     /// each of them (weight 1) and the total is their sum; metrics then have to be given per output, with
-    /// <see cref="Compile(Optimizer, IReadOnlyList{Loss?}, IReadOnlyList{double}?, IReadOnlyList{IReadOnlyList{Metric}}?)"/>
-    /// or its named twin.
+    /// the <c>Compile</c> that takes a loss per output (by position or by name).
     /// </summary>
     public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric>? metrics = null)
     {

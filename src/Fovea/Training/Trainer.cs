@@ -25,7 +25,8 @@ public sealed class Trainer
 
     /// <summary>A trainer of a model with one input and one output.</summary>
     internal Trainer(ITrainableModel model, Func<Tensor, bool, Tensor> forward, IEnumerable<Parameter> trainable,
-        IEnumerable<(Parameter, Regularizer)> regularized, Optimizer optimizer, Loss loss, IReadOnlyList<Metric> metrics)
+        IEnumerable<(Parameter, Regularizer)> regularized, Optimizer optimizer, Loss loss,
+        IReadOnlyList<Metric> metrics)
         : this(model, forward, (x, training) => [forward(x[0], training)], trainable, regularized, optimizer,
             CompiledOutputs.Single(loss, metrics))
     {
@@ -197,7 +198,8 @@ public sealed class Trainer
             if (callbacks.Count > 0)
             {
                 WriteLogs(_batchLogs, lossSum / samples, samples);
-                var progress = new BatchProgress(epoch, epochs, step, steps, samples, clock.Elapsed.TotalSeconds, _batchLogs);
+                var progress = new BatchProgress(epoch, epochs, step, steps, samples, clock.Elapsed.TotalSeconds,
+                    _batchLogs);
                 foreach (var c in callbacks)
                     c.OnBatchEnd(progress);
             }

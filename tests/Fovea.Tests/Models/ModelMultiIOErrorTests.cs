@@ -52,7 +52,8 @@ public sealed class ModelMultiIOErrorTests
             Named(("imgae", s_data.Image), ("features", s_data.Features)),
             Named(("class", s_data.Class), ("size", s_data.Size)), verbose: 0));
 
-        Assert.Contains("input 'imgae' is not an input of model 'two_heads'; its inputs are image, features", e.Message);
+        Assert.Contains("input 'imgae' is not an input of model 'two_heads'; its inputs are image, features",
+            e.Message);
     }
 
     [Fact]

@@ -129,8 +129,10 @@ public sealed class ModelMultiIOTests(ITestOutputHelper output)
             ["class_accuracy", "class_loss", "learning_rate", "loss", "size_loss", "size_mean_absolute_error",
                 "val_class_accuracy", "val_class_loss", "val_loss", "val_size_loss", "val_size_mean_absolute_error"],
             h.Values.Keys.Order());
-        Assert.True(h["class_loss"][^1] < 0.7 * h["class_loss"][0], $"class_loss {h["class_loss"][0]} → {h["class_loss"][^1]}");
-        Assert.True(h["size_loss"][^1] < 0.5 * h["size_loss"][0], $"size_loss {h["size_loss"][0]} → {h["size_loss"][^1]}");
+        Assert.True(h["class_loss"][^1] < 0.7 * h["class_loss"][0],
+            $"class_loss {h["class_loss"][0]} → {h["class_loss"][^1]}");
+        Assert.True(h["size_loss"][^1] < 0.5 * h["size_loss"][0],
+            $"size_loss {h["size_loss"][0]} → {h["size_loss"][^1]}");
         // The total of each epoch is the weighted sum of the epoch means (no regularizer here).
         for (int e = 0; e < h.Epochs.Count; e++)
         {
@@ -257,7 +259,8 @@ public sealed class ModelMultiIOTests(ITestOutputHelper output)
     {
         var (image, features, cls, _) = Data(16, 7);
         var m = TwoInTwoOut(2);
-        m.Compile(new Adam(0.01), new Dictionary<string, Loss> { ["class"] = Losses.SparseCategoricalCrossentropy(true) });
+        m.Compile(new Adam(0.01),
+            new Dictionary<string, Loss> { ["class"] = Losses.SparseCategoricalCrossentropy(true) });
 
         var h = m.Fit(new Dictionary<string, Tensor> { ["image"] = image, ["features"] = features },
             new Dictionary<string, Tensor> { ["class"] = cls }, epochs: 1, batchSize: 8, verbose: 0);
@@ -278,6 +281,42 @@ public sealed class ModelMultiIOTests(ITestOutputHelper output)
         m.Compile(new Sgd(0.1), [Losses.MeanSquaredError()], lossWeights: [2.5]);
 
         Assert.Equal(2.5 * plain, m.Evaluate(x, y).Loss, 1e-6 * plain);
+    }
+
+    /// <summary>The README's example ("Several inputs and outputs"), on 16 random samples for one epoch.</summary>
+    [Fact]
+    public void ReadmeExample_Runs()
+    {
+        var rng = new Rng(2);
+        var images = Tensor.RandomNormal([16, 1, 28, 28], rng);
+        var features = Tensor.RandomNormal([16, 4], rng);
+        var labels = Tensor.Zeros([16]);
+        for (int i = 0; i < 16; i++)
+            labels[i] = i % 10;
+        var sizes = Tensor.RandomNormal([16, 1], rng);
+
+        var image = Input.Create([1, 28, 28], "image");
+        var tabular = Input.Create([4], "features");
+        var x = new GlobalAveragePooling2D().Call(new Conv2D(16, 3, activation: Activations.Relu).Call(image));
+        var h = new Concatenate().Call([x, new Dense(16, Activations.Relu).Call(tabular)]);
+        var model = new Model([image, tabular],
+            [new Dense(10, name: "class").Call(h), new Dense(1, name: "size").Call(h)]);
+        model.Compile(new Adam(1e-3),
+            new Dictionary<string, Loss> { ["class"] = Losses.SparseCategoricalCrossentropy(fromLogits: true),
+                                           ["size"] = Losses.MeanSquaredError() },
+            lossWeights: new Dictionary<string, double> { ["class"] = 1.0, ["size"] = 0.5 },
+            metrics: new Dictionary<string, IReadOnlyList<Metric>> { ["class"] = [Metrics.Accuracy],
+                                                                     ["size"] = [Metrics.MeanAbsoluteError] });
+        var history = model.Fit([images, features], [labels, sizes], epochs: 1, validationSplit: 0.25, verbose: 0);
+        var result = model.Evaluate(new Dictionary<string, Tensor> { ["image"] = images, ["features"] = features },
+            new Dictionary<string, Tensor> { ["class"] = labels, ["size"] = sizes });
+        Tensor[] outputs = model.PredictAll([images, features]);
+
+        Assert.Contains("val_size_mean_absolute_error", history.Values.Keys);
+        Assert.Equal(result.OutputLosses["class"] + 0.5 * result.OutputLosses["size"], result.Loss, 1e-5);
+        Assert.InRange(result.OutputMetrics["class"]["accuracy"], 0, 1);
+        Assert.Equal(new Shape(16, 10), outputs[0].Shape);
+        Assert.Equal(new Shape(16, 1), outputs[1].Shape);
     }
 
     [Fact]
