@@ -18,6 +18,7 @@ internal sealed class BatchPrefetcher
 {
     private readonly DataLoader _loader;
     private readonly float[][] _x, _y;
+    private readonly float[][][] _extras;
     private readonly int _batches;
     private readonly SemaphoreSlim _free, _ready;
     private readonly Thread _thread;
@@ -26,8 +27,9 @@ internal sealed class BatchPrefetcher
     private volatile ExceptionDispatchInfo? _error;
     private int _errorBatch = int.MaxValue;
 
-    public BatchPrefetcher(DataLoader loader, int batches, float[][] x, float[][] y)
+    public BatchPrefetcher(DataLoader loader, int batches, float[][] x, float[][] y, float[][][] extras)
     {
+        _extras = extras;
         _loader = loader;
         _batches = batches;
         _x = x;
@@ -53,6 +55,8 @@ internal sealed class BatchPrefetcher
             {
                 var (xLength, yLength) = _loader.BatchLengths(b);
                 _loader.FillBatch(b, _x[slot].AsSpan(0, xLength), _y[slot].AsSpan(0, yLength), _rng);
+                for (int k = 0; k < _loader.ExtraCount; k++)
+                    _loader.FillExtra(b, k, _extras[slot][k].AsSpan(0, _loader.ExtraLength(b, k)));
             }
             catch (Exception e)
             {
@@ -66,9 +70,9 @@ internal sealed class BatchPrefetcher
         }
     }
 
-    /// <summary>Waits for batch <paramref name="batch"/> (the next in order), copies it out and frees its slot;
-    /// returns the ticks spent waiting.</summary>
-    public long Take(int batch, Span<float> x, Span<float> y)
+    /// <summary>Waits for batch <paramref name="batch"/> (the next in order), copies it out (the first input, the
+    /// first target and the <paramref name="extras"/>) and frees its slot; returns the ticks spent waiting.</summary>
+    public long Take(int batch, Span<float> x, Span<float> y, Tensors.Tensor[] extras)
     {
         ThrowIfFailed(batch);
         long start = Stopwatch.GetTimestamp();
@@ -78,6 +82,8 @@ internal sealed class BatchPrefetcher
         int slot = batch % _x.Length;
         _x[slot].AsSpan(0, x.Length).CopyTo(x);
         _y[slot].AsSpan(0, y.Length).CopyTo(y);
+        for (int k = 0; k < extras.Length; k++)
+            _extras[slot][k].AsSpan(0, extras[k].Length).CopyTo(extras[k].AsSpan());
         _free.Release();
         return waited;
     }

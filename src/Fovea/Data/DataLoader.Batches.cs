@@ -8,12 +8,20 @@ public sealed partial class DataLoader
 {
     private readonly Shape _rawSampleShape, _rawFullY, _rawLastY;
 
+    /// <summary>The inputs after the first, then the targets after the first: batched by gathering rows.</summary>
+    private readonly Tensor[] _extraSources;
+    private readonly Shape[] _extraFull, _extraLast;
+
+    /// <summary>The current batch: its extra tensors, every input and every target (reused every batch).</summary>
+    private readonly Tensor[] _batchExtras, _batchInputs, _batchTargets;
+
     /// <summary>The generator the calling thread reseeds per sample when not prefetching.</summary>
     private readonly Rng _sampleRng = new(0);
 
     private ulong _augmentKey;
     private BatchPrefetcher? _prefetcher;
     private float[][]? _slotX, _slotY;
+    private float[][][]? _slotExtras;
     private long _prepareTicks, _waitTicks;
 
     /// <summary>
@@ -39,6 +47,22 @@ public sealed partial class DataLoader
         return full ? (_fullX.Length, _fullY.Length) : (_lastX.Length, _lastY.Length);
     }
 
+    /// <summary>Number of tensors batched besides the first input and the first target.</summary>
+    internal int ExtraCount => _extraSources.Length;
+
+    /// <summary>Float count of extra tensor <paramref name="k"/> in batch <paramref name="batch"/>.</summary>
+    internal int ExtraLength(int batch, int k) =>
+        (batch + 1) * BatchSize <= Dataset.Count ? _extraFull[k].Length : _extraLast[k].Length;
+
+    /// <summary>Gathers the rows of extra tensor <paramref name="k"/> for batch <paramref name="batch"/> of the
+    /// current epoch (any thread; makes no tensors).</summary>
+    internal void FillExtra(int batch, int k, Span<float> destination)
+    {
+        int start = batch * BatchSize;
+        int count = Math.Min(BatchSize, Dataset.Count - start);
+        Dataset.GatherRows(_extraSources[k].AsReadOnlySpan(), _order.AsSpan(start, count), destination);
+    }
+
     private (Tensor X, Tensor Y) MakeBatch(int batch, int token)
     {
         if (token != _epochToken)
@@ -46,15 +70,29 @@ public sealed partial class DataLoader
         bool full = (batch + 1) * BatchSize <= Dataset.Count;
         var x = Tensor.Empty(full ? _fullX : _lastX);
         var y = Tensor.Empty(full ? _fullY : _lastY);
+        for (int k = 0; k < _batchExtras.Length; k++)
+            _batchExtras[k] = Tensor.Empty(full ? _extraFull[k] : _extraLast[k]);
         if (_prefetcher is not null)
         {
-            _waitTicks += _prefetcher.Take(batch, x.AsSpan(), y.AsSpan());
+            _waitTicks += _prefetcher.Take(batch, x.AsSpan(), y.AsSpan(), _batchExtras);
         }
         else
         {
             long start = Stopwatch.GetTimestamp();
             FillBatch(batch, x.AsSpan(), y.AsSpan(), _sampleRng);
+            for (int k = 0; k < _batchExtras.Length; k++)
+                FillExtra(batch, k, _batchExtras[k].AsSpan());
             _waitTicks += Stopwatch.GetTimestamp() - start;
+        }
+        int inputs = _batchInputs.Length;
+        _batchInputs[0] = x;
+        _batchTargets[0] = y;
+        for (int k = 0; k < _batchExtras.Length; k++)
+        {
+            if (k + 1 < inputs)
+                _batchInputs[k + 1] = _batchExtras[k];
+            else
+                _batchTargets[k + 2 - inputs] = _batchExtras[k];
         }
         return (x, y);
     }
@@ -125,13 +163,15 @@ public sealed partial class DataLoader
         {
             _slotX = new float[Prefetch][];
             _slotY = new float[Prefetch][];
+            _slotExtras = new float[Prefetch][][];
             for (int i = 0; i < Prefetch; i++)
             {
                 _slotX[i] = GC.AllocateUninitializedArray<float>(_fullX.Length);
                 _slotY[i] = GC.AllocateUninitializedArray<float>(_fullY.Length);
+                _slotExtras[i] = _extraFull.Select(s => GC.AllocateUninitializedArray<float>(s.Length)).ToArray();
             }
         }
-        _prefetcher = new BatchPrefetcher(this, BatchCount, _slotX, _slotY);
+        _prefetcher = new BatchPrefetcher(this, BatchCount, _slotX, _slotY, _slotExtras!);
     }
 
     private void StopPrefetching()

@@ -24,6 +24,11 @@ namespace Fovea.Data;
 /// <see cref="Rng"/> (after the shuffle), and the sample at position p of the epoch gets its own generator seeded
 /// from (key, p), the batch transform of batch b one seeded from (key, −1 − b). So the same seed gives the same
 /// augmented epochs, with or without prefetching.</para>
+/// <para>A dataset with several inputs or targets (<see cref="Dataset.Inputs"/>, <see cref="Dataset.Targets"/>)
+/// is batched tensor by tensor with the same order: <see cref="Enumerator.Inputs"/> and
+/// <see cref="Enumerator.Targets"/> hold the batch, and <see cref="Enumerator.Current"/> the first of each. The
+/// per-sample <see cref="Transform"/> applies to the first input only (e.g. the image beside tabular features); a
+/// <see cref="BatchTransform"/> needs one input and one target.</para>
 /// <para>Prefetching (<c>prefetch: k</c>): a background thread prepares up to k batches ahead into k reusable
 /// garbage-collected buffers (allocated once per loader); <c>MoveNext</c> waits for the next one and copies it into
 /// the batch tensors, which belong to the caller's scope as above. The worker never creates tensors, so it never
@@ -117,6 +122,12 @@ public sealed partial class DataLoader : IEnumerable<(Tensor X, Tensor Y)>
         _lastY = LabelShape.WithBatch(last);
         _rawFullY = dataset.Labels.Shape.With(0, batchSize);
         _rawLastY = dataset.Labels.Shape.With(0, last);
+        _extraSources = [.. dataset.Inputs.Skip(1), .. dataset.Targets.Skip(1)];
+        _extraFull = _extraSources.Select(t => t.Shape.With(0, batchSize)).ToArray();
+        _extraLast = _extraSources.Select(t => t.Shape.With(0, last)).ToArray();
+        _batchExtras = new Tensor[_extraSources.Length];
+        _batchInputs = new Tensor[dataset.Inputs.Count];
+        _batchTargets = new Tensor[dataset.Targets.Count];
     }
 
     /// <summary>The samples this loader iterates over.</summary>
@@ -178,6 +189,12 @@ public sealed partial class DataLoader : IEnumerable<(Tensor X, Tensor Y)>
 
     private Shape CheckBatchTransform(BatchTransform batchTransform)
     {
+        if (Dataset.Inputs.Count > 1 || Dataset.Targets.Count > 1)
+        {
+            throw new ArgumentException(
+                $"{batchTransform.GetType().Name} mixes one image input with its labels, but the dataset has "
+                + $"{Dataset.Inputs.Count} inputs and {Dataset.Targets.Count} targets");
+        }
         if (SampleShape.Rank != 3)
         {
             throw new ArgumentException(
@@ -211,8 +228,16 @@ public sealed partial class DataLoader : IEnumerable<(Tensor X, Tensor Y)>
             _batch = -1;
         }
 
-        /// <summary>The current batch: X [B, ...] and Y [B] or [B, classes].</summary>
+        /// <summary>The current batch: X [B, ...] and Y [B] or [B, classes] (the first input and the first target
+        /// when the dataset has several).</summary>
         public (Tensor X, Tensor Y) Current { get; private set; }
+
+        /// <summary>Every input tensor of the current batch, [B, ...] each, in the dataset's order (the list is
+        /// reused: read it before the next <see cref="MoveNext"/>).</summary>
+        public IReadOnlyList<Tensor> Inputs => _loader._batchInputs;
+
+        /// <summary>Every target tensor of the current batch, in the dataset's order (the list is reused).</summary>
+        public IReadOnlyList<Tensor> Targets => _loader._batchTargets;
 
         object IEnumerator.Current => Current;
 

@@ -16,7 +16,7 @@ public sealed partial class Dataset
     /// <param name="seed">Seed of the shuffle; the same seed gives the same split.</param>
     /// <param name="stratified">When true, each class is split separately with the same fraction (rounded per
     /// class), so both parts keep the class proportions. Needs [N] integer class labels or [N, K] one-hot /
-    /// probability labels (the class is the argmax).</param>
+    /// probability labels (the class is the argmax); with several targets the first one decides.</param>
     /// <returns>Copies of the two parts; each keeps the original order of its samples.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="fraction"/> is outside [0, 1].</exception>
     /// <exception cref="ArgumentException">Stratified, and a label is not a class index.</exception>

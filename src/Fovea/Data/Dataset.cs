@@ -1,19 +1,32 @@
+using System.Globalization;
 using Fovea.Tensors;
 
 namespace Fovea.Data;
 
 /// <summary>
 /// An in-memory labelled dataset: <see cref="Features"/> [N, ...] (images [N, C, H, W]) and <see cref="Labels"/>,
-/// either [N] class indices stored as floats, or [N, classes] one-hot rows or class probabilities.
+/// either [N] class indices stored as floats, or [N, classes] one-hot rows or class probabilities. For a model with
+/// several inputs or outputs a dataset holds several input tensors (<see cref="Inputs"/>) and several target
+/// tensors (<see cref="Targets"/>), by position or by name (the model's input names and output names).
 /// </summary>
 /// <remarks>
-/// Both tensors are owned by the garbage collector (a dataset outlives every training step), so they must not come
-/// from a <see cref="TensorScope"/>; every dataset this class makes allocates outside the pool, even when called
-/// inside a scope. A dataset is treated as read-only: <see cref="Take"/> shares storage with its source.
+/// Every tensor is owned by the garbage collector (a dataset outlives every training step), so none may come from a
+/// <see cref="TensorScope"/>; every dataset this class makes allocates outside the pool, even when called inside a
+/// scope. A dataset is treated as read-only: <see cref="Take"/> shares storage with its source.
 /// </remarks>
+/// <example>
+/// Two inputs and two targets, by name (<c>model.Fit</c> matches them to the model's inputs and outputs):
+/// <code>
+/// var data = new Dataset(
+///     new Dictionary&lt;string, Tensor&gt; { ["image"] = images, ["features"] = tabular },
+///     new Dictionary&lt;string, Tensor&gt; { ["class"] = labels, ["size"] = sizes });
+/// </code>
+/// </example>
 public sealed partial class Dataset
 {
     private readonly string[]? _classNames;
+    private readonly Tensor[] _inputs, _targets;
+    private readonly string[]? _inputNames, _targetNames;
 
     /// <summary>
     /// A dataset over <paramref name="features"/> [N, ...] and <paramref name="labels"/> [N] or [N, K].
@@ -37,35 +50,89 @@ public sealed partial class Dataset
                 $"features {features.Shape} hold {features.Shape[0]} samples but labels {labels.Shape} hold "
                 + $"{labels.Shape[0]}; their first dimensions must match");
         }
-        if (features.Scope is not null || labels.Scope is not null)
-        {
-            throw new ArgumentException(
-                "dataset tensors must outlive training steps, but these come from a TensorScope and would go back to "
-                + "the pool when it ends; create them outside any scope or move them out with scope.Keep(...)");
-        }
+        CheckOwned([features, labels]);
         if (classNames is not null && labels.Rank == 2 && classNames.Count != labels.Shape[1])
         {
             throw new ArgumentException(
                 $"labels {labels.Shape} have {labels.Shape[1]} classes but {classNames.Count} class names were given");
         }
-        Features = features;
-        Labels = labels;
+        _inputs = [features];
+        _targets = [labels];
         _classNames = classNames is null ? null : [.. classNames];
     }
 
-    /// <summary>The inputs, [N, ...]; for images [N, C, H, W].</summary>
-    public Tensor Features { get; }
+    /// <summary>
+    /// A dataset over several inputs and several targets, by position: the model's first input gets
+    /// <c>inputs[0]</c>, its first output is compared with <c>targets[0]</c>, and so on.
+    /// </summary>
+    /// <param name="inputs">At least one tensor [N, ...], all with the same N.</param>
+    /// <param name="targets">At least one tensor [N, ...] (class indices [N], rows [N, K], values [N, ...]).</param>
+    /// <exception cref="ArgumentException">A list is empty, the sample counts differ, a tensor is a scalar or belongs
+    /// to a <see cref="TensorScope"/>.</exception>
+    public Dataset(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> targets)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        _inputs = [.. inputs];
+        _targets = [.. targets];
+        CheckTensors(Describe(_inputs, null, "input"), Describe(_targets, null, "target"));
+    }
 
-    /// <summary>The targets: [N] class indices (as floats) or [N, classes].</summary>
-    public Tensor Labels { get; }
+    /// <summary>
+    /// A dataset over named inputs and targets: keys are the model's input names and output names
+    /// (<c>Model.InputNames</c>, <c>Model.OutputNames</c>), so the order does not matter.
+    /// </summary>
+    /// <exception cref="ArgumentException">A dictionary is empty, the sample counts differ, a tensor is a scalar or
+    /// belongs to a <see cref="TensorScope"/>.</exception>
+    public Dataset(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> targets)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        _inputNames = [.. inputs.Keys];
+        _inputs = [.. inputs.Values];
+        _targetNames = [.. targets.Keys];
+        _targets = [.. targets.Values];
+        CheckTensors(Describe(_inputs, _inputNames, "input"), Describe(_targets, _targetNames, "target"));
+    }
+
+    private Dataset(Tensor[] inputs, Tensor[] targets, string[]? inputNames, string[]? targetNames,
+        string[]? classNames)
+    {
+        _inputs = inputs;
+        _targets = targets;
+        _inputNames = inputNames;
+        _targetNames = targetNames;
+        _classNames = classNames;
+    }
+
+    /// <summary>The inputs, [N, ...]; for images [N, C, H, W] (the first input when there are several).</summary>
+    public Tensor Features => _inputs[0];
+
+    /// <summary>The targets: [N] class indices (as floats) or [N, classes] (the first target when there are
+    /// several).</summary>
+    public Tensor Labels => _targets[0];
+
+    /// <summary>Every input tensor, [N, ...] each (one for a plain dataset: <see cref="Features"/>).</summary>
+    public IReadOnlyList<Tensor> Inputs => _inputs;
+
+    /// <summary>Every target tensor, [N, ...] each (one for a plain dataset: <see cref="Labels"/>).</summary>
+    public IReadOnlyList<Tensor> Targets => _targets;
+
+    /// <summary>The name of each input (the model input it feeds), or null when the inputs are positional.</summary>
+    public IReadOnlyList<string>? InputNames => _inputNames;
+
+    /// <summary>The name of each target (the model output it scores), or null when the targets are positional.
+    /// </summary>
+    public IReadOnlyList<string>? TargetNames => _targetNames;
 
     /// <summary>Number of samples N.</summary>
-    public int Count => Features.Shape[0];
+    public int Count => _inputs[0].Shape[0];
 
-    /// <summary>The shape of one sample, e.g. [1, 28, 28].</summary>
+    /// <summary>The shape of one sample, e.g. [1, 28, 28] (of the first input when there are several).</summary>
     public Shape SampleShape => Features.Shape.WithoutBatch();
 
-    /// <summary>The shape of one sample's label: [] for class indices, [classes] otherwise.</summary>
+    /// <summary>The shape of one sample's label: [] for class indices, [classes] otherwise (of the first target).
+    /// </summary>
     public Shape LabelShape => Labels.Shape.WithoutBatch();
 
     /// <summary>Class names indexed by class, or null when unknown.</summary>
@@ -78,7 +145,8 @@ public sealed partial class Dataset
     {
         if (n < 0 || n > Count)
             throw new ArgumentOutOfRangeException(nameof(n), n, $"expected 0 to {Count} samples to take");
-        return new Dataset(Features.SliceRows(0, n), Labels.SliceRows(0, n), _classNames);
+        return new Dataset(_inputs.Select(t => t.SliceRows(0, n)).ToArray(),
+            _targets.Select(t => t.SliceRows(0, n)).ToArray(), _inputNames, _targetNames, _classNames);
     }
 
     /// <summary>A copy of the samples at <paramref name="indices"/>, in that order (repeats allowed).</summary>
@@ -93,13 +161,67 @@ public sealed partial class Dataset
                     nameof(indices), $"index {indices[p]} at position {p} is outside [0, {Count})");
             }
         }
-        var x = Tensor.Wrap(GC.AllocateUninitializedArray<float>(SampleShape.Length * indices.Length),
-            Features.Shape.With(0, indices.Length));
-        var y = Tensor.Wrap(GC.AllocateUninitializedArray<float>(LabelShape.Length * indices.Length),
-            Labels.Shape.With(0, indices.Length));
-        GatherRows(Features.AsReadOnlySpan(), indices, x.AsSpan());
-        GatherRows(Labels.AsReadOnlySpan(), indices, y.AsSpan());
-        return new Dataset(x, y, _classNames);
+        var inputs = new Tensor[_inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+            inputs[i] = Gather(_inputs[i], indices);
+        var targets = new Tensor[_targets.Length];
+        for (int i = 0; i < targets.Length; i++)
+            targets[i] = Gather(_targets[i], indices);
+        return new Dataset(inputs, targets, _inputNames, _targetNames, _classNames);
+    }
+
+    /// <summary>Whether the dataset holds exactly one input and one target, without names.</summary>
+    internal bool IsPlain => _inputs.Length == 1 && _targets.Length == 1 && _inputNames is null
+        && _targetNames is null;
+
+    private static Tensor Gather(Tensor source, ReadOnlySpan<int> indices)
+    {
+        var shape = source.Shape.With(0, indices.Length);
+        var result = Tensor.Wrap(GC.AllocateUninitializedArray<float>(shape.Length), shape);
+        GatherRows(source.AsReadOnlySpan(), indices, result.AsSpan());
+        return result;
+    }
+
+    /// <summary>Each tensor with a label for messages: "input 'image' [8, 3, 32, 32]" or "target 1 [8]".</summary>
+    private static (Tensor Tensor, string Label)[] Describe(Tensor[] tensors, string[]? names, string kind) =>
+        tensors.Select((t, i) => (t, $"{kind} {(names is null ? i.ToString(CultureInfo.InvariantCulture)
+            : $"'{names[i]}'")}{(t is null ? "" : " " + t.Shape)}")).ToArray();
+
+    private static void CheckTensors((Tensor Tensor, string Label)[] inputs, (Tensor Tensor, string Label)[] targets)
+    {
+        if (inputs.Length == 0)
+            throw new ArgumentException("a dataset needs at least one input tensor, received none");
+        if (targets.Length == 0)
+            throw new ArgumentException("a dataset needs at least one target tensor, received none");
+        var all = inputs.Concat(targets).ToArray();
+        foreach (var (t, label) in all)
+        {
+            if (t is null)
+                throw new ArgumentException($"{label} is null");
+            if (t.Rank < 1)
+                throw new ArgumentException($"{label} must be [N, ...], received a scalar");
+        }
+        var (first, firstLabel) = all[0];
+        foreach (var (t, label) in all)
+        {
+            if (t.Shape[0] != first.Shape[0])
+            {
+                throw new ArgumentException(
+                    $"{firstLabel} holds {first.Shape[0]} samples but {label} holds {t.Shape[0]}; the first "
+                    + "dimensions must match");
+            }
+        }
+        CheckOwned(all.Select(a => a.Tensor));
+    }
+
+    private static void CheckOwned(IEnumerable<Tensor> tensors)
+    {
+        if (tensors.Any(t => t.Scope is not null))
+        {
+            throw new ArgumentException(
+                "dataset tensors must outlive training steps, but these come from a TensorScope and would go back to "
+                + "the pool when it ends; create them outside any scope or move them out with scope.Keep(...)");
+        }
     }
 
     /// <summary>
@@ -165,7 +287,15 @@ public sealed partial class Dataset
             source.Slice(indices[j] * row, row).CopyTo(destination.Slice(j * row, row));
     }
 
-    public override string ToString() =>
-        $"Dataset({Count} samples, features {Features.Shape}, labels {Labels.Shape}"
-        + (_classNames is null ? ")" : $", {_classNames.Length} classes)");
+    public override string ToString()
+    {
+        if (IsPlain)
+        {
+            return $"Dataset({Count} samples, features {Features.Shape}, labels {Labels.Shape}"
+                + (_classNames is null ? ")" : $", {_classNames.Length} classes)");
+        }
+        var inputs = Describe(_inputs, _inputNames, "input").Select(d => d.Label);
+        var targets = Describe(_targets, _targetNames, "target").Select(d => d.Label);
+        return $"Dataset({Count} samples, {string.Join(", ", inputs)}; {string.Join(", ", targets)})";
+    }
 }

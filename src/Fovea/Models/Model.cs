@@ -32,10 +32,14 @@ public partial class Model : Layer, ITrainableModel
     /// <summary>The layers, in order (for a functional model: in the order the graph runs them).</summary>
     public virtual IReadOnlyList<Layer> Layers => _graph?.Layers ?? [];
 
+    /// <summary>The optimizer from Compile (null before Compile).</summary>
     public Optimizer? Optimizer { get; private set; }
 
+    /// <summary>The loss from <c>Compile(optimizer, loss, metrics)</c>, applied to every output; null before
+    /// Compile and when the model was compiled with a loss per output.</summary>
     public Loss? Loss { get; private set; }
 
+    /// <summary>Every compiled metric (of every output, in output order).</summary>
     public IReadOnlyList<Metric> Metrics { get; private set; } = [];
 
     public bool StopTraining { get; set; }
@@ -86,16 +90,25 @@ public partial class Model : Layer, ITrainableModel
     /// </summary>
     internal void RestoreTrainable(bool trainable) => SetOwnTrainable(trainable);
 
-    /// <summary>Chooses how to train: optimizer, loss and the metrics to report.</summary>
+    /// <summary>
+    /// Chooses how to train: optimizer, loss and the metrics to report. With several outputs the loss applies to
+    /// each of them (weight 1) and the total is their sum; metrics then have to be given per output, with
+    /// the <c>Compile</c> that takes a loss per output (by position or by name).
+    /// </summary>
     public void Compile(Optimizer optimizer, Loss loss, IEnumerable<Metric>? metrics = null)
     {
-        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
-        Loss = loss ?? throw new ArgumentNullException(nameof(loss));
-        Metrics = metrics?.ToList() ?? [];
-        var duplicate = Metrics.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-            throw new ArgumentException($"metric '{duplicate.Key}' was given twice");
-        _trainer = null;
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        var list = metrics?.ToList() ?? [];
+        var names = OutputNames;
+        if (names.Count > 1 && list.Count > 0)
+        {
+            throw new ArgumentException(
+                $"model '{Name}' has {names.Count} outputs ({string.Join(", ", names)}); give the metrics per output: "
+                + "Compile(optimizer, losses, lossWeights, metrics: [[...], [...]]) or by output name");
+        }
+        SetCompiled(optimizer, loss, new CompiledOutputs(names, names.Select(_ => loss).ToArray(),
+            names.Select(_ => 1.0).ToArray(), names.Select((_, i) => i == 0 ? list : []).ToArray()));
     }
 
     /// <summary>
@@ -144,7 +157,8 @@ public partial class Model : Layer, ITrainableModel
             validationData = train.Subset(indices.AsSpan(train.Count - holdOut));
             train = train.Subset(indices.AsSpan(0, train.Count - holdOut));
         }
-        EnsureBuiltForSamples(train.SampleShape);   // before the loader's seed is drawn: building may draw from Rng
+        if (PlanBatches(train, "Fit") is null)
+            EnsureBuiltForSamples(train.SampleShape);   // before the loader's seed is drawn: building may draw from Rng
         var loader = new DataLoader(train, batchSize, shuffle, seed: (int)(Rng.NextUInt64() & int.MaxValue));
         return Fit(loader, epochs, validationData, callbacks, verbose, initialEpoch);
     }
@@ -164,8 +178,11 @@ public partial class Model : Layer, ITrainableModel
             throw new ArgumentOutOfRangeException(nameof(epochs), $"epochs must be >= 0, received {epochs}");
         if (train.BatchCount == 0)
             throw new FoveaException($"Fit: the training loader yields no batches ({train.Dataset.Count} samples)");
-        EnsureBuiltForSamples(train.SampleShape);
-        if (validationData is not null)
+        var trainPlan = PlanBatches(train.Dataset, "Fit");
+        if (trainPlan is null)
+            EnsureBuiltForSamples(train.SampleShape);
+        var validationPlan = validationData is null ? null : PlanBatches(validationData, "Fit validationData");
+        if (validationData is not null && validationPlan is null)
             EnsureBuiltForSamples(validationData.SampleShape);
         var trainer = _trainer = NewTrainer();
         var val = validationData is null ? null : new DataLoader(validationData, train.BatchSize, shuffle: false);
@@ -174,7 +191,8 @@ public partial class Model : Layer, ITrainableModel
             all.Add(new ProgressBarLogger(Console.Out, showBar: verbose == 1));
         if (callbacks is not null)
             all.AddRange(callbacks);
-        return trainer.Fit(train, train.BatchCount, val, epochs, all, initialEpoch, train.Rng);
+        return trainer.Fit(Batches(train, trainPlan), train.BatchCount,
+            val is null ? null : Batches(val, validationPlan), epochs, all, initialEpoch, train.Rng);
     }
 
     /// <summary>Loss and metrics on <paramref name="data"/> in inference mode (Keras <c>evaluate</c>).</summary>
@@ -182,8 +200,10 @@ public partial class Model : Layer, ITrainableModel
     {
         ArgumentNullException.ThrowIfNull(data);
         RequireCompiled("Evaluate");
-        EnsureBuiltForSamples(data.SampleShape);
-        return NewTrainer().Evaluate(new DataLoader(data, batchSize, shuffle: false));
+        var plan = PlanBatches(data, "Evaluate");
+        if (plan is null)
+            EnsureBuiltForSamples(data.SampleShape);
+        return NewTrainer().Evaluate(Batches(new DataLoader(data, batchSize, shuffle: false), plan));
     }
 
     /// <summary>Loss and metrics of <paramref name="x"/> against <paramref name="y"/>.</summary>
@@ -197,6 +217,13 @@ public partial class Model : Layer, ITrainableModel
             throw new ArgumentOutOfRangeException(nameof(batchSize), $"batchSize must be positive, received {batchSize}");
         if (x.Rank == 0 || x.Shape[0] == 0)
             throw new FoveaException($"Predict: expected a batch [N, ...] with N > 0, received {x.Shape}");
+        if (!HasOneInputAndOutput)
+        {
+            throw new FoveaException(
+                $"Predict: model '{Name}' has {InputNames.Count} inputs ({string.Join(", ", InputNames)}) and "
+                + $"{OutputNames.Count} outputs ({string.Join(", ", OutputNames)}); call PredictAll(inputs), or "
+                + "Predict(inputs) for one output");
+        }
         using var _ = GradMode.NoGrad();
         float[]? result = null;
         Shape outShape = default;
@@ -219,13 +246,17 @@ public partial class Model : Layer, ITrainableModel
 
     private void RequireCompiled(string what)
     {
-        if (Optimizer is null || Loss is null)
+        if (Optimizer is null || _compiled is null)
             throw new FoveaException($"{what}: the model is not compiled; call Compile(optimizer, loss, metrics) first");
     }
 
-    /// <summary>A trainer over the weights that are trainable now (freezing takes effect at the next Fit).</summary>
-    private Trainer NewTrainer() => new Trainer(this, (x, training) => Call(x, training),
-        Weights.Where(w => w.Trainable), Regularized, Optimizer!, Loss!, Metrics);
+    /// <summary>
+    /// A trainer over the weights that are trainable now (freezing takes effect at the next Fit). A model with one
+    /// input and one output trains through <c>Call</c>; others through <see cref="Run"/>.
+    /// </summary>
+    private Trainer NewTrainer() => new Trainer(this, HasOneInputAndOutput ? (x, training) => Call(x, training) : null,
+        (inputs, training) => Run(inputs, training), Weights.Where(w => w.Trainable), Regularized, Optimizer!,
+        _compiled!);
 
     private void EnsureBuiltForSamples(Shape sampleShape)
     {

@@ -1,8 +1,9 @@
 namespace Fovea.Training;
 
 /// <summary>
-/// Hooks into Fit (Keras callbacks). Logs hold "loss", the metrics, their "val_" twins and "learning_rate";
-/// batch-level logs hold the running means of the current epoch.
+/// Hooks into Fit (Keras callbacks). Logs hold "loss", the metrics, their "val_" twins and "learning_rate"; a model
+/// with several outputs adds each output's loss ("class_loss") and names its metrics after the output
+/// ("class_accuracy"), as Keras 3 does. Batch-level logs hold the running means of the current epoch.
 /// </summary>
 public abstract class Callback
 {

@@ -6,7 +6,7 @@ namespace Fovea.Training;
 
 /// <summary>
 /// What Fit logged, epoch by epoch (Keras <c>History</c>): "loss", each metric, their "val_" twins and
-/// "learning_rate". <see cref="SavePlot"/> draws the accuracy and loss curves, train against validation.
+/// "learning_rate" (with several outputs also "&lt;output&gt;_loss" and "&lt;output&gt;_&lt;metric&gt;"). <see cref="SavePlot"/> draws the accuracy and loss curves, train against validation.
 /// </summary>
 public sealed class History
 {

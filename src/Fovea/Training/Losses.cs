@@ -18,6 +18,44 @@ public static class Losses
     public static Loss SparseCategoricalCrossentropy(bool fromLogits = false, float labelSmoothing = 0f) =>
         new CrossEntropyLoss("sparse_categorical_crossentropy", fromLogits, labelSmoothing, sparse: true);
 
+    /// <summary>
+    /// Mean squared error over every element: <c>mean((prediction - target)²)</c>. The target has the prediction's
+    /// shape, or the same number of elements per sample ([N] for a prediction [N, 1]).
+    /// </summary>
+    public static Loss MeanSquaredError() => new RegressionLoss("mean_squared_error", squared: true);
+
+    /// <summary>Mean absolute error over every element: <c>mean(|prediction - target|)</c>; shapes as for
+    /// <see cref="MeanSquaredError"/>.</summary>
+    public static Loss MeanAbsoluteError() => new RegressionLoss("mean_absolute_error", squared: false);
+
+    /// <summary>
+    /// The target viewed with the prediction's shape. Broadcasting is refused on purpose: a target [N] against a
+    /// prediction [N, 1] would otherwise broadcast to [N, N] and train on the wrong quantity.
+    /// </summary>
+    internal static Tensor MatchTarget(string name, Tensor prediction, Tensor target)
+    {
+        if (target.Shape == prediction.Shape)
+            return target;
+        if (prediction.Rank == 0 || target.Rank == 0 || target.Shape[0] != prediction.Shape[0]
+            || target.Length != prediction.Length)
+        {
+            throw new FoveaException(
+                $"{name}: expected targets of the prediction's shape {prediction.Shape}, received {target.Shape}");
+        }
+        return Functional.Reshape(target, prediction.Shape.ToArray());
+    }
+
+    private sealed class RegressionLoss(string name, bool squared) : Loss
+    {
+        public override string Name => name;
+
+        public override Tensor Compute(Tensor prediction, Tensor target)
+        {
+            var difference = Functional.Subtract(prediction, MatchTarget(name, prediction, target));
+            return Functional.Mean(squared ? Functional.Multiply(difference, difference) : Functional.Abs(difference));
+        }
+    }
+
     private sealed class CrossEntropyLoss(string name, bool fromLogits, float labelSmoothing, bool sparse) : Loss
     {
         public override string Name => name;

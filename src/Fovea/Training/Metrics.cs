@@ -3,8 +3,9 @@ using Fovea.Tensors;
 namespace Fovea.Training;
 
 /// <summary>
-/// Classification metrics. Targets may be class indices [N] or one-hot/probability rows [N, classes] (then the
-/// arg-max is the class, as Keras's "accuracy" chooses).
+/// Metrics (Keras names). For the classification metrics, targets may be class indices [N] or one-hot/probability
+/// rows [N, classes] (then the arg-max is the class, as Keras's "accuracy" chooses); the regression metrics take
+/// targets with the prediction's number of elements.
 /// </summary>
 public static class Metrics
 {
@@ -15,6 +16,46 @@ public static class Metrics
     public static Metric TopKAccuracy(int k = 5) => k > 0
         ? new TopK(k, $"top_{k}_accuracy")
         : throw new ArgumentOutOfRangeException(nameof(k), $"k must be positive, received {k}");
+
+    /// <summary>Mean absolute difference between prediction and target over every element (a new metric each
+    /// time).</summary>
+    public static Metric MeanAbsoluteError => new MeanError("mean_absolute_error", squared: false);
+
+    /// <summary>Mean squared difference between prediction and target over every element (a new metric each
+    /// time).</summary>
+    public static Metric MeanSquaredError => new MeanError("mean_squared_error", squared: true);
+
+    private sealed class MeanError(string name, bool squared) : Metric
+    {
+        private double _sum;
+        private long _count;
+
+        public override string Name => name;
+
+        public override double Result => _count == 0 ? 0 : _sum / _count;
+
+        public override void Reset() => (_sum, _count) = (0, 0);
+
+        public override void Update(Tensor prediction, Tensor target)
+        {
+            if (target.Length != prediction.Length)
+            {
+                throw new FoveaException(
+                    $"{name}: expected targets with the {prediction.Length} elements of the prediction "
+                    + $"{prediction.Shape}, received {target.Shape}");
+            }
+            var p = prediction.AsReadOnlySpan();
+            var t = target.AsReadOnlySpan();
+            double sum = 0;
+            for (int i = 0; i < p.Length; i++)
+            {
+                double d = (double)p[i] - t[i];
+                sum += squared ? d * d : Math.Abs(d);
+            }
+            _sum += sum;
+            _count += p.Length;
+        }
+    }
 
     private sealed class TopK(int k, string name) : Metric
     {
