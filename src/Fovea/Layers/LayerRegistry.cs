@@ -28,6 +28,10 @@ public static class LayerRegistry
         ["Add"] = Add.FromConfig,
         ["Concatenate"] = Concatenate.FromConfig,
         ["Multiply"] = Multiply.FromConfig,
+        ["LayerNormalization"] = LayerNormalization.FromConfig,
+        ["MultiHeadAttention"] = MultiHeadAttention.FromConfig,
+        ["Reshape"] = Reshape.FromConfig,
+        ["Permute"] = Permute.FromConfig,
         ["OnnxOp"] = Onnx.OnnxOp.FromConfig,
     };
 
