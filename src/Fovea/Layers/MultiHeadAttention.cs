@@ -226,7 +226,8 @@ public sealed class MultiHeadAttention : MergeLayer
     private static void Positive(int value, string name)
     {
         if (value <= 0)
-            throw new ArgumentOutOfRangeException(name, $"MultiHeadAttention: {name} must be positive, received {value}");
+            throw new ArgumentOutOfRangeException(name, $"MultiHeadAttention: {name} must be positive, received " +
+                $"{value}");
     }
 
     public override JsonObject GetConfig()

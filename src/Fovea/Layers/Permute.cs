@@ -28,8 +28,10 @@ public sealed class Permute : Layer
     protected override Tensor Forward(Tensor x, bool training)
     {
         if (x.Rank != Dims.Count + 1)
-            throw ShapeError($"a batch of rank {Dims.Count + 1} [N, {string.Join(", ", Enumerable.Range(1, Dims.Count).Select(d => $"d{d}"))}]",
-                x.Shape);
+        {
+            var axes = Enumerable.Range(1, Dims.Count).Select(d => $"d{d}");
+            throw ShapeError($"a batch of rank {Dims.Count + 1} [N, {string.Join(", ", axes)}]", x.Shape);
+        }
         return Functional.Permute(x, [0, .. Dims]);
     }
 

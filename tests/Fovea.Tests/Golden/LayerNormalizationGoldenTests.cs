@@ -29,7 +29,9 @@ public sealed class LayerNormalizationGoldenTests(ITestOutputHelper output)
         var g = GoldenFile.Load(FileName, output);
         var p = g.Params(c);
         var x = g.Input($"{c}.x");
-        int[] axis = p["axis"] is JsonArray a ? a.Select(n => n!.GetValue<int>()).ToArray() : [p["axis"]!.GetValue<int>()];
+        int[] axis = p["axis"] is JsonArray a
+            ? a.Select(n => n!.GetValue<int>()).ToArray()
+            : [p["axis"]!.GetValue<int>()];
         var layer = new LayerNormalization(axis, p["epsilon"]!.GetValue<float>(), p["center"]!.GetValue<bool>(),
             p["scale"]!.GetValue<bool>());
         using (GradMode.NoGrad())

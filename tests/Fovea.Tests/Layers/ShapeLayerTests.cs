@@ -13,7 +13,8 @@ public sealed class ShapeLayerTests
 {
     public static TheoryData<string> Cases => new(s_cases.Keys);
 
-    private static readonly Dictionary<string, (Func<Layer> Make, int[] Input, int[] Output, long Params)> s_cases = new()
+    private static readonly Dictionary<string, (Func<Layer> Make, int[] Input, int[] Output, long Params)> s_cases =
+        new()
     {
         ["LayerNormalization -1"] = (() => new LayerNormalization(), [2, 5, 8], [2, 5, 8], 16),
         ["LayerNormalization channels"] = (() => new LayerNormalization(1, 1e-6f), [2, 4, 3, 5], [2, 4, 3, 5], 8),
