@@ -55,4 +55,34 @@ public abstract class MergeLayer(string? name) : Layer(name)
     protected virtual Tensor Merge(IReadOnlyList<Tensor> inputs, bool training) => Merge(inputs);
 
     protected override Tensor Forward(Tensor x, bool training) => Merge([x], training);
+
+    /// <summary>
+    /// The NumPy broadcast of the inputs' shapes (aligned at the last axis; a size 1 or a missing axis stretches), or
+    /// an error naming the first input that does not broadcast against the ones before it.
+    /// </summary>
+    protected Shape BroadcastShape(IReadOnlyList<Tensor> inputs) => BroadcastShape(inputs.Select(t => t.Shape).ToArray());
+
+    /// <summary>The NumPy broadcast of <paramref name="shapes"/>, as <see cref="BroadcastShape(IReadOnlyList{Tensor})"/>.
+    /// </summary>
+    protected Shape BroadcastShape(IReadOnlyList<Shape> shapes)
+    {
+        var result = shapes[0].ToArray();
+        for (int i = 1; i < shapes.Count; i++)
+        {
+            var s = shapes[i];
+            int rank = Math.Max(result.Length, s.Rank);
+            var r = new int[rank];
+            for (int d = 0; d < rank; d++)
+            {
+                int a = d - (rank - result.Length) >= 0 ? result[d - (rank - result.Length)] : 1;
+                int b = d - (rank - s.Rank) >= 0 ? s[d - (rank - s.Rank)] : 1;
+                if (a != b && a != 1 && b != 1)
+                    throw new FoveaException($"{Describe()}: input {i} has shape {s}, which does not broadcast " +
+                        $"against {new Shape(result)} (inputs 0..{i - 1}); expected equal sizes or 1 on each axis");
+                r[d] = a == 1 ? b : a;
+            }
+            result = r;
+        }
+        return result;
+    }
 }

@@ -5,26 +5,23 @@ using Fovea.Tensors;
 namespace Fovea.Layers;
 
 /// <summary>
-/// Elementwise product of inputs of one shape (Keras <c>Multiply</c>), e.g. a gate or an attention map applied to
-/// features: y = x₀ ⊙ x₁ ⊙ … (multiplied left to right). Shape: every input [N, ...] → [N, ...].
+/// Elementwise product of its inputs with NumPy broadcasting (Keras <c>Multiply</c>), e.g. a gate or an attention
+/// map applied to features: y = x₀ ⊙ x₁ ⊙ … (multiplied left to right). Shapes broadcast from the last axis, so
+/// SE's channel weights [N, C, 1, 1] scale features [N, C, H, W]; the output has the broadcast shape.
 /// </summary>
 [RegisterLayer]
 public sealed class Multiply(string? name = null) : MergeLayer(name)
 {
     protected override Tensor Merge(IReadOnlyList<Tensor> inputs)
     {
-        var shape = inputs[0].Shape;
-        for (int i = 1; i < inputs.Count; i++)
-        {
-            if (inputs[i].Shape != shape)
-                throw new ArgumentException($"Multiply: input {i} has shape {inputs[i].Shape}, expected {shape} " +
-                    "(the shape of input 0)");
-        }
+        BroadcastShape(inputs);
         var y = inputs[0];
         for (int i = 1; i < inputs.Count; i++)
             y = Functional.Multiply(y, inputs[i]);
         return y;
     }
+
+    protected override Shape? ComputeOutputShape(IReadOnlyList<Shape> inputShapes) => BroadcastShape(inputShapes);
 
     public static Multiply FromConfig(JsonObject c) => LayerConfig.Common(new Multiply(LayerConfig.Name(c)), c);
 }
