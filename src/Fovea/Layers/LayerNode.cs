@@ -1,14 +1,28 @@
 namespace Fovea.Layers;
 
-/// <summary>One recorded call of a layer on symbolic tensors (a node of a functional model's graph).</summary>
-internal sealed class LayerNode(Layer layer, SymbolicTensor[] inputs, bool? training)
+/// <summary>
+/// One recorded call of a layer on symbolic tensors: a node of a model's graph (read-only; see
+/// <see cref="Models.Model.Nodes"/>).
+/// </summary>
+public sealed class LayerNode
 {
-    public Layer Layer { get; } = layer;
+    internal LayerNode(Layer layer, SymbolicTensor[] inputs, bool? training)
+    {
+        Layer = layer;
+        Inputs = inputs;
+        Training = training;
+    }
 
-    public SymbolicTensor[] Inputs { get; } = inputs;
+    /// <summary>The layer called.</summary>
+    public Layer Layer { get; }
 
-    /// <summary>A training flag fixed at the call (e.g. <c>baseModel.Call(x, training: false)</c>); null follows the model.</summary>
-    public bool? Training { get; } = training;
+    /// <summary>The symbolic tensors the layer was called on, in order.</summary>
+    public IReadOnlyList<SymbolicTensor> Inputs { get; }
 
-    public SymbolicTensor Output { get; set; } = null!;
+    /// <summary>A training flag fixed at the call (e.g. <c>baseModel.Call(x, training: false)</c>); null follows the
+    /// model.</summary>
+    public bool? Training { get; }
+
+    /// <summary>The symbolic tensor the call produced.</summary>
+    public SymbolicTensor Output { get; internal set; } = null!;
 }

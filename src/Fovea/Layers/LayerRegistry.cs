@@ -28,7 +28,6 @@ public static class LayerRegistry
         ["Add"] = Add.FromConfig,
         ["Concatenate"] = Concatenate.FromConfig,
         ["Multiply"] = Multiply.FromConfig,
-        ["OnnxOp"] = Onnx.OnnxOp.FromConfig,
     };
 
     private static readonly object s_gate = new();

@@ -52,6 +52,9 @@ public partial class Model
     /// <summary>The symbolic outputs of a functional model (empty for Sequential).</summary>
     public IReadOnlyList<SymbolicTensor> Outputs => _graph?.Outputs ?? [];
 
+    /// <summary>The layer calls of a functional model in execution order (empty for Sequential).</summary>
+    public IReadOnlyList<LayerNode> Nodes => _graph?.Nodes ?? [];
+
     /// <summary>The layer named <paramref name="name"/> (Keras <c>get_layer</c>).</summary>
     public Layer GetLayer(string name) =>
         Layers.FirstOrDefault(l => l.Name == name)

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Fovea.Kernels;
 using Fovea.Layers;
-using Fovea.Layers.Onnx;
+using Fovea.Onnx.Ops;
 using Fovea.Tensors;
 
 namespace Fovea.Onnx;

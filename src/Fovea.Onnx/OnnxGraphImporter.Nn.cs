@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Fovea.Layers;
-using Fovea.Layers.Onnx;
+using Fovea.Onnx.Ops;
 using Fovea.Tensors;
 
 namespace Fovea.Onnx;

@@ -1,5 +1,5 @@
 using Fovea.Layers;
-using Fovea.Layers.Onnx;
+using Fovea.Onnx.Ops;
 using Fovea.Models;
 using Fovea.Onnx.Protobuf;
 using Fovea.Tensors;

@@ -13,7 +13,7 @@ namespace Fovea.Onnx;
 /// Gemm and MatMul with a constant weight a <see cref="Layers.Dense"/>, BatchNormalization a
 /// <see cref="Layers.BatchNormalization"/> with the file's statistics (ONNX momentum is Keras's), Relu, Sigmoid,
 /// Tanh, LeakyRelu, PRelu, Softmax (last axis) and Dropout the matching Fovea layers, and every other node a
-/// <see cref="Layers.Onnx.OnnxOp"/> (canonical op + attributes + constant inputs as weights) whose forward uses
+/// <see cref="OnnxOp"/> (canonical op + attributes + constant inputs as weights) whose forward uses
 /// <see cref="Autograd.Functional"/>. Nodes whose inputs are all constants — shape arithmetic (Shape, Gather,
 /// Slice, Concat, Cast, Unsqueeze, ConstantOfShape, Range, ...), weight transposes, ConstantOfShape weights — are
 /// evaluated at import with the same op table. Layer names are the ONNX node names (made unique), so

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Fovea.Autograd;
 using Fovea.Layers;
-using Fovea.Layers.Onnx;
+using Fovea.Onnx.Ops;
 using Fovea.Models;
 using Fovea.Onnx.Protobuf;
 using Fovea.Tensors;

@@ -2,7 +2,7 @@ using Fovea.Autograd;
 using Fovea.Kernels;
 using Fovea.Tensors;
 
-namespace Fovea.Layers.Onnx;
+namespace Fovea.Onnx.Ops;
 
 internal static partial class OnnxOpTable
 {

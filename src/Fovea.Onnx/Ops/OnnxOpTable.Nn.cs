@@ -1,7 +1,7 @@
 using Fovea.Autograd;
 using Fovea.Tensors;
 
-namespace Fovea.Layers.Onnx;
+namespace Fovea.Onnx.Ops;
 
 internal static partial class OnnxOpTable
 {

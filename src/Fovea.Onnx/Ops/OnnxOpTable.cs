@@ -1,7 +1,7 @@
 using Fovea.Autograd;
 using Fovea.Tensors;
 
-namespace Fovea.Layers.Onnx;
+namespace Fovea.Onnx.Ops;
 
 /// <summary>
 /// The canonical ops of <see cref="OnnxOp"/>, one method each, named after the ONNX ops (tinygrad's onnx.py style),

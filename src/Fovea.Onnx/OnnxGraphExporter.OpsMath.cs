@@ -1,5 +1,5 @@
 using Fovea.Kernels;
-using Fovea.Layers.Onnx;
+using Fovea.Onnx.Ops;
 
 namespace Fovea.Onnx;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Fovea.Layers.Onnx;
+using Fovea.Onnx.Ops;
 using Fovea.Tensors;
 
 namespace Fovea.Onnx;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Fovea.Layers.Onnx;
+using Fovea.Onnx.Ops;
 using Fovea.Models;
 using Fovea.Onnx.Protobuf;
 
@@ -61,7 +61,8 @@ internal static class OnnxBatchSlopes
     }
 
     private static long FirstInputLength(OnnxOp op) =>
-        op.InboundNodes.Count > 0 && op.InboundNodes[0].Inputs.Length > 0 ? op.InboundNodes[0].Inputs[0].Example.Length : 0;
+        op.InboundNodes.Count > 0 && op.InboundNodes[0].Inputs.Count > 0
+            ? op.InboundNodes[0].Inputs[0].Example.Length : 0;
 
     /// <summary>The elementwise difference of two integer attributes (null when equal); false for other changes.</summary>
     private static bool Slope(JsonNode a, JsonNode b, out JsonNode? slope)

@@ -15,7 +15,7 @@ namespace Fovea.Onnx;
 /// explicit pads (Same padding resolved for the model's input size) and their fused activation, Dense a Gemm (or
 /// MatMul + Add above two dimensions), BatchNormalization a BatchNormalization with the moving statistics,
 /// pooling MaxPool/AveragePool (count_include_pad 0, as Fovea averages), Dropout and DropPath nothing. Layers imported
-/// from ONNX (<see cref="Layers.Onnx.OnnxOp"/>) map their canonical op back to ONNX operators; attributes that follow
+/// from ONNX (<see cref="OnnxOp"/>) map their canonical op back to ONNX operators; attributes that follow
 /// the batch (a reshape to [B·heads, ...]) become small shape computations from the running batch. Weights become
 /// float32 initializers named like <see cref="Model.NamedWeights"/>. Every tensor of the graph is float32, as in
 /// Fovea: comparisons, ArgMax and casts to integers are computed in their ONNX types and cast back to float.

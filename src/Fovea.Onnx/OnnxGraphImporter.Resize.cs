@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Fovea.Onnx.Ops;
 
 namespace Fovea.Onnx;
 
@@ -90,12 +91,12 @@ internal sealed partial class OnnxGraphImporter
         bool batch = x.BatchMajor && outSizes.Length > 0 && outSizes[0] == x.Shape[0];
         var attrs = new JsonObject
         {
-            ["sizes"] = Layers.Onnx.OnnxOpArgs.Array(outSizes), ["batch"] = batch, ["mode"] = resizeMode,
+            ["sizes"] = OnnxOpArgs.Array(outSizes), ["batch"] = batch, ["mode"] = resizeMode,
             ["coordinates"] = coordinateMode.ToString(), ["nearest"] = nearest.ToString(),
             ["cubicA"] = Float("cubic_coeff_a", -0.75f), ["excludeOutside"] = Int("exclude_outside", 0) != 0,
         };
         if (scales is not null)
-            attrs["scales"] = Layers.Onnx.OnnxOpArgs.Array(fullScales);
+            attrs["scales"] = OnnxOpArgs.Array(fullScales);
         SetOutput(0, Generic("Resize", attrs, [x], x.ElementType, batchMajor: batch));
     }
 

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
+using Fovea.Layers;
+using Fovea.Onnx.Ops;
 using Fovea.Tensors;
 
-namespace Fovea.Layers.Onnx;
+namespace Fovea.Onnx;
 
 /// <summary>
 /// One ONNX node that has no dedicated Fovea layer (Reshape, Transpose, Resize, LayerNormalization, MatMul of two

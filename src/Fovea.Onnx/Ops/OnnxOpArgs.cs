@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Fovea.Layers.Onnx;
+namespace Fovea.Onnx.Ops;
 
 /// <summary>Typed reads of an <see cref="OnnxOp"/>'s canonical attributes (a JSON object, as saved in configs).</summary>
 internal sealed class OnnxOpArgs(JsonObject attributes)
