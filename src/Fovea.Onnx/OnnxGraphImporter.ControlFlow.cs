@@ -15,29 +15,25 @@ internal sealed partial class OnnxGraphImporter
 {
     private const int MaxUnrolledIterations = 4096;
 
-    private bool ImportControlFlowNode()
+    [OnnxOperator("SequenceEmpty")]
+    private void SequenceEmpty() => SetOutput(0, OnnxValue.Sequence([], Int32("dtype", OnnxTensors.Float)));
+
+    [OnnxOperator("SequenceConstruct")]
+    private void SequenceConstruct()
     {
-        switch (_node.OpType)
-        {
-            case "If": If(); return true;
-            case "Loop": Loop(); return true;
-            case "SequenceEmpty": SetOutput(0, OnnxValue.Sequence([], Int32("dtype", OnnxTensors.Float))); return true;
-            case "SequenceConstruct":
-                var items = Enumerable.Range(0, InputCount).Select(Required).ToList();
-                SetOutput(0, OnnxValue.Sequence(items, items.Count > 0 ? items[0].ElementType : OnnxTensors.Float));
-                return true;
-            case "SequenceInsert": SequenceInsert(); return true;
-            case "SequenceAt":
-                var seq = Sequence(0);
-                SetOutput(0, seq[SequenceIndex(1, seq.Count, false)]);
-                return true;
-            case "SequenceLength": SetOutput(0, ConstValue(Tensor.Scalar(Sequence(0).Count),
-                OnnxTensors.Int64)); return true;
-            case "ConcatFromSequence": ConcatFromSequence(); return true;
-            case "SplitToSequence": SplitToSequence(); return true;
-            default: return false;
-        }
+        var items = Enumerable.Range(0, InputCount).Select(Required).ToList();
+        SetOutput(0, OnnxValue.Sequence(items, items.Count > 0 ? items[0].ElementType : OnnxTensors.Float));
     }
+
+    [OnnxOperator("SequenceAt")]
+    private void SequenceAt()
+    {
+        var seq = Sequence(0);
+        SetOutput(0, seq[SequenceIndex(1, seq.Count, false)]);
+    }
+
+    [OnnxOperator("SequenceLength")]
+    private void SequenceLength() => SetOutput(0, ConstValue(Tensor.Scalar(Sequence(0).Count), OnnxTensors.Int64));
 
     private IReadOnlyList<OnnxValue> Sequence(int i) => Required(i).Items
         ?? throw Error($"input {i} is not a sequence");
@@ -52,6 +48,7 @@ internal sealed partial class OnnxGraphImporter
         return (int)p;
     }
 
+    [OnnxOperator("SequenceInsert")]
     private void SequenceInsert()
     {
         var seq = Sequence(0).ToList();
@@ -60,6 +57,7 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, OnnxValue.Sequence(seq, value.ElementType));
     }
 
+    [OnnxOperator("ConcatFromSequence")]
     private void ConcatFromSequence()
     {
         var seq = Sequence(0);
@@ -87,6 +85,7 @@ internal sealed partial class OnnxGraphImporter
         return Generic("Reshape", attrs, [v], v.ElementType, batchMajor: batch, suffix: suffix);
     }
 
+    [OnnxOperator("SplitToSequence")]
     private void SplitToSequence()
     {
         var x = Required(0);
@@ -122,6 +121,7 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, OnnxValue.Sequence(items, x.ElementType));
     }
 
+    [OnnxOperator("If")]
     private void If()
     {
         var condition = ConstInput(0, "condition");
@@ -134,6 +134,7 @@ internal sealed partial class OnnxGraphImporter
 
     /// <summary>Loop with a trip count and condition known at import: the body is imported once per
     /// iteration.</summary>
+    [OnnxOperator("Loop")]
     private void Loop()
     {
         var body = Attr("body")?.G ?? throw Error("the loop has no body");

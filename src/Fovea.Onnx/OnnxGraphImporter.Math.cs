@@ -8,34 +8,8 @@ namespace Fovea.Onnx;
 
 internal sealed partial class OnnxGraphImporter
 {
-    private void ImportMathNode()
-    {
-        switch (_node.OpType)
-        {
-            case "Add" or "Sub" or "Mul" or "Div": Arithmetic(); break;
-            case "Relu" or "Sigmoid" or "Tanh" or "LeakyRelu": Activation(); break;
-            case "PRelu": PRelu(); break;
-            case "Clip": Clip(); break;
-            case "Pow": Pow(); break;
-            case "Max" or "Min" or "Sum" or "Mean": Variadic(); break;
-            case "Equal" or "Less" or "LessOrEqual" or "Greater" or "GreaterOrEqual" or "And" or "Or" or "Xor" or "Mod":
-                Comparison();
-                break;
-            case "Not": SetOutput(0, Generic("Not", [], [Required(0)], OnnxTensors.Bool)); break;
-            case "Where": SetOutput(0, Generic("Where", [], [Required(0), Required(1), Required(2)],
-                Required(1).ElementType)); break;
-            case "Softmax" or "LogSoftmax": Softmax(); break;
-            case "MatMul": MatMul(); break;
-            case "Gemm": Gemm(); break;
-            case "ArgMax" or "ArgMin": ArgExtreme(); break;
-            case var op when op.StartsWith("Reduce", StringComparison.Ordinal): Reduce(); break;
-            case var op when UnaryOf(op) is { } u: Unary(u.Kind, u.A, u.B); break;
-            default: ImportNnNode(); break;
-        }
-    }
-
     /// <summary>The unary ops and their parameters (ONNX defaults).</summary>
-    private (UnaryKind Kind, float A, float B)? UnaryOf(string op) => op switch
+    private (UnaryKind Kind, float A, float B) UnaryOf(string op) => op switch
     {
         "Exp" => (UnaryKind.Exp, 0, 0),
         "Log" => (UnaryKind.Log, 0, 0),
@@ -60,8 +34,37 @@ internal sealed partial class OnnxGraphImporter
         "Ceil" => (UnaryKind.Ceil, 0, 0),
         "Round" => (UnaryKind.Round, 0, 0),
         "Sign" => (UnaryKind.Sign, 0, 0),
-        _ => null,
+        _ => throw Unsupported(),
     };
+
+    [OnnxOperator("Exp")]
+    [OnnxOperator("Log")]
+    [OnnxOperator("Sqrt")]
+    [OnnxOperator("Neg")]
+    [OnnxOperator("Abs")]
+    [OnnxOperator("Reciprocal")]
+    [OnnxOperator("Erf")]
+    [OnnxOperator("Softplus")]
+    [OnnxOperator("Softsign")]
+    [OnnxOperator("Elu")]
+    [OnnxOperator("Selu")]
+    [OnnxOperator("Celu")]
+    [OnnxOperator("HardSigmoid")]
+    [OnnxOperator("HardSwish")]
+    [OnnxOperator("Gelu")]
+    [OnnxOperator("Sin")]
+    [OnnxOperator("Cos")]
+    [OnnxOperator("ThresholdedRelu")]
+    [OnnxOperator("Mish")]
+    [OnnxOperator("Floor")]
+    [OnnxOperator("Ceil")]
+    [OnnxOperator("Round")]
+    [OnnxOperator("Sign")]
+    private void Unary()
+    {
+        var (kind, a, b) = UnaryOf(_node.OpType);
+        Unary(kind, a, b);
+    }
 
     private void Unary(UnaryKind kind, float a, float b)
     {
@@ -70,6 +73,10 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic("Unary", attrs, [x], x.ElementType));
     }
 
+    [OnnxOperator("Add")]
+    [OnnxOperator("Sub")]
+    [OnnxOperator("Mul")]
+    [OnnxOperator("Div")]
     private void Arithmetic()
     {
         var (a, b) = (Required(0), Required(1));
@@ -95,6 +102,10 @@ internal sealed partial class OnnxGraphImporter
         return Generic("Reshape", attrs, [b], b.ElementType, batchMajor: false, suffix: "broadcast");
     }
 
+    [OnnxOperator("Relu")]
+    [OnnxOperator("Sigmoid")]
+    [OnnxOperator("Tanh")]
+    [OnnxOperator("LeakyRelu")]
     private void Activation()
     {
         var x = Required(0);
@@ -114,6 +125,7 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Emit(layer, x));
     }
 
+    [OnnxOperator("PRelu")]
     private void PRelu()
     {
         var (x, slope) = (Required(0), Required(1));
@@ -145,6 +157,7 @@ internal sealed partial class OnnxGraphImporter
         return true;
     }
 
+    [OnnxOperator("Clip")]
     private void Clip()
     {
         var x = Required(0);
@@ -161,6 +174,7 @@ internal sealed partial class OnnxGraphImporter
         Unary(UnaryKind.Clip, min, max);
     }
 
+    [OnnxOperator("Pow")]
     private void Pow()
     {
         var (x, e) = (Required(0), Required(1));
@@ -172,6 +186,10 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic("Binary", new JsonObject { ["kind"] = nameof(BinaryKind.Pow) }, [x, e], x.ElementType));
     }
 
+    [OnnxOperator("Max")]
+    [OnnxOperator("Min")]
+    [OnnxOperator("Sum")]
+    [OnnxOperator("Mean")]
     private void Variadic()
     {
         var inputs = Enumerable.Range(0, InputCount).Select(Input).Where(v => v is not null).ToList();
@@ -185,6 +203,15 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic("Variadic", new JsonObject { ["kind"] = _node.OpType }, inputs, inputs[0]!.ElementType));
     }
 
+    [OnnxOperator("Equal")]
+    [OnnxOperator("Less")]
+    [OnnxOperator("LessOrEqual")]
+    [OnnxOperator("Greater")]
+    [OnnxOperator("GreaterOrEqual")]
+    [OnnxOperator("And")]
+    [OnnxOperator("Or")]
+    [OnnxOperator("Xor")]
+    [OnnxOperator("Mod")]
     private void Comparison()
     {
         var (a, b) = (Required(0), Required(1));
@@ -204,6 +231,15 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic("Binary", new JsonObject { ["kind"] = kind.ToString() }, [a, b], type));
     }
 
+    [OnnxOperator("Not")]
+    private void Not() => SetOutput(0, Generic("Not", [], [Required(0)], OnnxTensors.Bool));
+
+    [OnnxOperator("Where")]
+    private void Where() => SetOutput(0, Generic("Where", [], [Required(0), Required(1), Required(2)],
+        Required(1).ElementType));
+
+    [OnnxOperator("Softmax")]
+    [OnnxOperator("LogSoftmax")]
     private void Softmax()
     {
         var x = Required(0);
@@ -219,6 +255,7 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic(_node.OpType, attrs, [x], x.ElementType, batchMajor: x.BatchMajor && ax != 0));
     }
 
+    [OnnxOperator("MatMul")]
     private void MatMul()
     {
         var (a, b) = (Required(0), Required(1));
@@ -248,6 +285,7 @@ internal sealed partial class OnnxGraphImporter
         return t;
     }
 
+    [OnnxOperator("Gemm")]
     private void Gemm()
     {
         var (a, b, c) = (Required(0), Required(1), Input(2));
@@ -284,6 +322,8 @@ internal sealed partial class OnnxGraphImporter
             values[i] *= s;
     }
 
+    [OnnxOperator("ArgMax")]
+    [OnnxOperator("ArgMin")]
     private void ArgExtreme()
     {
         var x = Required(0);
@@ -296,6 +336,15 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic(_node.OpType, attrs, [x], OnnxTensors.Int64, batchMajor: x.BatchMajor && ax != 0));
     }
 
+    [OnnxOperator("ReduceSum")]
+    [OnnxOperator("ReduceMean")]
+    [OnnxOperator("ReduceMax")]
+    [OnnxOperator("ReduceMin")]
+    [OnnxOperator("ReduceSumSquare")]
+    [OnnxOperator("ReduceL1")]
+    [OnnxOperator("ReduceL2")]
+    [OnnxOperator("ReduceLogSum")]
+    [OnnxOperator("ReduceLogSumExp")]
     private void Reduce()
     {
         var x = Required(0);

@@ -7,6 +7,7 @@ namespace Fovea.Onnx;
 /// <summary>The element-moving ops: Slice, Gather, Pad, Tile, Expand, DepthToSpace and SpaceToDepth.</summary>
 internal sealed partial class OnnxGraphImporter
 {
+    [OnnxOperator("Slice")]
     private void Slice()
     {
         var x = Required(0);
@@ -45,6 +46,7 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic("Slice", attrs, [x], x.ElementType, batchMajor: batch));
     }
 
+    [OnnxOperator("Gather")]
     private void Gather()
     {
         var x = Required(0);
@@ -66,6 +68,7 @@ internal sealed partial class OnnxGraphImporter
             batchMajor: ax == 0 ? indices.BatchMajor : x.BatchMajor));
     }
 
+    [OnnxOperator("Pad")]
     private void Pad()
     {
         var x = Required(0);
@@ -115,6 +118,7 @@ internal sealed partial class OnnxGraphImporter
             && after[0] == 0));
     }
 
+    [OnnxOperator("Tile")]
     private void Tile()
     {
         var x = Required(0);
@@ -127,6 +131,7 @@ internal sealed partial class OnnxGraphImporter
             && repeats[0] == 1));
     }
 
+    [OnnxOperator("Expand")]
     private void Expand()
     {
         var x = Required(0);
@@ -141,6 +146,8 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic("Expand", attrs, [x], x.ElementType, batchMajor: batch));
     }
 
+    [OnnxOperator("DepthToSpace")]
+    [OnnxOperator("SpaceToDepth")]
     private void DepthSpace()
     {
         var x = Required(0);

@@ -7,25 +7,6 @@ namespace Fovea.Onnx;
 
 internal sealed partial class OnnxGraphImporter
 {
-    private void ImportNnNode()
-    {
-        switch (_node.OpType)
-        {
-            case "Conv": Conv(); break;
-            case "ConvTranspose": ConvTranspose(); break;
-            case "MaxPool" or "AveragePool": Pool(); break;
-            case "GlobalAveragePool" or "GlobalMaxPool": GlobalPool(); break;
-            case "BatchNormalization": BatchNormalization(); break;
-            case "InstanceNormalization": GroupNormalization(instance: true); break;
-            case "GroupNormalization": GroupNormalization(instance: false); break;
-            case "LayerNormalization": LayerNormalization(); break;
-            case "LRN": Lrn(); break;
-            case "Dropout": Dropout(); break;
-            case "Resize" or "Upsample": Resize(); break;
-            default: throw Unsupported();
-        }
-    }
-
     private void RequireUnused(int fromOutput, string what)
     {
         for (int i = fromOutput; i < _node.Output.Count; i++)
@@ -83,6 +64,7 @@ internal sealed partial class OnnxGraphImporter
         return (kernel, strides, dilations, before, after);
     }
 
+    [OnnxOperator("Conv")]
     private void Conv()
     {
         var (x, w, b) = (Required(0), Required(1), Input(2));
@@ -124,6 +106,7 @@ internal sealed partial class OnnxGraphImporter
         }
     }
 
+    [OnnxOperator("ConvTranspose")]
     private void ConvTranspose()
     {
         var (x, w, b) = (Required(0), Required(1), Input(2));
@@ -174,6 +157,8 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic("ConvTranspose", attrs, [x, w, b], x.ElementType));
     }
 
+    [OnnxOperator("MaxPool")]
+    [OnnxOperator("AveragePool")]
     private void Pool()
     {
         var x = Required(0);
@@ -192,6 +177,8 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic(_node.OpType, attrs, [x], x.ElementType));
     }
 
+    [OnnxOperator("GlobalAveragePool")]
+    [OnnxOperator("GlobalMaxPool")]
     private void GlobalPool()
     {
         var x = Required(0);
@@ -199,6 +186,7 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic("GlobalPool", attrs, [x], x.ElementType));
     }
 
+    [OnnxOperator("BatchNormalization")]
     private void BatchNormalization()
     {
         var x = Required(0);
@@ -223,6 +211,12 @@ internal sealed partial class OnnxGraphImporter
         }
         SetOutput(0, Generic("BatchNormalization", new JsonObject { ["epsilon"] = eps }, [x, .. stats], x.ElementType));
     }
+
+    [OnnxOperator("InstanceNormalization")]
+    private void InstanceNormalization() => GroupNormalization(instance: true);
+
+    [OnnxOperator("GroupNormalization")]
+    private void GroupNormalization() => GroupNormalization(instance: false);
 
     private void GroupNormalization(bool instance)
     {
@@ -259,6 +253,7 @@ internal sealed partial class OnnxGraphImporter
         return OnnxValue.Const(Tensor.Wrap(values, [channels]), v.ElementType, v.FromInitializer);
     }
 
+    [OnnxOperator("LayerNormalization")]
     private void LayerNormalization()
     {
         var x = Required(0);
@@ -270,6 +265,7 @@ internal sealed partial class OnnxGraphImporter
             batchMajor: x.BatchMajor && ax > 0));
     }
 
+    [OnnxOperator("LRN")]
     private void Lrn()
     {
         var x = Required(0);
@@ -281,6 +277,7 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic("LRN", attrs, [x], x.ElementType));
     }
 
+    [OnnxOperator("Dropout")]
     private void Dropout()
     {
         var x = Required(0);

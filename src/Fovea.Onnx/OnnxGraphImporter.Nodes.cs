@@ -6,64 +6,44 @@ namespace Fovea.Onnx;
 
 internal sealed partial class OnnxGraphImporter
 {
-    /// <summary>The ONNX operators Fovea imports (the dispatch in <see cref="ImportNode"/>).</summary>
-    public static readonly IReadOnlySet<string> SupportedOps = new HashSet<string>
-    {
-        "Abs", "Acos", "Add", "And", "ArgMax", "ArgMin", "ConcatFromSequence", "If", "Loop", "SequenceAt",
-            "SequenceConstruct", "SequenceEmpty",
-        "SequenceInsert", "SequenceLength", "SplitToSequence", "AveragePool", "BatchNormalization", "Cast", "CastLike",
-            "Ceil",
-        "Celu", "Clip", "Concat", "Constant", "ConstantOfShape", "Conv", "ConvTranspose", "Cos", "DepthToSpace", "Div",
-        "Dropout", "Einsum", "Elu", "Equal", "Erf", "Exp", "Expand", "Flatten", "Floor", "Gather", "Gelu", "Gemm",
-        "GlobalAveragePool", "GlobalMaxPool", "Greater", "GreaterOrEqual", "GroupNormalization", "HardSigmoid",
-        "HardSwish", "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual",
-            "Log",
-        "LogSoftmax", "LRN", "MatMul", "Max", "MaxPool", "Mean", "Min", "Mish", "Mod", "Mul", "Neg", "NonZero", "Not",
-        "Or", "Pad", "Pow", "PRelu", "Range", "Reciprocal", "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp",
-        "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "Round",
-            "ScatterND",
-        "Selu", "Shape", "Sigmoid", "Sign", "Sin", "Size", "Slice", "Softmax", "Softplus", "Softsign", "SpaceToDepth",
-        "Split", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "ThresholdedRelu", "Tile", "Transpose", "Unsqueeze",
-        "Upsample", "Where", "Xor",
-    };
+    /// <summary>
+    /// The import functions, one per ONNX operator: every importer method marked <see cref="OnnxOperatorAttribute"/>,
+    /// found once by reflection (tinygrad's onnx.py table of functions named after the ops).
+    /// </summary>
+    private static readonly Dictionary<string, Action<OnnxGraphImporter>> s_operators = OperatorTable();
 
+    /// <summary>The ONNX operators Fovea imports: the keys of the operator table.</summary>
+    public static IReadOnlySet<string> SupportedOps { get; } = new SortedSet<string>(s_operators.Keys,
+        StringComparer.Ordinal);
+
+    private static Dictionary<string, Action<OnnxGraphImporter>> OperatorTable()
+    {
+        var table = new Dictionary<string, Action<OnnxGraphImporter>>(StringComparer.Ordinal);
+        var methods = typeof(OnnxGraphImporter).GetMethods(System.Reflection.BindingFlags.Instance
+            | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public);
+        foreach (var method in methods)
+        {
+            foreach (var mark in method.GetCustomAttributes(typeof(OnnxOperatorAttribute), false))
+            {
+                string op = ((OnnxOperatorAttribute)mark).OpType;
+                if (!table.TryAdd(op, method.CreateDelegate<Action<OnnxGraphImporter>>()))
+                    throw new InvalidOperationException($"ONNX operator '{op}' has two import functions");
+            }
+        }
+        return table;
+    }
+
+    /// <summary>Imports the current node with its operator's function from the table.</summary>
     private void ImportNode()
     {
-        if (_node.Domain is not ("" or "ai.onnx"))
+        if (_node.Domain is not ("" or "ai.onnx") || !s_operators.TryGetValue(_node.OpType, out var import))
             throw Unsupported();
-        if (ImportControlFlowNode())
-            return;
-        switch (_node.OpType)
-        {
-            case "Constant": Constant(); break;
-            case "ConstantOfShape": ConstantOfShape(); break;
-            case "Shape": ShapeOp(); break;
-            case "Size": SetOutput(0, ConstValue(Tensor.Scalar(Required(0).Shape.Length), OnnxTensors.Int64)); break;
-            case "Range": RangeOp(); break;
-            case "NonZero": NonZero(); break;
-            case "Identity": SetOutput(0, Required(0)); break;
-            case "Cast" or "CastLike": Cast(); break;
-            case "Reshape": Reshape(); break;
-            case "Flatten": Flatten(); break;
-            case "Squeeze": Squeeze(); break;
-            case "Unsqueeze": Unsqueeze(); break;
-            case "Transpose": Transpose(); break;
-            case "Concat": Concat(); break;
-            case "Split": Split(); break;
-            case "Slice": Slice(); break;
-            case "Gather": Gather(); break;
-            case "Pad": Pad(); break;
-            case "Tile": Tile(); break;
-            case "Expand": Expand(); break;
-            case "DepthToSpace" or "SpaceToDepth": DepthSpace(); break;
-            case "ScatterND": ScatterNd(); break;
-            case "Einsum": Einsum(); break;
-            default: ImportMathNode(); break;
-        }
+        import(this);
     }
 
     private static OnnxValue ConstValue(Tensor t, int type) => OnnxValue.Const(t, type);
 
+    [OnnxOperator("Constant")]
     private void Constant()
     {
         if (Attr("value") is { } v)
@@ -80,6 +60,7 @@ internal sealed partial class OnnxGraphImporter
             throw Unsupported("only tensor, float and int values are supported");
     }
 
+    [OnnxOperator("ConstantOfShape")]
     private void ConstantOfShape()
     {
         var dims = ConstInts(0, "shape");
@@ -99,6 +80,7 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, ConstValue(Tensor.Full(new Shape(dims), value), type));
     }
 
+    [OnnxOperator("Shape")]
     private void ShapeOp()
     {
         var dims = Required(0).Shape.ToArray();
@@ -110,6 +92,13 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, ConstValue(Tensor.FromArray(part, [part.Length]), OnnxTensors.Int64));
     }
 
+    [OnnxOperator("Size")]
+    private void Size() => SetOutput(0, ConstValue(Tensor.Scalar(Required(0).Shape.Length), OnnxTensors.Int64));
+
+    [OnnxOperator("Identity")]
+    private void Identity() => SetOutput(0, Required(0));
+
+    [OnnxOperator("Range")]
     private void RangeOp()
     {
         float start = ConstInput(0, "start").Item(), limit = ConstInput(1, "limit").Item(), delta = ConstInput(2,
@@ -123,6 +112,7 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, ConstValue(Tensor.FromArray(values, [n]), Required(0).ElementType));
     }
 
+    [OnnxOperator("NonZero")]
     private void NonZero()
     {
         var x = ConstInput(0, "data");
@@ -145,6 +135,8 @@ internal sealed partial class OnnxGraphImporter
 
     /// <summary>Casts: constants are converted; at run time everything is float32, so only integer targets
     /// truncate.</summary>
+    [OnnxOperator("Cast")]
+    [OnnxOperator("CastLike")]
     private void Cast()
     {
         var x = Required(0);
@@ -171,6 +163,7 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic("Reshape", attrs, [x], x.ElementType, batchMajor: batch));
     }
 
+    [OnnxOperator("Reshape")]
     private void Reshape()
     {
         var x = Required(0);
@@ -206,6 +199,7 @@ internal sealed partial class OnnxGraphImporter
         ReshapeTo(x, dims);
     }
 
+    [OnnxOperator("Flatten")]
     private void Flatten()
     {
         var x = Required(0);
@@ -221,6 +215,7 @@ internal sealed partial class OnnxGraphImporter
     private long[]? AxesArg(int inputIndex) => Opset >= 13 ? (Input(inputIndex) is null ? null : ConstLongs(inputIndex,
         "axes")) : Ints("axes");
 
+    [OnnxOperator("Squeeze")]
     private void Squeeze()
     {
         var x = Required(0);
@@ -231,6 +226,7 @@ internal sealed partial class OnnxGraphImporter
         ReshapeTo(x, dims);
     }
 
+    [OnnxOperator("Unsqueeze")]
     private void Unsqueeze()
     {
         var x = Required(0);
@@ -245,6 +241,7 @@ internal sealed partial class OnnxGraphImporter
         ReshapeTo(x, dims);
     }
 
+    [OnnxOperator("Transpose")]
     private void Transpose()
     {
         var x = Required(0);
@@ -254,6 +251,7 @@ internal sealed partial class OnnxGraphImporter
             && perm[0] == 0));
     }
 
+    [OnnxOperator("Concat")]
     private void Concat()
     {
         var inputs = Enumerable.Range(0, InputCount).Select(Input).Where(v => v is not null
@@ -268,6 +266,7 @@ internal sealed partial class OnnxGraphImporter
         SetOutput(0, Generic("Concat", attrs, inputs, inputs[0]!.ElementType, batchMajor: batch));
     }
 
+    [OnnxOperator("Split")]
     private void Split()
     {
         var x = Required(0);
@@ -301,6 +300,7 @@ internal sealed partial class OnnxGraphImporter
         }
     }
 
+    [OnnxOperator("Einsum")]
     private void Einsum()
     {
         var inputs = Enumerable.Range(0, InputCount).Select(Input).ToList();
@@ -312,6 +312,7 @@ internal sealed partial class OnnxGraphImporter
     /// ScatterND: folded when everything is constant (Swin's shifted-window masks); otherwise (MViT-v2's relative
     /// positions written into a slice of the attention) an op over the data and updates with constant indices.
     /// </summary>
+    [OnnxOperator("ScatterND")]
     private void ScatterNd()
     {
         string reductionMode = Str("reduction", "none");

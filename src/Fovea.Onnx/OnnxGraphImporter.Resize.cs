@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Fovea.Autograd;
 using Fovea.Onnx.Ops;
 
 namespace Fovea.Onnx;
@@ -9,6 +10,8 @@ internal sealed partial class OnnxGraphImporter
     /// Resize (opsets 10+) and Upsample (7–9): output sizes are fixed at import from sizes or scales
     /// (out = floor(in·scale)); the batch axis, when it is not resized, follows the running batch.
     /// </summary>
+    [OnnxOperator("Resize")]
+    [OnnxOperator("Upsample")]
     private void Resize()
     {
         var x = Required(0);

@@ -33,8 +33,11 @@ namespace Fovea.Onnx;
 /// </para>
 /// <para>
 /// Limits: every tensor is float32 at run time (integer inputs such as embedding indices are fed as floats; integer
-/// constants are exact up to 2^24); control flow (If, Loop, Scan), sequences, strings and sparse tensors are not
-/// supported; an unsupported operator fails naming the operator, the node and the opset. Imported models save and
+/// constants are exact up to 2^24); control flow is resolved at import (If with a condition known at import inlines
+/// its branch, Loop with a known trip count and condition is unrolled; Scan is not supported), sequences live only
+/// during import, strings and sparse tensors are not supported; an unsupported operator fails naming the operator,
+/// the node and the opset. <see cref="SupportedOperators"/> lists the operators: one import function each, marked
+/// with the operator's ONNX name. Imported models save and
 /// load with <see cref="Model.Save"/> / <see cref="Model.Load"/> like other functional models.
 /// </para>
 /// </summary>
@@ -47,7 +50,8 @@ public static class OnnxImporter
     /// <summary>The newest ai.onnx opset imported.</summary>
     public const int MaxOpset = 21;
 
-    /// <summary>The ONNX operators that import.</summary>
+    /// <summary>The ONNX operators that import (ai.onnx domain): the keys of the importer's table of per-operator
+    /// functions.</summary>
     public static IReadOnlySet<string> SupportedOperators => OnnxGraphImporter.SupportedOps;
 
     /// <summary>Imports the model at <paramref name="path"/>; external data must lie in the same folder.</summary>
