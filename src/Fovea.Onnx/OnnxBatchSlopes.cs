@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using Fovea.Onnx.Ops;
+using Fovea.Layers;
 using Fovea.Models;
+using Fovea.Onnx.Ops;
 using Fovea.Onnx.Protobuf;
 
 namespace Fovea.Onnx;
@@ -33,6 +34,8 @@ internal static class OnnxBatchSlopes
         }
         var twins = shadow.Layers.OfType<OnnxOp>().ToDictionary(l => l.Name!);
         var updates = new List<(OnnxOp Op, JsonObject Slopes, long[] Lengths)>();
+        var firstLengths = FirstInputLengths(model);
+        var twinLengths = FirstInputLengths(shadow);
         foreach (var op in ops)
         {
             if (!twins.TryGetValue(op.Name!, out var twin) || twin.Op != op.Op || twin.InputSpec.Count != op.InputSpec.Count)
@@ -47,7 +50,7 @@ internal static class OnnxBatchSlopes
                 if (slope is not null)
                     slopes[key] = slope;
             }
-            long first = FirstInputLength(op), second = FirstInputLength(twin);
+            long first = firstLengths.GetValueOrDefault(op), second = twinLengths.GetValueOrDefault(twin);
             updates.Add((op, slopes, [first, second]));
         }
         foreach (var (op, slopes, lengths) in updates)
@@ -60,9 +63,15 @@ internal static class OnnxBatchSlopes
         }
     }
 
-    private static long FirstInputLength(OnnxOp op) =>
-        op.InboundNodes.Count > 0 && op.InboundNodes[0].Inputs.Count > 0
-            ? op.InboundNodes[0].Inputs[0].Example.Length : 0;
+    /// <summary>Per layer of <paramref name="model"/>: the element count of its first call's first input (0 without
+    /// inputs).</summary>
+    private static Dictionary<Layer, long> FirstInputLengths(Model model)
+    {
+        var lengths = new Dictionary<Layer, long>(ReferenceEqualityComparer.Instance);
+        foreach (var node in model.Nodes)
+            lengths.TryAdd(node.Layer, node.Inputs.Count > 0 ? node.Inputs[0].Example.Length : 0);
+        return lengths;
+    }
 
     /// <summary>The elementwise difference of two integer attributes (null when equal); false for other changes.</summary>
     private static bool Slope(JsonNode a, JsonNode b, out JsonNode? slope)

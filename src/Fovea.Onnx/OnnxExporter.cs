@@ -1,5 +1,7 @@
 using Fovea.IO;
+using Fovea.Layers;
 using Fovea.Models;
+using Fovea.Onnx.Export;
 using Fovea.Onnx.Protobuf;
 using Google.Protobuf;
 
@@ -25,6 +27,11 @@ namespace Fovea.Onnx;
 /// <see cref="OnnxExportOptions.BatchDimension"/>; the other dimensions are those the model was built for (Same
 /// padding is resolved for them). A layer or op that ONNX cannot express fails with a <see cref="FoveaException"/>
 /// naming the layer and the reason, before anything is written.
+/// </para>
+/// <para>
+/// Each layer type has its own exporter (<see cref="ILayerExporter"/>, one small class per type in
+/// <c>Fovea.Onnx.Export</c>); a layer type of yours exports once you register one with
+/// <see cref="Register{TLayer}(ILayerExporter)"/>. A layer type with no exporter fails naming the layer and this call.
 /// </para>
 /// </summary>
 public static class OnnxExporter
@@ -52,9 +59,43 @@ public static class OnnxExporter
     public static byte[] ToBytes(Model model, OnnxExportOptions? options = null) =>
         ToModelProto(model, options).ToByteArray();
 
+    /// <summary>
+    /// Registers (or replaces) the ONNX exporter of layer type <typeparamref name="TLayer"/> (and of types derived from
+    /// it that have no exporter of their own). Register before exporting; registrations last for the process.
+    /// </summary>
+    public static void Register<TLayer>(ILayerExporter exporter) where TLayer : Layer
+    {
+        ArgumentNullException.ThrowIfNull(exporter);
+        LayerExporters.Register(typeof(TLayer), exporter);
+    }
+
+    /// <summary>
+    /// Registers (or replaces) the ONNX export of layer type <typeparamref name="TLayer"/> as a function of the layer,
+    /// its input tensors and the export context, returning the output tensor.
+    /// </summary>
+    /// <example><code>
+    /// OnnxExporter.Register&lt;Scale&gt;((layer, inputs, context) =&gt;
+    ///     inputs[0] with { Name = context.Node("Mul", [inputs[0].Name, context.Weight(layer.Factor)]) });
+    /// </code></example>
+    public static void Register<TLayer>(
+        Func<TLayer, IReadOnlyList<OnnxExportTensor>, OnnxExportContext, OnnxExportTensor> export)
+        where TLayer : Layer
+    {
+        ArgumentNullException.ThrowIfNull(export);
+        LayerExporters.Register(typeof(TLayer), new FunctionExporter<TLayer>(export));
+    }
+
     internal static ModelProto ToModelProto(Model model, OnnxExportOptions? options)
     {
         ArgumentNullException.ThrowIfNull(model);
         return new OnnxGraphExporter(model, options ?? new OnnxExportOptions()).Export();
+    }
+
+    private sealed class FunctionExporter<TLayer>(
+        Func<TLayer, IReadOnlyList<OnnxExportTensor>, OnnxExportContext, OnnxExportTensor> export)
+        : LayerExporter<TLayer> where TLayer : Layer
+    {
+        public override OnnxExportTensor Export(TLayer layer, IReadOnlyList<OnnxExportTensor> inputs,
+            OnnxExportContext context) => export(layer, inputs, context);
     }
 }

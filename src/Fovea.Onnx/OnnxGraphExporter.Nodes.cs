@@ -5,6 +5,8 @@ using Fovea.Onnx.Protobuf;
 using Fovea.Tensors;
 using Google.Protobuf;
 
+using Value = Fovea.Onnx.OnnxExportTensor;
+
 namespace Fovea.Onnx;
 
 /// <summary>
@@ -33,7 +35,7 @@ internal sealed partial class OnnxGraphExporter
     /// Appends a node of <paramref name="op"/> with one output and returns the output's name. The node is named after
     /// the current layer, plus "/<paramref name="suffix"/>" for the helper nodes of a layer that needs several.
     /// </summary>
-    private string Node(string op, IEnumerable<string> inputs, string? suffix = null,
+    internal string Node(string op, IEnumerable<string> inputs, string? suffix = null,
         params AttributeProto[] attributes)
     {
         string baseName = suffix is null ? _nodeBase : $"{_nodeBase}/{suffix}";
@@ -47,23 +49,23 @@ internal sealed partial class OnnxGraphExporter
         return output;
     }
 
-    private static AttributeProto Attr(string name, long value) =>
+    internal static AttributeProto Attr(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
-    private static AttributeProto Attr(string name, float value) =>
+    internal static AttributeProto Attr(string name, float value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
-    private static AttributeProto Attr(string name, string value) =>
+    internal static AttributeProto Attr(string name, string value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
-    private static AttributeProto Attr(string name, IEnumerable<long> values)
+    internal static AttributeProto Attr(string name, IEnumerable<long> values)
     {
         var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
         a.Ints.Add(values);
         return a;
     }
 
-    private static AttributeProto Attr(string name, IEnumerable<int> values) =>
+    internal static AttributeProto Attr(string name, IEnumerable<int> values) =>
         Attr(name, values.Select(v => (long)v));
 
     /// <summary>A float32 initializer (raw little-endian data).</summary>
@@ -80,7 +82,7 @@ internal sealed partial class OnnxGraphExporter
     }
 
     /// <summary>A small float constant, shared by every node that uses the same values.</summary>
-    private string FloatConstant(float[] values, int[]? dims = null, string role = "const")
+    internal string FloatConstant(float[] values, int[]? dims = null, string role = "const")
     {
         dims ??= [values.Length];
         string key = "f" + string.Join(",", dims) + ":" + string.Join(",", values.Select(v =>
@@ -114,7 +116,7 @@ internal sealed partial class OnnxGraphExporter
     /// The initializer of a weight, named as in <see cref="Model.NamedWeights"/>; <paramref name="shape"/> gives a
     /// reshaped copy (same values) and <paramref name="transposed"/> the transpose of a matrix.
     /// </summary>
-    private string Weight(Parameter p, Shape? shape = null, bool transposed = false)
+    internal string Weight(Parameter p, Shape? shape = null, bool transposed = false)
     {
         string variant = (shape?.ToString() ?? "") + (transposed ? "T" : "");
         if (!_weights.TryGetValue(p, out var variants))
@@ -151,7 +153,7 @@ internal sealed partial class OnnxGraphExporter
         return name;
     }
 
-    private FoveaException Unsupported(string reason, string? op = null)
+    internal FoveaException Unsupported(string reason, string? op = null)
     {
         string where = _layer is null ? "" : $"{_layer.Describe()}{(op is null ? "" : $" (op '{op}')")}: ";
         return new FoveaException($"ONNX export of model '{_model.Name}': {where}{reason}");

@@ -4,6 +4,8 @@ using Fovea.Layers;
 using Fovea.Onnx.Ops;
 using Fovea.Tensors;
 
+using Value = Fovea.Onnx.OnnxExportTensor;
+
 namespace Fovea.Onnx;
 
 /// <summary>
@@ -42,7 +44,7 @@ internal sealed partial class OnnxGraphExporter
         ["Pad"] = ["before", "after"], ["Resize"] = ["sizes"],
     };
 
-    private Value ExportOnnxOp(OnnxOp op, Value[] dynamic, Value modelInput, LayerNode node)
+    internal Value ExportOnnxOp(OnnxOp op, Value[] dynamic, Value modelInput, LayerNode node)
     {
         var args = new OnnxOpArgs(op.Attributes);
         var weights = op.Weights;

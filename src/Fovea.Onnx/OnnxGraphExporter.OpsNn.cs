@@ -1,3 +1,4 @@
+using Fovea.Autograd;
 using Fovea.Onnx.Protobuf;
 using Fovea.Tensors;
 
@@ -76,10 +77,10 @@ internal sealed partial class OnnxGraphExporter
         var x = c.In(0);
         int axis = x.Shape.NormalizeAxis(c.Args.Int("axis", -1));
         float epsilon = c.Args.Float("epsilon", 1e-5f);
-        var normalised = x.Shape.Dims[axis..];
+        var normalised = x.Shape.ToArray()[axis..];
         var scale = c.X.Length > 1 ? c.X[1] : null;
         var bias = c.X.Length > 2 ? c.X[2] : null;
-        bool Fits(Operand? o) => o is null || o.Shape.Dims.SkipWhile(d => d == 1).SequenceEqual(
+        bool Fits(Operand? o) => o is null || o.Shape.ToArray().SkipWhile(d => d == 1).SequenceEqual(
             normalised.SkipWhile(d => d == 1)) && o.Rank <= normalised.Length;
         var attributes = new[] { Attr("axis", (long)axis), Attr("epsilon", epsilon) };
         if (Fits(scale) && Fits(bias))

@@ -3,6 +3,8 @@ using Fovea.Models;
 using Fovea.Onnx.Protobuf;
 using Fovea.Tensors;
 
+using Value = Fovea.Onnx.OnnxExportTensor;
+
 namespace Fovea.Onnx;
 
 /// <summary>
@@ -34,15 +36,6 @@ internal sealed partial class OnnxGraphExporter
         _options = options;
     }
 
-    /// <summary>
-    /// A tensor of the graph: its name, its shape for the example input, whether axis 0 is the batch, and whether
-    /// its other axes (all axes, when axis 0 is not the batch) keep their sizes at every batch.
-    /// </summary>
-    private sealed record Value(string Name, Shape Shape, bool BatchMajor, bool Fixed = true)
-    {
-        public int Rank => Shape.Rank;
-    }
-
     public ModelProto Export()
     {
         if (!_model.Built)
@@ -53,7 +46,7 @@ internal sealed partial class OnnxGraphExporter
                 $"received '{_options.BatchDimension}'");
         var samples = SampleShapes(_model);
         var inputNames = Names(_options.InputNames, samples.Length, DefaultInputNames(), "InputNames");
-        int outputCount = _model.Graph?.Outputs.Length ?? 1;
+        int outputCount = Math.Max(1, _model.Outputs.Count);
         var outputNames = Names(_options.OutputNames, outputCount, DefaultOutputNames(outputCount), "OutputNames");
         foreach (string name in inputNames.Concat(outputNames))
         {
@@ -91,8 +84,8 @@ internal sealed partial class OnnxGraphExporter
     /// imported file's shapes for imported ones).</summary>
     private static Shape[] SampleShapes(Model model)
     {
-        if (model.Graph is { } graph)
-            return graph.Inputs.Select(i => i.Example.Shape).ToArray();
+        if (model.Inputs.Count > 0)
+            return model.Inputs.Select(i => i.Example.Shape).ToArray();
         if (model is Sequential)
             return [(model.SampleShape ?? throw new FoveaException(
                 $"ONNX export: model '{model.Name}' has no input shape; call Build(sampleShape) first")).WithBatch(1)];
@@ -103,7 +96,7 @@ internal sealed partial class OnnxGraphExporter
     private IReadOnlyList<string> DefaultInputNames()
     {
         var names = new List<string>();
-        foreach (var input in _model.Graph?.Inputs ?? [])
+        foreach (var input in _model.Inputs)
             names.Add(UniqueAmong(names, input.Name ?? "input"));
         return names.Count > 0 ? names : ["input"];
     }
@@ -115,7 +108,7 @@ internal sealed partial class OnnxGraphExporter
         var names = new List<string>();
         for (int i = 0; i < count; i++)
         {
-            string? layer = _model.Graph!.Outputs[i].Layer?.Name;
+            string? layer = _model.Outputs[i].Layer?.Name;
             names.Add(UniqueAmong(names, layer ?? $"output_{i}"));
         }
         return names;
@@ -142,7 +135,7 @@ internal sealed partial class OnnxGraphExporter
 
     /// <summary>Exports the layer calls of <paramref name="model"/> on <paramref name="inputs"/>; returns its
     /// outputs. <paramref name="prefix"/> starts the names of nested models' nodes.</summary>
-    private Value[] ExportModel(Model model, Value[] inputs, string prefix)
+    internal Value[] ExportModel(Model model, Value[] inputs, string prefix)
     {
         if (model is Sequential sequential)
         {
@@ -153,17 +146,18 @@ internal sealed partial class OnnxGraphExporter
                 x = ExportLayer(layer, [x], prefix, inputs[0], null);
             return [x];
         }
-        var graph = model.Graph ?? throw new FoveaException($"ONNX export: model '{model.Name}' " +
-            $"({model.GetType().Name}) is neither Sequential nor functional; only those are exported");
+        if (model.Inputs.Count == 0)
+            throw new FoveaException($"ONNX export: model '{model.Name}' ({model.GetType().Name}) is neither " +
+                "Sequential nor functional; only those are exported");
         var values = new Dictionary<SymbolicTensor, Value>(ReferenceEqualityComparer.Instance);
-        for (int i = 0; i < graph.Inputs.Length; i++)
-            values[graph.Inputs[i]] = inputs[i];
-        foreach (var node in graph.Nodes)
+        for (int i = 0; i < model.Inputs.Count; i++)
+            values[model.Inputs[i]] = inputs[i];
+        foreach (var node in model.Nodes)
         {
             var ins = node.Inputs.Select(t => values[t]).ToArray();
             values[node.Output] = ExportLayer(node.Layer, ins, prefix, inputs[0], node);
         }
-        return graph.Outputs.Select(o => values[o]).ToArray();
+        return model.Outputs.Select(o => values[o]).ToArray();
     }
 
     /// <summary>Gives the graph outputs their names: the producing node's output is renamed (an Identity node when the

@@ -69,7 +69,7 @@ internal sealed partial class OnnxGraphImporter
         {
             int rank = seq[0].Rank + 1;
             int ax = axis < 0 ? axis + rank : axis;
-            items = seq.Select((v, k) => Reshaped(v, [.. v.Shape.Dims[..ax], 1, .. v.Shape.Dims[ax..]],
+            items = seq.Select((v, k) => Reshaped(v, [.. v.Shape.ToArray()[..ax], 1, .. v.Shape.ToArray()[ax..]],
                 $"unsqueeze{k}")).ToList();
         }
         var attrs = new JsonObject { ["axis"] = axis };
@@ -114,7 +114,7 @@ internal sealed partial class OnnxGraphImporter
             };
             var part = Generic("Slice", attrs, [x], x.ElementType, batchMajor: x.BatchMajor && ax != 0, suffix: $"{i}");
             if (!keep)
-                part = Reshaped(part, part.Shape.Dims.Where((_, d) => d != ax).ToArray(), $"squeeze{i}");
+                part = Reshaped(part, part.Shape.ToArray().Where((_, d) => d != ax).ToArray(), $"squeeze{i}");
             items.Add(part);
             start += sizes[i];
         }
@@ -163,7 +163,7 @@ internal sealed partial class OnnxGraphImporter
         {
             if (scanned[s].Count == 0)
                 throw Unsupported("a loop with scan outputs that runs no iteration");
-            var items = scanned[s].Select((v, k) => Reshaped(v, [1, .. v.Shape.Dims], $"scan{s}_{k}")).ToList();
+            var items = scanned[s].Select((v, k) => Reshaped(v, [1, .. v.Shape.ToArray()], $"scan{s}_{k}")).ToList();
             SetOutput(carried.Count + s, Generic("Concat", new JsonObject { ["axis"] = 0 }, items,
                 items[0].ElementType, batchMajor: false));
         }

@@ -68,10 +68,10 @@ internal sealed partial class OnnxGraphImporter
     private void Conv()
     {
         var (x, w, b) = (Required(0), Required(1), Input(2));
-        var (kernel, strides, dilations, before, after) = Window(x, w.Rank > 2 ? w.Shape.Dims[2..] : null);
+        var (kernel, strides, dilations, before, after) = Window(x, w.Rank > 2 ? w.Shape.ToArray()[2..] : null);
         int groups = Int32("group", 1);
         if (x.Rank == 4 && !x.IsConstant && w.Constant is { Rank: 4 } wc && (b is null || b.IsConstant) &&
-            groups > 0 && wc.Shape[0] % groups == 0 && kernel.SequenceEqual(wc.Shape.Dims[2..]))
+            groups > 0 && wc.Shape[0] % groups == 0 && kernel.SequenceEqual(wc.Shape.ToArray()[2..]))
         {
             var conv = Construct(() => new Conv2D(wc.Shape[0], (kernel[0], kernel[1]), (strides[0], strides[1]),
                 Padding.Explicit(before[0], before[1], after[0], after[1]), (dilations[0], dilations[1]), groups,
@@ -111,7 +111,7 @@ internal sealed partial class OnnxGraphImporter
     {
         var (x, w, b) = (Required(0), Required(1), Input(2));
         int k = x.Rank - 2;
-        var kernel = Ints("kernel_shape")?.Select(v => (int)v).ToArray() ?? (w.Rank > 2 ? w.Shape.Dims[2..] : null);
+        var kernel = Ints("kernel_shape")?.Select(v => (int)v).ToArray() ?? (w.Rank > 2 ? w.Shape.ToArray()[2..] : null);
         var strides = Ints("strides")?.Select(v => (int)v).ToArray() ?? Enumerable.Repeat(1, Math.Max(k, 0)).ToArray();
         var dilations = Ints("dilations")?.Select(v => (int)v).ToArray() ?? Enumerable.Repeat(1, Math.Max(k,
             0)).ToArray();
@@ -126,7 +126,7 @@ internal sealed partial class OnnxGraphImporter
         string autoPad = Str("auto_pad", "NOTSET");
         if (outputShape is not null || autoPad is "SAME_UPPER" or "SAME_LOWER")
         {
-            var target = outputShape?.Select(v => (int)v).ToArray()[^k..] ?? x.Shape.Dims[2..].Select((s, a)
+            var target = outputShape?.Select(v => (int)v).ToArray()[^k..] ?? x.Shape.ToArray()[2..].Select((s, a)
                 => s * strides[a]).ToArray();
             for (int a = 0; a < k; a++)
             {

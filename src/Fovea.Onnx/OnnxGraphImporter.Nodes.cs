@@ -117,7 +117,7 @@ internal sealed partial class OnnxGraphImporter
     {
         var x = ConstInput(0, "data");
         var v = x.AsReadOnlySpan();
-        var strides = Kernels.IndexMaps.Strides(x.Shape.Dims);
+        var strides = OnnxTensors.Strides(x.Shape.ToArray());
         var hits = new List<int>();
         for (int i = 0; i < v.Length; i++)
         {
@@ -154,7 +154,7 @@ internal sealed partial class OnnxGraphImporter
     /// batch.</summary>
     private void ReshapeTo(OnnxValue x, int[] shape)
     {
-        var inDims = x.Shape.Dims;
+        var inDims = x.Shape.ToArray();
         if (shape.Aggregate(1L, (p, d) => p * d) != x.Shape.Length)
             throw Error($"cannot reshape {x.Shape} ({x.Shape.Length} elements) to [{string.Join(", ", shape)}]");
         bool batch = x.BatchMajor && shape.Length > 0 && inDims.Length > 0 && shape[0] == inDims[0] &&
@@ -208,7 +208,7 @@ internal sealed partial class OnnxGraphImporter
             axis += x.Rank;
         if (axis < 0 || axis > x.Rank)
             throw Error($"axis {Int("axis", 1)} is out of range for {x.Shape}");
-        int outer = x.Shape.Dims[..axis].Aggregate(1, (p, d) => p * d);
+        int outer = x.Shape.ToArray()[..axis].Aggregate(1, (p, d) => p * d);
         ReshapeTo(x, [outer, x.Shape.Length / Math.Max(1, outer)]);
     }
 
@@ -222,7 +222,7 @@ internal sealed partial class OnnxGraphImporter
         var axes = AxesArg(1)?.Select(a => (int)(a < 0 ? a + x.Rank : a)).ToHashSet();
         if (axes is not null && axes.Any(a => a < 0 || a >= x.Rank || x.Shape[a] != 1))
             throw Error($"cannot squeeze axes [{string.Join(", ", AxesArg(1)!)}] of {x.Shape}");
-        var dims = x.Shape.Dims.Where((d, i) => axes is null ? d != 1 : !axes.Contains(i)).ToArray();
+        var dims = x.Shape.ToArray().Where((d, i) => axes is null ? d != 1 : !axes.Contains(i)).ToArray();
         ReshapeTo(x, dims);
     }
 
@@ -332,14 +332,14 @@ internal sealed partial class OnnxGraphImporter
         int k = indices.Rank == 0 ? 0 : indices.Shape[indices.Rank - 1];
         if (k < 1 || k > data.Rank)
             throw Error($"indices {indices.Shape} do not index data {data.Shape}");
-        int slice = data.Shape.Dims[k..].Aggregate(1, (p, d) => p * d);
+        int slice = data.Shape.ToArray()[k..].Aggregate(1, (p, d) => p * d);
         int count = indices.Length / k;
         if (updates.Length != count * slice)
             throw Error($"updates {updates.Shape} do not fit indices {indices.Shape} into data {data.Shape}");
         var y = data.ToArray();
         var idx = indices.AsReadOnlySpan();
         var up = updates.AsReadOnlySpan();
-        var strides = Kernels.IndexMaps.Strides(data.Shape.Dims);
+        var strides = OnnxTensors.Strides(data.Shape.ToArray());
         for (int i = 0; i < count; i++)
         {
             long offset = 0;

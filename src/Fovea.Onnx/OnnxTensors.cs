@@ -142,4 +142,17 @@ internal static class OnnxTensors
 
     /// <summary>A float value as an int, saturating.</summary>
     public static int ToInt(float v) => v >= int.MaxValue ? int.MaxValue : v <= int.MinValue ? int.MinValue : (int)v;
+
+    /// <summary>Row-major strides of <paramref name="dims"/> in elements.</summary>
+    public static int[] Strides(int[] dims)
+    {
+        var strides = new int[dims.Length];
+        int stride = 1;
+        for (int d = dims.Length - 1; d >= 0; d--)
+        {
+            strides[d] = stride;
+            stride *= dims[d];
+        }
+        return strides;
+    }
 }

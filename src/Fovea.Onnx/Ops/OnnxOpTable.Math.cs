@@ -48,7 +48,7 @@ internal static partial class OnnxOpTable
     /// </summary>
     private static Tensor PRelu(Tensor x, Tensor slope)
     {
-        var s = slope.Shape.Dims;
+        var s = slope.Shape.ToArray();
         int offset = x.Rank - s.Length;
         bool perChannel = x.Rank >= 2 && offset >= 0 && s.Length > 0 && slope.Length == x.Shape[1] &&
             s.Select((d, i) => i + offset == 1 ? d == x.Shape[1] : d == 1).All(b => b) && 1 - offset >= 0;
@@ -114,7 +114,7 @@ internal static partial class OnnxOpTable
             m = Functional.Max(x, axes, keepDims: true);
         var y = Functional.Add(Functional.Log(Functional.Sum(Functional.Exp(Functional.Subtract(x, m)), axes, true)),
             m);
-        return keep ? y : Functional.Reshape(y, y.Shape.Dims.Where((_, i) =>
+        return keep ? y : Functional.Reshape(y, y.Shape.ToArray().Where((_, i) =>
             !(axes.Length == 0 || axes.Select(ax => x.Shape.NormalizeAxis(ax)).Contains(i))).ToArray());
     }
 
@@ -145,7 +145,7 @@ internal static partial class OnnxOpTable
                 ys[o * inner + i] = best;
             }
         }
-        return a.Bool("keepdims", true) ? y : Functional.Reshape(y, x.Shape.Dims.Where((_, d) => d != axis).ToArray());
+        return a.Bool("keepdims", true) ? y : Functional.Reshape(y, x.Shape.ToArray().Where((_, d) => d != axis).ToArray());
     }
 
     /// <summary>alpha·op(A)·op(B) + beta·C.</summary>

@@ -110,7 +110,7 @@ internal static partial class OnnxOpTable
         int k = indices.Rank == 0 ? 0 : indices.Shape[indices.Rank - 1];
         if (k < 1 || k > data.Rank)
             throw new ArgumentException($"ScatterND: indices {indices.Shape} do not index data {data.Shape}");
-        int slice = data.Shape.Dims[k..].Aggregate(1, (p, d) => p * d);
+        int slice = data.Shape.ToArray()[k..].Aggregate(1, (p, d) => p * d);
         int count = indices.Length / k;
         if (updates.Length != count * slice)
             throw new ArgumentException($"ScatterND: updates {updates.Shape} do not fit indices {indices.Shape}");
@@ -119,7 +119,7 @@ internal static partial class OnnxOpTable
         var mask = Tensor.Ones(data.Shape);
         var ms = mask.AsSpan();
         var idx = indices.AsReadOnlySpan();
-        var strides = Kernels.IndexMaps.Strides(data.Shape.Dims);
+        var strides = OnnxTensors.Strides(data.Shape.ToArray());
         for (int i = 0; i < count; i++)
         {
             long offset = 0;

@@ -1,4 +1,4 @@
-namespace Fovea;
+namespace Fovea.Autograd;
 
 /// <summary>How <see cref="ResizeMode.Nearest"/> rounds an input coordinate (ONNX nearest_mode).</summary>
 public enum NearestRounding

@@ -1,7 +1,7 @@
-namespace Fovea;
+namespace Fovea.Autograd;
 
 /// <summary>
-/// How an output coordinate o maps to an input coordinate in <see cref="Autograd.Functional.Resize"/> (ONNX
+/// How an output coordinate o maps to an input coordinate in <see cref="Functional.Resize"/> (ONNX
 /// coordinate_transformation_mode), with scale s = output size / input size (or the given scale).
 /// </summary>
 public enum ResizeCoordinates

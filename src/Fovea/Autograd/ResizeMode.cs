@@ -1,6 +1,6 @@
-namespace Fovea;
+namespace Fovea.Autograd;
 
-/// <summary>Interpolation of <see cref="Autograd.Functional.Resize"/> (ONNX Resize modes).</summary>
+/// <summary>Interpolation of <see cref="Functional.Resize"/> (ONNX Resize modes).</summary>
 public enum ResizeMode
 {
     /// <summary>The nearest input sample (see <see cref="NearestRounding"/>).</summary>
