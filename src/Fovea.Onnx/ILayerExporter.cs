@@ -4,8 +4,9 @@ namespace Fovea.Onnx;
 
 /// <summary>
 /// Writes one layer call as ONNX nodes (inference mode). Fovea's own layers have one exporter each (in
-/// <c>Fovea.Onnx.Export</c>); give your own layer types one with <see cref="OnnxExporter.Register{TLayer}(ILayerExporter)"/>.
-/// Derive from <see cref="LayerExporter{TLayer}"/> for a typed layer.
+/// <c>Fovea.Onnx.Export</c>); give your own layer types one with
+/// <see cref="OnnxExporter.Register{TLayer}(ILayerExporter)"/>. Derive from <see cref="LayerExporter{TLayer}"/> for a
+/// typed layer.
 /// </summary>
 public interface ILayerExporter
 {

@@ -3,8 +3,8 @@ using Fovea.Layers;
 
 namespace Fovea.Onnx;
 
-/// <summary>Registers what Fovea.Onnx adds to the core when the assembly loads: the <see cref="OnnxOp"/> layer
-/// type, so that models imported from ONNX and saved with <c>Model.Save</c> load again with <c>Model.Load</c>.</summary>
+/// <summary>Registers what Fovea.Onnx adds to the core when the assembly loads: the <see cref="OnnxOp"/> layer type,
+/// so that models imported from ONNX and saved with <c>Model.Save</c> load again with <c>Model.Load</c>.</summary>
 internal static class OnnxModule
 {
     // A library registering its own layer type is the case the analyzer's warning does not foresee; the integrator's
