@@ -8,6 +8,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Fovea.Data;
 using Fovea.Models;
+using Fovea.Onnx;
 using Fovea.Training;
 
 var options = Options.Parse(args);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Fovea.Data;
 using Fovea.IO;
 using Fovea.Models;
+using Fovea.Onnx;
 using Fovea.Training;
 
 namespace Fovea.Cli;

@@ -1,13 +1,13 @@
 namespace Fovea.Layers;
 
 /// <summary>
-/// One layer call in a model's graph: the layer, the symbolic tensors it consumes, the one it produces, and the
-/// training flag fixed at the call (null: the model's mode). Graph passes (inference fusion, quantization) build new
-/// nodes that replace chains of recorded ones.
+/// One recorded call of a layer on symbolic tensors: a node of a model's graph (<see cref="Models.Model.Nodes"/>):
+/// the layer, the symbolic tensors it consumes, the one it produces, and the training flag fixed at the call (null:
+/// the model's mode). Graph passes (inference fusion, quantization) build new nodes that replace chains of recorded
+/// ones.
 /// </summary>
 public sealed class LayerNode
 {
-    /// <summary>A recorded call (registered with the layer as one of its calls).</summary>
     internal LayerNode(Layer layer, SymbolicTensor[] inputs, bool? training)
     {
         Layer = layer;
@@ -30,14 +30,17 @@ public sealed class LayerNode
         Training = training;
     }
 
+    /// <summary>The layer called.</summary>
     public Layer Layer { get; }
 
+    /// <summary>The symbolic tensors the layer was called on, in order.</summary>
     public IReadOnlyList<SymbolicTensor> Inputs { get; }
 
     /// <summary>A training flag fixed at the call (e.g. <c>baseModel.Call(x, training: false)</c>); null follows the
     /// model.</summary>
     public bool? Training { get; }
 
+    /// <summary>The symbolic tensor the call produced.</summary>
     public SymbolicTensor Output { get; internal set; } = null!;
 
     public override string ToString() => $"{Layer.Describe()}({string.Join(", ", Inputs)})";

@@ -76,7 +76,7 @@ public partial class Model
     /// imported pretrained network re-initialised as a baseline. Nothing is shared with this model. Each layer takes
     /// its configured initializers; imported ONNX layers carry those of a fresh layer (He normal for convolution
     /// kernels, Glorot uniform for dense ones, γ = 1, β = 0 and unit statistics for BatchNormalization), while the
-    /// constants of <see cref="Layers.Onnx.OnnxOp"/> layers start at zero.
+    /// constants of <c>OnnxOp</c> layers (Fovea.Onnx) start at zero.
     /// </summary>
     /// <param name="seed">Seed of the fresh weights.</param>
     /// <param name="batchNormMomentum">When given, every BatchNormalization of the clone (nested models included)

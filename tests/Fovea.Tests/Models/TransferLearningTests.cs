@@ -1,6 +1,7 @@
 using Fovea.Data;
 using Fovea.Layers;
 using Fovea.Models;
+using Fovea.Onnx;
 using Fovea.Tensors;
 using Fovea.Tests.Onnx;
 using Fovea.Training;

@@ -59,7 +59,7 @@ public sealed class OnnxTrainingTests : IDisposable
             .Node("ReduceMean", ["r"], ["m"], "mean", ("axes", new long[] { 2, 3 }), ("keepdims", 0))
             .Output("m");
         var model = OnnxImporter.Load(builder.Bytes(), "small.onnx");
-        Assert.IsType<Fovea.Layers.Onnx.OnnxOp>(model.GetLayer("add_pos"));
+        Assert.IsType<OnnxOp>(model.GetLayer("add_pos"));
         Assert.True(model.GetLayer("add_pos").Weights[0].Trainable);
         model.Save(_dir);
         var loaded = Model.Load(_dir);
