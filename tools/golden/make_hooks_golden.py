@@ -19,6 +19,11 @@ Case "shared": one Linear(6, 6) used twice (tanh(lin(tanh(lin(x))))) then Linear
 shared.* holds x, the weights, the loss and every gradient, and the metadata "shared_ready_order" / "shared_calls"
 the hook order and how often each parameter's hook ran (once, after both uses).
 
+Case "capture": the "cnn" network in inference mode (BatchNorm with running statistics) and a class score (the sum
+of logits[i, target[i]]); capture.* holds x, target, the weights and running statistics (init.*), h1..h4, logits and
+the score's gradient with respect to x and h1..h4 (grad.*), which Model.Capture must reproduce although Fovea fuses
+conv, BatchNorm and ReLU in inference when no one reads the intermediate outputs.
+
 Run with Debian's interpreter, which has python3-torch:  /usr/bin/python3 tools/golden/make_hooks_golden.py
 """
 
@@ -119,12 +124,53 @@ def shared(g):
     g.meta["shared_calls"] = json.dumps(calls, sort_keys=True)
 
 
+def capture(g):
+    """The model of "cnn" in inference mode (BatchNorm with running statistics, which Fovea fuses with the conv and
+    ReLU unless their outputs are asked for): a class score's gradient with respect to the input and every
+    intermediate output, as an explanation method reads them."""
+    conv = torch.nn.Conv2d(3, 4, 3, padding=1)
+    bn = torch.nn.BatchNorm2d(4, eps=1e-3)
+    dense = torch.nn.Linear(4 * 4 * 4, 5)
+    with torch.no_grad():
+        conv.weight.normal_(0, 0.3)
+        conv.bias.normal_(0, 0.1)
+        bn.weight.uniform_(0.5, 1.5)
+        bn.bias.normal_(0, 0.2)
+        bn.running_mean.normal_(0, 0.3)
+        bn.running_var.uniform_(0.5, 2.0)
+        dense.weight.normal_(0, 0.2)
+        dense.bias.normal_(0, 0.1)
+    bn.eval()
+    params = {"conv.kernel": conv.weight, "conv.bias": conv.bias, "bn.gamma": bn.weight, "bn.beta": bn.bias,
+              "bn.moving_mean": bn.running_mean, "bn.moving_variance": bn.running_var,
+              "dense.kernel": dense.weight, "dense.bias": dense.bias}
+    x = torch.randn(3, 3, 8, 8).requires_grad_(True)
+    g.put("capture.x", x)
+    for name, p in params.items():
+        g.put(f"capture.init.{name}", p)
+    h1 = conv(x)
+    h2 = bn(h1)
+    h3 = F.relu(h2)
+    h4 = F.max_pool2d(h3, 2)
+    logits = dense(torch.flatten(h4, 1))
+    target = torch.tensor([2, 0, 4])
+    score = logits.gather(1, target[:, None]).sum()
+    g.put("capture.target", target.float())
+    grads = torch.autograd.grad(score, [x, h1, h2, h3, h4])
+    for name, t, grad in zip(("x", "h1", "h2", "h3", "h4"), (x, h1, h2, h3, h4), grads):
+        if name != "x":
+            g.put(f"capture.{name}", t)
+        g.put(f"capture.grad.{name}", grad)
+    g.put("capture.logits", logits)
+
+
 def main():
     check_torch()
     g = Golden("hooks", 10)
     g.meta["generator"] = "tools/golden/make_hooks_golden.py"
     cnn(g)
     shared(g)
+    capture(g)
     g.save()
 
 

@@ -16,6 +16,17 @@ internal sealed class ExecutionPlan(LayerNode[] nodes, int[][] inputSlots, int[]
     /// Each node runs in its fixed mode, or <paramref name="training"/>.</summary>
     public Tensor[] Run(IReadOnlyList<Tensor> inputs, bool training)
     {
+        var values = Execute(inputs, training);
+        var outputs = new Tensor[modelOutputs.Length];
+        for (int i = 0; i < outputs.Length; i++)
+            outputs[i] = values[modelOutputs[i]]!;
+        return outputs;
+    }
+
+    /// <summary>Runs the nodes as <see cref="Run"/> does; returns the value of every slot (null for slots that no
+    /// node of this plan produces, e.g. the inside of a fused chain).</summary>
+    public Tensor?[] Execute(IReadOnlyList<Tensor> inputs, bool training)
+    {
         var values = new Tensor[slotCount];
         for (int i = 0; i < inputs.Count; i++)
             values[i] = inputs[i];
@@ -28,10 +39,7 @@ internal sealed class ExecutionPlan(LayerNode[] nodes, int[][] inputSlots, int[]
                 ? merge.Call(Gather(values, slots), mode)
                 : node.Layer.Call(values[slots[0]], mode);
         }
-        var outputs = new Tensor[modelOutputs.Length];
-        for (int i = 0; i < outputs.Length; i++)
-            outputs[i] = values[modelOutputs[i]];
-        return outputs;
+        return values;
     }
 
     private static Tensor[] Gather(Tensor[] values, int[] slots)

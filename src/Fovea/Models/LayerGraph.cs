@@ -48,6 +48,20 @@ public sealed class LayerGraph
             _uses[_slots[o]]++;
     }
 
+    /// <summary>This graph with <paramref name="observed"/> counted as one more use each, so that passes keep them
+    /// as node outputs (a fusion pass does not fuse a chain through a tensor that something else reads).</summary>
+    private LayerGraph(LayerGraph graph, IEnumerable<SymbolicTensor> observed)
+    {
+        Inputs = graph.Inputs;
+        Outputs = graph.Outputs;
+        Nodes = graph.Nodes;
+        Layers = graph.Layers;
+        _slots = graph._slots;
+        _uses = (int[])graph._uses.Clone();
+        foreach (var t in observed)
+            _uses[SlotOf(t)]++;
+    }
+
     public IReadOnlyList<SymbolicTensor> Inputs { get; }
 
     public IReadOnlyList<SymbolicTensor> Outputs { get; }
@@ -64,6 +78,24 @@ public sealed class LayerGraph
     /// <summary>Position of a symbolic tensor's value during a run.</summary>
     internal int SlotOf(SymbolicTensor t) =>
         _slots.TryGetValue(t, out int slot) ? slot : throw new FoveaException($"{t} is not a tensor of this graph");
+
+    /// <summary>
+    /// The plan after <paramref name="passes"/> that still computes each tensor of <paramref name="observed"/> as a
+    /// node output (or graph input): what a model runs when intermediate outputs are asked for.
+    /// </summary>
+    internal ExecutionPlan PlanObserving(IReadOnlyList<IGraphPass> passes, IReadOnlyCollection<SymbolicTensor> observed)
+    {
+        var plan = new LayerGraph(this, observed).Plan(passes);
+        var produced = new HashSet<SymbolicTensor>(Inputs, ReferenceEqualityComparer.Instance);
+        produced.UnionWith(plan.Nodes.Select(n => n.Output));
+        foreach (var t in observed)
+        {
+            if (!produced.Contains(t))
+                throw new FoveaException($"a graph pass removed {t}, which is read outside the model; a pass must keep " +
+                    "every tensor with more than one use (LayerGraph.UseCount)");
+        }
+        return plan;
+    }
 
     /// <summary>The nodes after applying <paramref name="passes"/> in order, with their value slots.</summary>
     internal ExecutionPlan Plan(IReadOnlyList<IGraphPass> passes)
