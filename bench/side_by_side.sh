@@ -8,6 +8,10 @@
 #               torchsharp/ and onnxruntime/ built (dotnet build -c Release, see its RESULTS.md)
 #        OUT    output folder (default bench/results/<date-time>)
 #        ROUNDS rounds of each section (default 2): Fovea and every peer alternate inside a round
+#        BASELINE  a Fovea.Bench.dll of another Fovea build (e.g. a worktree of an older commit built with
+#               dotnet build -c Release bench/Fovea.Bench): it runs right after Fovea in every round, its lines
+#               tagged "engine":"Fovea-baseline"; bench/compare_builds.py then gives new/old ratios
+#        NO_PEERS=1 skip the peers (old-vs-new comparisons)
 # Needs the Debian packages python3-torch python3-torchvision python3-numpy libopenblas0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +26,16 @@ FOVEA="dotnet bench/Fovea.Bench/bin/Release/net10.0/Fovea.Bench.dll --json"
 TS="dotnet $PEERS/torchsharp/bin/Release/net10.0/TsBench.dll"
 ORT="dotnet $PEERS/onnxruntime/bin/Release/net10.0/OrtBench.dll"
 log() { echo "== $(date +%T) $*" >&2; }
+# Fovea's run of a section's benchmarks, then the baseline build's when BASELINE is set.
+fovea() {
+  local file=$1; shift
+  $FOVEA "$@" | tee -a "$file" >/dev/null
+  if [ -n "${BASELINE:-}" ]; then
+    log "baseline build: $*"
+    dotnet "$BASELINE" --json "$@" | grep '^{' | sed 's/"engine":"Fovea"/"engine":"Fovea-baseline"/' >> "$file"
+  fi
+}
+peers() { [ -z "${NO_PEERS:-}" ]; }
 # OpenBLAS with its AVX-512 kernels: the environment's OPENBLAS_CORETYPE=Haswell forces AVX2.
 autodetect() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$@"; }
 # The peers print their JSON lines on stdout (some with log lines); keep only the JSON.
@@ -30,26 +44,26 @@ json() { grep '^{' || true; }
 for s in ${*:-b1 b2 b3 b4 b5}; do
   for round in $(seq "$ROUNDS"); do case $s in
   b1)
-    log "B1 round $round: Fovea"; $FOVEA B1_sgemm | tee -a "$OUT/b1.jsonl" >/dev/null
+    log "B1 round $round: Fovea"; fovea "$OUT/b1.jsonl" B1_sgemm; peers || continue
     log "B1 numpy OpenBLAS AVX-512"; (cd "$PEERS" && autodetect $PY bench_gemm.py numpy --tag autodetect) | json >> "$OUT/b1.jsonl"
     log "B1 TorchSharp"; (cd "$PEERS" && $TS gemm 5) | json >> "$OUT/b1.jsonl"
     ;;
   b2)
-    log "B2 round $round: Fovea"; $FOVEA B2_train B2_infer | tee -a "$OUT/b2.jsonl" >/dev/null
+    log "B2 round $round: Fovea"; fovea "$OUT/b2.jsonl" B2_train B2_infer; peers || continue
     log "B2 PyTorch channels_last"; (cd "$PEERS" && $PY bench_cnn_torch.py --trials 5 --steps 20 --channels-last --tag env-Haswell) | json >> "$OUT/b2.jsonl"
     ;;
   b3)
-    log "B3 round $round: Fovea (seed $((round - 1)))"; FOVEA_SEED=$((round - 1)) $FOVEA B3_fmnist | tee -a "$OUT/b3.jsonl" >/dev/null
+    log "B3 round $round: Fovea (seed $((round - 1)))"; FOVEA_SEED=$((round - 1)) fovea "$OUT/b3.jsonl" B3_fmnist; peers || continue
     log "B3 PyTorch"; (cd "$PEERS" && $PY train_fmnist_torch.py --epochs 2 --seed $((round - 1)) --tag env-Haswell) | json >> "$OUT/b3.jsonl"
     ;;
   b4)
-    log "B4 round $round: Fovea"; $FOVEA B4_resnet18 | tee -a "$OUT/b4.jsonl" >/dev/null
+    log "B4 round $round: Fovea"; fovea "$OUT/b4.jsonl" B4_resnet18; peers || continue
     log "B4 PyTorch channels_last"; (cd "$PEERS" && $PY bench_resnet_torch.py infer --trials 5 --channels-last --tag env-Haswell) | json >> "$OUT/b4.jsonl"
     [ -f "$PEERS/results/resnet18_torchvision.onnx" ] || (cd "$PEERS" && $PY bench_resnet_torch.py export >&2)
     log "B4 ONNX Runtime (torchvision export)"; (cd "$PEERS" && $ORT bench results/resnet18_torchvision.onnx 5 2) | json >> "$OUT/b4.jsonl"
     ;;
   b5)
-    log "B5 round $round: Fovea"; $FOVEA B5_resnet18_train | tee -a "$OUT/b5.jsonl" >/dev/null
+    log "B5 round $round: Fovea"; fovea "$OUT/b5.jsonl" B5_resnet18_train; peers || continue
     log "B5 PyTorch channels_last"; (cd "$PEERS" && $PY bench_resnet_torch.py train --trials 5 --steps 5 --channels-last --tag env-Haswell) | json >> "$OUT/b5.jsonl"
     ;;
   *) echo "unknown section $s" >&2; exit 2;;
