@@ -73,6 +73,8 @@ public sealed class LayerNormalization : Layer
         Beta = Center ? AddWeight("beta", shape, BetaInitializer) : null;
     }
 
+    protected override Shape? ComputeOutputShape(Shape inputShape) => inputShape;
+
     protected override Tensor Forward(Tensor x, bool training)
     {
         int[] axes = ResolveAxes(x.Shape);

@@ -131,6 +131,21 @@ public sealed class MultiHeadAttention : MergeLayer
         where T : class =>
         mask is not null ? [query, value, key ?? value, mask] : key is not null ? [query, value, key] : [query, value];
 
+    /// <summary>Creates the projections for inputs [query, value, key?, mask?] of <paramref name="inputShapes"/>.
+    /// </summary>
+    protected override void Build(IReadOnlyList<Shape> inputShapes)
+    {
+        var query = inputShapes[0];
+        var value = inputShapes.Count > 1 ? inputShapes[1] : query;
+        var key = inputShapes.Count > 2 ? inputShapes[2] : value;
+        if (query.Rank == 3 && key.Rank == 3 && value.Rank == 3)
+            BuildProjections(query[2], key[2], value[2]);   // otherwise the call reports the shapes
+    }
+
+    protected override Shape? ComputeOutputShape(IReadOnlyList<Shape> inputShapes) =>
+        inputShapes[0].Rank == 3 ? new Shape(inputShapes[0][0], inputShapes[0][1], OutputDim ?? inputShapes[0][2])
+            : (Shape?)null;
+
     protected override Tensor Merge(IReadOnlyList<Tensor> inputs) => Merge(inputs, training: false);
 
     protected override Tensor Merge(IReadOnlyList<Tensor> inputs, bool training)

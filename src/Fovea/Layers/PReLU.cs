@@ -22,6 +22,8 @@ public sealed class PReLU(Initializer? alphaInitializer = null, string? name = n
         Alpha = AddWeight("alpha", [inputShape[1]], AlphaInitializer);
     }
 
+    protected override Shape? ComputeOutputShape(Shape inputShape) => inputShape;
+
     protected override Tensor Forward(Tensor x, bool training)
     {
         if (x.Rank < 2 || x.Shape[1] != Alpha.Length)

@@ -26,6 +26,9 @@ public sealed class Permute : Layer
     /// <summary>1-based sample axes in their new order.</summary>
     public IReadOnlyList<int> Dims { get; }
 
+    protected override Shape? ComputeOutputShape(Shape inputShape) =>
+        inputShape.Rank == Dims.Count + 1 ? new Shape([inputShape[0], .. Dims.Select(d => inputShape[d])]) : (Shape?)null;
+
     protected override Tensor Forward(Tensor x, bool training)
     {
         if (x.Rank != Dims.Count + 1)

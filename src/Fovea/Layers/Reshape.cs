@@ -26,6 +26,17 @@ public sealed class Reshape : Layer
     /// <summary>The shape of one sample after the layer (without the batch axis); may hold one −1.</summary>
     public IReadOnlyList<int> TargetShape { get; }
 
+    protected override Shape? ComputeOutputShape(Shape inputShape)
+    {
+        if (inputShape.Rank < 1 || inputShape[0] == 0)
+            return null;
+        int sample = inputShape.Length / inputShape[0];
+        int known = TargetShape.Where(d => d != -1).Aggregate(1, (p, d) => p * d);
+        if (known == 0 || sample % known != 0)
+            return null;   // the call reports the error
+        return new Shape([inputShape[0], .. TargetShape.Select(d => d == -1 ? sample / known : d)]);
+    }
+
     protected override Tensor Forward(Tensor x, bool training)
     {
         if (x.Rank < 1)

@@ -45,6 +45,10 @@ public sealed class SymbolicTensor
     /// </summary>
     internal Tensor Example => _example ??= ComputeExample();
 
+    /// <summary>Whether <see cref="Example"/> has been computed (tests check that shape inference needs none).
+    /// </summary>
+    internal bool HasExample => _example is not null;
+
     private Tensor ComputeExample()
     {
         if (Producer is null)
