@@ -1,6 +1,7 @@
 using Fovea.Autograd;
 using Fovea.Layers;
 using Fovea.Models;
+using Fovea.Examples.Attention;
 using Fovea.Tensors;
 using Fovea.Training;
 using Xunit;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Fovea.Autograd;
 using Fovea.Layers;
+using Fovea.Examples.Attention;
 using Fovea.Tensors;
 using Xunit;
 

@@ -4,7 +4,7 @@ using Fovea.Layers;
 using Fovea.Models;
 using Fovea.Tensors;
 
-namespace Fovea.Tests.Layers;
+namespace Fovea.Examples.Attention;
 
 /// <summary>
 /// The walkthrough's hybrid block (Part 6.1, <c>ConvTransformerBlock</c>) written the natural C# way: sub-layers in

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Fovea.Layers;
 using Fovea.Tensors;
 
-namespace Fovea.Tests.Layers;
+namespace Fovea.Examples.Attention;
 
 /// <summary>
 /// The walkthrough's squeeze-and-excitation block (Part 6.2, <c>SEBlock</c>) written the natural C# way: two Dense
@@ -39,10 +39,9 @@ public sealed class SEBlock(int ratio = 16, string? name = null) : Layer(name)
 
     protected override Tensor Forward(Tensor x, bool training)
     {
-        var se = _gap.Call(x, training);
-        se = _relu.Call(_dense1.Call(se, training), training);
-        se = _sigmoid.Call(_dense2.Call(se, training), training);
-        return _scale.Call([x, _reshape.Call(se, training)], training);
+        // sub-layers called without a training flag run in this call's mode
+        var se = _sigmoid.Call(_dense2.Call(_relu.Call(_dense1.Call(_gap.Call(x)))));
+        return _scale.Call([x, _reshape.Call(se)]);
     }
 
     public override JsonObject GetConfig()
