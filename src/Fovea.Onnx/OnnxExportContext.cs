@@ -68,6 +68,14 @@ public sealed class OnnxExportContext
         return _exporter.FloatConstant(values, dims);
     }
 
+    /// <summary>An int64 constant initializer of <paramref name="values"/> with <paramref name="dims"/> (a vector
+    /// when null): shapes, axes and indices, e.g. the target of a Reshape.</summary>
+    public string Int64Constant(long[] values, int[]? dims = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return _exporter.Int64Constant(values, dims);
+    }
+
     /// <summary>Applies an activation function (a layer's fused <c>activation:</c>) to <paramref name="x"/>; null
     /// leaves it as it is.</summary>
     public OnnxExportTensor Activate(ActivationFunction? function, OnnxExportTensor x, string? suffix = null) =>

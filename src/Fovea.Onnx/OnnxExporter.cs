@@ -16,11 +16,14 @@ namespace Fovea.Onnx;
 /// Each layer becomes the ONNX nodes computing its inference-mode forward: Conv2D and DepthwiseConv2D a Conv with
 /// explicit pads (Same padding resolved for the model's input size) and their fused activation, Dense a Gemm (or
 /// MatMul + Add above two dimensions), BatchNormalization a BatchNormalization with the moving statistics,
-/// pooling MaxPool/AveragePool (count_include_pad 0, as Fovea averages), Dropout and DropPath nothing. Layers imported
-/// from ONNX (<see cref="OnnxOp"/>) map their canonical op back to ONNX operators; attributes that follow
-/// the batch (a reshape to [B·heads, ...]) become small shape computations from the running batch. Weights become
-/// float32 initializers named like <see cref="Layers.Layer.NamedWeights"/>. Every tensor of the graph is float32, as in
-/// Fovea: comparisons, ArgMax and casts to integers are computed in their ONNX types and cast back to float.
+/// pooling MaxPool/AveragePool (count_include_pad 0, as Fovea averages), Reshape a Reshape that keeps the batch,
+/// Permute a Transpose, LayerNormalization an ONNX LayerNormalization (between two Transposes when its axes are not
+/// the trailing ones), MultiHeadAttention its projections, head Transposes, Softmax and mask (Where) as separate
+/// nodes, Dropout and DropPath nothing. Layers imported from ONNX (<see cref="OnnxOp"/>) map their canonical op back
+/// to ONNX operators; attributes that follow the batch (a reshape to [B·heads, ...]) become small shape computations
+/// from the running batch. Weights become float32 initializers named like <see cref="Layers.Layer.NamedWeights"/>.
+/// Every tensor of the graph is float32, as in Fovea: comparisons, ArgMax and casts to integers are computed in their
+/// ONNX types and cast back to float.
 /// </para>
 /// <para>
 /// Axis 0 of every input and of every output that keeps the batch is the symbolic dimension

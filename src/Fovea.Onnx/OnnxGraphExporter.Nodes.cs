@@ -95,7 +95,7 @@ internal sealed partial class OnnxGraphExporter
     private string FloatScalar(float value, string role = "const") => FloatConstant([value], [], role);
 
     /// <summary>An int64 constant (shapes, axes, indices), shared by every node that uses the same values.</summary>
-    private string Int64Constant(long[] values, int[]? dims = null, string role = "const")
+    internal string Int64Constant(long[] values, int[]? dims = null, string role = "const")
     {
         dims ??= [values.Length];
         string key = "i" + string.Join(",", dims) + ":" + string.Join(",", values);

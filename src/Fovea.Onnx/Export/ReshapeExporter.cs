@@ -1,0 +1,29 @@
+using Fovea.Layers;
+using Fovea.Tensors;
+
+namespace Fovea.Onnx.Export;
+
+/// <summary>
+/// Reshape: [N, ...] → [N, ...target] (Reshape with the shape [0, ...target]: the 0 copies the input's axis 0, the
+/// running batch, and a −1 in the target is inferred per sample as in Fovea).
+/// </summary>
+[OnnxExporter(typeof(Reshape))]
+internal sealed class ReshapeExporter : LayerExporter<Reshape>
+{
+    public override OnnxExportTensor Export(Reshape reshape, IReadOnlyList<OnnxExportTensor> inputs,
+        OnnxExportContext context)
+    {
+        var x = inputs[0];
+        if (x.Rank < 1 || x.Shape[0] == 0)
+            throw context.Unsupported($"expected input [N, ...] with N > 0, received {x.Shape}");
+        int sample = x.Shape.Length / x.Shape[0];
+        int known = reshape.TargetShape.Where(d => d != -1).Aggregate(1, (p, d) => p * d);
+        int[] target = reshape.TargetShape.Select(d => d == -1 ? sample / known : d).ToArray();
+        if (target.Aggregate(1, (p, d) => p * d) != sample)
+            throw context.Unsupported($"cannot reshape input {x.Shape} to " +
+                $"[N, {string.Join(", ", reshape.TargetShape)}]");
+        long[] shape = [0, .. reshape.TargetShape.Select(d => (long)d)];
+        string y = context.Node("Reshape", [x.Name, context.Int64Constant(shape)]);
+        return x with { Name = y, Shape = new Shape([x.Shape[0], .. target]) };
+    }
+}
