@@ -42,6 +42,7 @@ done
 ls -l "$FEED"
 [ -f "$FEED/Fovea.$VERSION.nupkg" ] || fail "Fovea.$VERSION.nupkg was not produced"
 [ -f "$FEED/Fovea.Cli.$VERSION.nupkg" ] || fail "Fovea.Cli.$VERSION.nupkg was not produced"
+[ -f "$FEED/Fovea.Onnx.$VERSION.nupkg" ] || fail "Fovea.Onnx.$VERSION.nupkg was not produced"
 
 # 2. Install the tool from the folder and run it.
 log "dotnet tool install Fovea.Cli $VERSION"

@@ -1,5 +1,3 @@
-using Fovea.Autograd;
-
 namespace Fovea.Tensors;
 
 public partial class Tensor
@@ -160,8 +158,8 @@ public partial class Tensor
     }
 
     /// <summary>
-    /// A tensor with another shape over the same storage (no autograd record; <see cref="Functional.Reshape(Tensor, int[])"/> is the
-    /// differentiable op).
+    /// A tensor with another shape over the same storage (no autograd record;
+    /// <see cref="Fovea.Autograd.Functional.Reshape(Tensor, int[])"/> is the differentiable op).
     /// </summary>
     internal Tensor View(Shape shape)
     {

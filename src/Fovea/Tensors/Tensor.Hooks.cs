@@ -1,5 +1,3 @@
-using Fovea.Autograd;
-
 namespace Fovea.Tensors;
 
 public partial class Tensor
@@ -58,10 +56,10 @@ public partial class Tensor
 
     /// <summary>
     /// Calls <paramref name="hook"/> with this tensor's gradient each time a backward pass (or
-    /// <see cref="Gradients.Compute(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor?}?, bool)"/>)
-    /// has summed it completely, before it goes on (PyTorch <c>register_hook</c>). The hook must not change its
-    /// argument; it returns null to keep the gradient or a tensor of the same shape to use instead: the ops before
-    /// this tensor, its retained gradient and, for a leaf, the sum added to <see cref="Grad"/> see that one.
+    /// <see cref="Fovea.Autograd.Gradients"/>.Compute) has summed it completely, before it goes on (PyTorch
+    /// <c>register_hook</c>). The hook must not change its argument; it returns null to keep the gradient or a
+    /// tensor of the same shape to use instead: the ops before this tensor, its retained gradient and, for a leaf,
+    /// the sum added to <see cref="Grad"/> see that one.
     /// Hooks run in registration order. Dispose the returned handle to remove the hook.
     /// </summary>
     /// <exception cref="InvalidOperationException">The tensor does not require a gradient.</exception>

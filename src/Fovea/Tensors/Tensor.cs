@@ -1,13 +1,12 @@
 using System.Runtime.CompilerServices;
-using Fovea.Autograd;
 
 namespace Fovea.Tensors;
 
 /// <summary>
 /// A dense float32 tensor in row-major order (NCHW for images), with reverse-mode autograd.
-/// Ops live in <see cref="Functional"/> and never dispose their inputs; each returns a new tensor or an explicitly
-/// documented view. Storage is a managed array: inside a <see cref="TensorScope"/> it comes from a pool and goes back
-/// when the scope ends, otherwise the garbage collector owns it.
+/// Ops live in <see cref="Fovea.Autograd.Functional"/> and never dispose their inputs; each returns a new tensor or
+/// an explicitly documented view. Storage is a managed array: inside a <see cref="TensorScope"/> it comes from a pool
+/// and goes back when the scope ends, otherwise the garbage collector owns it.
 /// </summary>
 public partial class Tensor
 {
@@ -46,7 +45,10 @@ public partial class Tensor
     /// <summary>True once the storage went back to the pool; the tensor can no longer be read.</summary>
     public bool IsDisposed => _data is null;
 
-    /// <summary>True when this tensor shares storage with another tensor (see <see cref="Functional.Reshape(Tensor, int[])"/>).</summary>
+    /// <summary>
+    /// True when this tensor shares storage with another tensor (see
+    /// <see cref="Fovea.Autograd.Functional.Reshape(Tensor, int[])"/>).
+    /// </summary>
     public bool IsView => _viewOf is not null;
 
     // ---- autograd ----
@@ -75,8 +77,8 @@ public partial class Tensor
     /// <summary>Hooks, retained-gradient flag and per-pass bookkeeping; null for tensors that ask for none.</summary>
     internal TensorHooks? Hooks { get; set; }
 
-    /// <summary>The op that produced this tensor, when it was recorded for autograd.</summary>
-    internal Function? GradFn { get; set; }
+    /// <summary>The node of the op that produced this tensor, when it was recorded for autograd.</summary>
+    internal GradNode? GradFn { get; set; }
 
     /// <summary>True when this tensor was not produced by a recorded op.</summary>
     public bool IsLeaf => GradFn is null;

@@ -264,9 +264,9 @@ public sealed class Trainer
         {
             if (!w.Trainable)
                 continue;
-            penalty += r.Penalty(w.AsReadOnlySpan());
+            penalty += WeightPenalty.Penalty(r, w.AsReadOnlySpan());
             if (w.Grad is not null)
-                r.AddGradient(w.AsReadOnlySpan(), w.Grad.AsSpan());
+                WeightPenalty.AddGradient(r, w.AsReadOnlySpan(), w.Grad.AsSpan());
         }
         return penalty;
     }
@@ -280,7 +280,7 @@ public sealed class Trainer
         _outputs.ResetMetrics();
         double penalty = 0;
         foreach (var (w, r) in _regularized)
-            penalty += r.Penalty(w.AsReadOnlySpan());
+            penalty += WeightPenalty.Penalty(r, w.AsReadOnlySpan());
         double lossSum = 0;
         double[] outputSums = new double[_outputs.Count];
         double[] stepLosses = new double[_outputs.Count];

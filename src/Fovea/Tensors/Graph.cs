@@ -1,23 +1,24 @@
 using Fovea.Kernels;
-using Fovea.Tensors;
 
-namespace Fovea.Autograd;
+namespace Fovea.Tensors;
 
 /// <summary>
 /// Reverse-mode differentiation over the recorded ops: sort the ops that lead to the root (iterative depth-first
 /// search, so deep networks cannot overflow the stack), then visit them from the root back to the leaves, handing
-/// each op the sum of its output's gradient contributions (<see cref="Function.OutputGrad"/>) and adding what it
+/// each op the sum of its output's gradient contributions (<see cref="GradNode.OutputGrad"/>) and adding what it
 /// returns into its inputs' sums. Leaves accumulate into <see cref="Tensor.Grad"/>; tensors made by ops keep their
 /// gradient only when retained. Hooks and the gradient-ready event cost one field check per op when nobody uses them;
 /// with them, a counting pass first tells how many contributions each watched leaf still waits for.
+/// This engine lives in the Tensors stratum, beside <see cref="GradNode"/>, because <see cref="Tensor.Backward()"/>
+/// runs it; the differentiable ops (Fovea.Autograd) sit above and only add nodes.
 /// </summary>
 internal static partial class Graph
 {
     [ThreadStatic]
-    private static List<Function>? t_order;
+    private static List<GradNode>? t_order;
 
     [ThreadStatic]
-    private static Stack<(Function Fn, int NextInput)>? t_stack;
+    private static Stack<(GradNode Fn, int NextInput)>? t_stack;
 
     [ThreadStatic]
     private static int t_mark;
@@ -94,7 +95,7 @@ internal static partial class Graph
     }
 
     /// <summary>Runs <paramref name="fn"/>'s backward on <paramref name="g"/>; adds the results to its inputs.</summary>
-    private static void Propagate(Function fn, Tensor g, int mark)
+    private static void Propagate(GradNode fn, Tensor g, int mark)
     {
         long t0 = Profiler.Start();
         var grads = fn.Backward(g);
@@ -119,7 +120,7 @@ internal static partial class Graph
     /// Counts, for every leaf that has hooks (and every parameter when <paramref name="parameters"/>), the
     /// contributions the pass will bring it: one per use by an op of <paramref name="order"/>. Returns the pass stamp.
     /// </summary>
-    private static int CountPending(List<Function> order, bool parameters)
+    private static int CountPending(List<GradNode> order, bool parameters)
     {
         int mark = ++t_mark;
         foreach (var fn in order)
@@ -148,7 +149,7 @@ internal static partial class Graph
     }
 
     /// <summary>After <paramref name="fn"/> was visited: its leaf inputs wait for one contribution fewer.</summary>
-    private static void Release(Function fn, int mark, Action<Parameter>? onReady)
+    private static void Release(GradNode fn, int mark, Action<Parameter>? onReady)
     {
         foreach (var input in fn.Inputs)
         {
@@ -270,11 +271,11 @@ internal static partial class Graph
     /// per-thread and reused (<paramref name="borrowed"/> false: the caller clears it) unless a backward is already
     /// running on this thread (a hook that differentiates), which gets a list of its own.
     /// </summary>
-    private static List<Function> TopologicalOrder(ReadOnlySpan<Function> roots, out bool borrowed)
+    private static List<GradNode> TopologicalOrder(ReadOnlySpan<GradNode> roots, out bool borrowed)
     {
         borrowed = t_depth > 0;
-        var order = borrowed ? new List<Function>() : t_order ??= new List<Function>(128);
-        var stack = borrowed ? new Stack<(Function, int)>() : t_stack ??= new Stack<(Function, int)>(128);
+        var order = borrowed ? new List<GradNode>() : t_order ??= new List<GradNode>(128);
+        var stack = borrowed ? new Stack<(GradNode, int)>() : t_stack ??= new Stack<(GradNode, int)>(128);
         int mark = ++t_mark;
         foreach (var root in roots)
         {

@@ -1,7 +1,6 @@
 using System.Threading;
-using Fovea.Tensors;
 
-namespace Fovea.Autograd;
+namespace Fovea.Tensors;
 
 /// <summary>
 /// What a tensor asks of backward beyond the default: hooks on its gradient, a retained gradient (non-leaf), and the

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
-using Fovea.Tensors;
 
-namespace Fovea.Autograd;
+namespace Fovea.Tensors;
 
 internal static partial class Graph
 {
@@ -9,11 +8,12 @@ internal static partial class Graph
     /// The gradients of Σₖ ⟨outputs[k], gradOutputs[k]⟩ with respect to each of <paramref name="inputs"/>, as new
     /// tensors, touching no <see cref="Tensor.Grad"/>: only the ops on a path from an output to an input run, leaves
     /// receive nothing, and the gradient of an intermediate input is taken when it is complete (when its op is
-    /// visited). Entries of inputs no gradient reaches are null. Arguments are checked by <see cref="Gradients"/>.
+    /// visited). Entries of inputs no gradient reaches are null. Arguments are checked by
+    /// <c>Fovea.Autograd.Gradients</c>.
     /// </summary>
     public static Tensor?[] Gradients(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> inputs, Tensor[] seeds)
     {
-        var roots = new List<Function>(outputs.Count);
+        var roots = new List<GradNode>(outputs.Count);
         foreach (var o in outputs)
         {
             if (o.GradFn is { } f)
@@ -73,7 +73,7 @@ internal static partial class Graph
     }
 
     /// <summary>Stamps the ops whose backward is needed: an input of theirs is wanted or made by such an op.</summary>
-    private static int MarkNeeded(List<Function> order, IReadOnlyList<Tensor> wanted)
+    private static int MarkNeeded(List<GradNode> order, IReadOnlyList<Tensor> wanted)
     {
         int mark = ++t_mark;
         foreach (var fn in order)
@@ -92,7 +92,7 @@ internal static partial class Graph
     }
 
     /// <summary>Runs <paramref name="fn"/>'s backward; adds the results to inputs that lead to a wanted tensor.</summary>
-    private static void PropagateTo(Function fn, Tensor g, IReadOnlyList<Tensor> wanted, Tensor?[] leafSums, int mark)
+    private static void PropagateTo(GradNode fn, Tensor g, IReadOnlyList<Tensor> wanted, Tensor?[] leafSums, int mark)
     {
         var grads = fn.Backward(g);
         var inputs = fn.Inputs;
