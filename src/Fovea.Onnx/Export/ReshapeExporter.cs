@@ -16,11 +16,8 @@ internal sealed class ReshapeExporter : LayerExporter<Reshape>
         var x = inputs[0];
         if (x.Rank < 1 || x.Shape[0] == 0)
             throw context.Unsupported($"expected input [N, ...] with N > 0, received {x.Shape}");
-        int sample = x.Shape.Length / x.Shape[0];
-        int known = reshape.TargetShape.Where(d => d != -1).Aggregate(1, (p, d) => p * d);
-        int[] target = reshape.TargetShape.Select(d => d == -1 ? sample / known : d).ToArray();
-        if (target.Aggregate(1, (p, d) => p * d) != sample)
-            throw context.Unsupported($"cannot reshape input {x.Shape} to " +
+        int[] target = reshape.TargetShapeFor(x.Shape.Length / x.Shape[0])
+            ?? throw context.Unsupported($"cannot reshape input {x.Shape} to " +
                 $"[N, {string.Join(", ", reshape.TargetShape)}]");
         long[] shape = [0, .. reshape.TargetShape.Select(d => (long)d)];
         string y = context.Node("Reshape", [x.Name, context.Int64Constant(shape)]);

@@ -26,15 +26,26 @@ public sealed class Reshape : Layer
     /// <summary>The shape of one sample after the layer (without the batch axis); may hold one −1.</summary>
     public IReadOnlyList<int> TargetShape { get; }
 
+    /// <summary>
+    /// The per-sample target shape for samples of <paramref name="sampleLength"/> elements, with its −1 resolved, or
+    /// null when such samples cannot be reshaped to it. Shape inference, the call and the ONNX export all use it.
+    /// </summary>
+    public int[]? TargetShapeFor(int sampleLength)
+    {
+        int known = TargetShape.Where(d => d != -1).Aggregate(1, (p, d) => p * d);
+        bool infer = TargetShape.Contains(-1);
+        if (infer ? known == 0 || sampleLength % known != 0 : known != sampleLength)
+            return null;
+        return TargetShape.Select(d => d == -1 ? sampleLength / known : d).ToArray();
+    }
+
     protected override Shape? ComputeOutputShape(Shape inputShape)
     {
         if (inputShape.Rank < 1 || inputShape[0] == 0)
             return null;
-        int sample = inputShape.Length / inputShape[0];
-        int known = TargetShape.Where(d => d != -1).Aggregate(1, (p, d) => p * d);
-        if (known == 0 || sample % known != 0)
-            return null;   // the call reports the error
-        return new Shape([inputShape[0], .. TargetShape.Select(d => d == -1 ? sample / known : d)]);
+        int[]? target = TargetShapeFor(inputShape.Length / inputShape[0]);
+        // null: the call runs the layer, which reports the error
+        return target is null ? (Shape?)null : new Shape([inputShape[0], .. target]);
     }
 
     protected override Tensor Forward(Tensor x, bool training)
@@ -43,12 +54,13 @@ public sealed class Reshape : Layer
             throw ShapeError("[N, ...]", x.Shape);
         int n = x.Shape[0];
         int sample = n == 0 ? 0 : x.Length / n;
-        int known = TargetShape.Where(d => d != -1).Aggregate(1, (p, d) => p * d);
-        bool infer = TargetShape.Contains(-1);
-        if (infer ? known == 0 || sample % known != 0 : known != sample)
+        if (TargetShapeFor(sample) is null)
+        {
+            int known = TargetShape.Where(d => d != -1).Aggregate(1, (p, d) => p * d);
             throw new FoveaException($"{Describe()}: cannot reshape input {x.Shape} ({sample} elements per sample) " +
-                $"to [N, {string.Join(", ", TargetShape)}]; expected samples of {(infer ? "a multiple of " : "")}" +
-                $"{known} elements");
+                $"to [N, {string.Join(", ", TargetShape)}]; expected samples of " +
+                $"{(TargetShape.Contains(-1) ? "a multiple of " : "")}{known} elements");
+        }
         return Functional.Reshape(x, [n, .. TargetShape]);
     }
 
