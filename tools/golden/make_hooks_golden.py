@@ -36,17 +36,27 @@ import torch.nn.functional as F
 from make_golden import Golden, check_torch
 
 
-def cnn(g):
+def small_cnn(momentum=0.1, running_statistics=False):
+    """Conv 3→4 (3×3, same), BatchNorm (epsilon 1e-3), Dense 64→5 with random weights, drawn from torch's generator in
+    a fixed order (and, with running_statistics, non-default BatchNorm statistics between BatchNorm and Dense)."""
     conv = torch.nn.Conv2d(3, 4, 3, padding=1)
-    bn = torch.nn.BatchNorm2d(4, eps=1e-3, momentum=0.01)
+    bn = torch.nn.BatchNorm2d(4, eps=1e-3, momentum=momentum)
     dense = torch.nn.Linear(4 * 4 * 4, 5)
     with torch.no_grad():
         conv.weight.normal_(0, 0.3)
         conv.bias.normal_(0, 0.1)
         bn.weight.uniform_(0.5, 1.5)
         bn.bias.normal_(0, 0.2)
+        if running_statistics:
+            bn.running_mean.normal_(0, 0.3)
+            bn.running_var.uniform_(0.5, 2.0)
         dense.weight.normal_(0, 0.2)
         dense.bias.normal_(0, 0.1)
+    return conv, bn, dense
+
+
+def cnn(g):
+    conv, bn, dense = small_cnn(momentum=0.01)
     bn.train()
     params = {"conv.kernel": conv.weight, "conv.bias": conv.bias, "bn.gamma": bn.weight, "bn.beta": bn.bias,
               "dense.kernel": dense.weight, "dense.bias": dense.bias}
@@ -128,18 +138,7 @@ def capture(g):
     """The model of "cnn" in inference mode (BatchNorm with running statistics, which Fovea fuses with the conv and
     ReLU unless their outputs are asked for): a class score's gradient with respect to the input and every
     intermediate output, as an explanation method reads them."""
-    conv = torch.nn.Conv2d(3, 4, 3, padding=1)
-    bn = torch.nn.BatchNorm2d(4, eps=1e-3)
-    dense = torch.nn.Linear(4 * 4 * 4, 5)
-    with torch.no_grad():
-        conv.weight.normal_(0, 0.3)
-        conv.bias.normal_(0, 0.1)
-        bn.weight.uniform_(0.5, 1.5)
-        bn.bias.normal_(0, 0.2)
-        bn.running_mean.normal_(0, 0.3)
-        bn.running_var.uniform_(0.5, 2.0)
-        dense.weight.normal_(0, 0.2)
-        dense.bias.normal_(0, 0.1)
+    conv, bn, dense = small_cnn(running_statistics=True)
     bn.eval()
     params = {"conv.kernel": conv.weight, "conv.bias": conv.bias, "bn.gamma": bn.weight, "bn.beta": bn.bias,
               "bn.moving_mean": bn.running_mean, "bn.moving_variance": bn.running_var,
