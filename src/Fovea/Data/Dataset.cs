@@ -95,6 +95,15 @@ public sealed partial class Dataset
         CheckTensors(Describe(_inputs, _inputNames, "input"), Describe(_targets, _targetNames, "target"));
     }
 
+    /// <summary>
+    /// A (features, labels) pair as a dataset, so that <c>model.Fit(x, y, validationData: (xTest, yTest))</c> reads as
+    /// Keras's <c>validation_data=(x_test, y_test)</c>.
+    /// </summary>
+    public static implicit operator Dataset((Tensor Features, Tensor Labels) pair) => FromPair(pair);
+
+    /// <summary>The dataset over a (features, labels) pair: <c>new Dataset(pair.Features, pair.Labels)</c>.</summary>
+    public static Dataset FromPair((Tensor Features, Tensor Labels) pair) => new(pair.Features, pair.Labels);
+
     private Dataset(Tensor[] inputs, Tensor[] targets, string[]? inputNames, string[]? targetNames,
         string[]? classNames)
     {

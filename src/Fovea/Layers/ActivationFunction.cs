@@ -29,6 +29,16 @@ public sealed class ActivationFunction
     /// <summary>The slope of LeakyReLU; 0 otherwise.</summary>
     public float Alpha { get; }
 
+    /// <summary>
+    /// The activation of a Keras name (<see cref="Activations.FromName"/>), so that layers take names as Keras's do:
+    /// <c>new Activation("swish")</c>, <c>new Dense(128, activation: "relu")</c>.
+    /// </summary>
+    /// <exception cref="FoveaException">The name is unknown.</exception>
+    public static implicit operator ActivationFunction(string name) => FromName(name);
+
+    /// <summary>The activation of a Keras name (<see cref="Activations.FromName"/>).</summary>
+    public static ActivationFunction FromName(string name) => Activations.FromName(name);
+
     public Tensor Apply(Tensor x) => _apply(x);
 
     public override string ToString() => Name;

@@ -91,6 +91,15 @@ public partial class Model : Layer, ITrainableModel
     internal void RestoreTrainable(bool trainable) => SetOwnTrainable(trainable);
 
     /// <summary>
+    /// Keras's string form, <c>model.Compile("adamw", "categorical_crossentropy", ["accuracy"])</c>: each name gives
+    /// the object with its Keras defaults (<see cref="Optimizers.Get"/>, <see cref="Losses.Get"/>,
+    /// <see cref="Fovea.Training.Metrics.Get"/>).
+    /// </summary>
+    /// <exception cref="FoveaException">A name is unknown (the message lists the known ones).</exception>
+    public void Compile(string optimizer, string loss, IEnumerable<string>? metrics = null) =>
+        Compile(Optimizers.Get(optimizer), Losses.Get(loss), metrics?.Select(Fovea.Training.Metrics.Get).ToList());
+
+    /// <summary>
     /// Chooses how to train: optimizer, loss and the metrics to report. With several outputs the loss applies to
     /// each of them (weight 1) and the total is their sum; metrics then have to be given per output, with
     /// the <c>Compile</c> that takes a loss per output (by position or by name).

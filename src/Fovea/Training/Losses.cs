@@ -29,6 +29,27 @@ public static class Losses
     public static Loss MeanAbsoluteError() => new RegressionLoss("mean_absolute_error", squared: false);
 
     /// <summary>
+    /// The loss of a Keras name with its defaults: <c>categorical_crossentropy</c>,
+    /// <c>sparse_categorical_crossentropy</c>, <c>mean_squared_error</c> (<c>mse</c>), <c>mean_absolute_error</c>
+    /// (<c>mae</c>); case-insensitive.
+    /// </summary>
+    /// <exception cref="FoveaException">The name is not one of these.</exception>
+    public static Loss Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Trim().ToLowerInvariant() switch
+        {
+            "categorical_crossentropy" => CategoricalCrossentropy(),
+            "sparse_categorical_crossentropy" => SparseCategoricalCrossentropy(),
+            "mean_squared_error" or "mse" => MeanSquaredError(),
+            "mean_absolute_error" or "mae" => MeanAbsoluteError(),
+            _ => throw new FoveaException(
+                $"unknown loss '{name}'; known: categorical_crossentropy, sparse_categorical_crossentropy, "
+                + "mean_squared_error (mse), mean_absolute_error (mae)"),
+        };
+    }
+
+    /// <summary>
     /// The target viewed with the prediction's shape. Broadcasting is refused on purpose: a target [N] against a
     /// prediction [N, 1] would otherwise broadcast to [N, N] and train on the wrong quantity.
     /// </summary>

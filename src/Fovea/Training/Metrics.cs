@@ -25,6 +25,28 @@ public static class Metrics
     /// time).</summary>
     public static Metric MeanSquaredError => new MeanError("mean_squared_error", squared: true);
 
+    /// <summary>
+    /// The metric of a Keras name: <c>accuracy</c> (<c>acc</c>, <c>categorical_accuracy</c>,
+    /// <c>sparse_categorical_accuracy</c>: one metric, which reads indices or one-hot rows),
+    /// <c>top_k_categorical_accuracy</c> (k = 5), <c>mean_absolute_error</c> (<c>mae</c>), <c>mean_squared_error</c>
+    /// (<c>mse</c>); case-insensitive.
+    /// </summary>
+    /// <exception cref="FoveaException">The name is not one of these.</exception>
+    public static Metric Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Trim().ToLowerInvariant() switch
+        {
+            "accuracy" or "acc" or "categorical_accuracy" or "sparse_categorical_accuracy" => Accuracy,
+            "top_k_categorical_accuracy" or "sparse_top_k_categorical_accuracy" => TopKAccuracy(),
+            "mean_absolute_error" or "mae" => MeanAbsoluteError,
+            "mean_squared_error" or "mse" => MeanSquaredError,
+            _ => throw new FoveaException(
+                $"unknown metric '{name}'; known: accuracy, top_k_categorical_accuracy, mean_absolute_error (mae), "
+                + "mean_squared_error (mse)"),
+        };
+    }
+
     private sealed class MeanError(string name, bool squared) : Metric
     {
         private double _sum;
