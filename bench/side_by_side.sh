@@ -3,7 +3,7 @@
 # that the ratios compare runs made under the same machine load. JSON lines go to $OUT/<section>.jsonl
 # (Fovea and peers alike; the peers' scripts also append to their own results/ folder), logs to stderr.
 #
-# Usage: bash bench/side_by_side.sh [section ...]        sections: b1 b2 b3 b4 b5 (default: all)
+# Usage: bash bench/side_by_side.sh [section ...]        sections: b1 b2 b3 b4 b5 zoo (default: b1-b5)
 # Env:   PEERS  a writable copy of ../shared/peers (default /tmp/peers; created if missing), with
 #               torchsharp/ and onnxruntime/ built (dotnet build -c Release, see its RESULTS.md)
 #        OUT    output folder (default bench/results/<date-time>)
@@ -12,6 +12,9 @@
 #               dotnet build -c Release bench/Fovea.Bench): it runs right after Fovea in every round, its lines
 #               tagged "engine":"Fovea-baseline"; bench/compare_builds.py then gives new/old ratios
 #        NO_PEERS=1 skip the peers (old-vs-new comparisons)
+#        ZOO    the models of the zoo section (default: resnet50 mobilenet_v3_large efficientnet_b0 convnext_tiny);
+#               per model and round: Fovea's zoo_NAME and zoo_NAME_train, PyTorch (channels_last) infer and train,
+#               ONNX Runtime on the torchvision export (its records are named B4_resnet18_*: read them as NAME's)
 # Needs the Debian packages python3-torch python3-torchvision python3-numpy libopenblas0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +68,17 @@ for s in ${*:-b1 b2 b3 b4 b5}; do
   b5)
     log "B5 round $round: Fovea"; fovea "$OUT/b5.jsonl" B5_resnet18_train; peers || continue
     log "B5 PyTorch channels_last"; (cd "$PEERS" && $PY bench_resnet_torch.py train --trials 5 --steps 5 --channels-last --tag env-Haswell) | json >> "$OUT/b5.jsonl"
+    ;;
+  zoo)
+    for m in ${ZOO:-resnet50 mobilenet_v3_large efficientnet_b0 convnext_tiny}; do
+      log "zoo $m round $round: Fovea"; fovea "$OUT/zoo.jsonl" "zoo_$m" "zoo_${m}_train"; peers || continue
+      log "zoo $m PyTorch channels_last"
+      (cd "$PEERS" && $PY bench_zoo_torch.py "$m" infer --trials 5 --channels-last --tag env-Haswell) | json >> "$OUT/zoo.jsonl"
+      (cd "$PEERS" && $PY bench_zoo_torch.py "$m" train --trials 5 --steps 3 --channels-last --tag env-Haswell) | json >> "$OUT/zoo.jsonl"
+      [ -f "$PEERS/results/$m.onnx" ] || (cd "$PEERS" && $PY bench_zoo_torch.py "$m" export >&2)
+      log "zoo $m ONNX Runtime (torchvision export)"
+      (cd "$PEERS" && $ORT bench "results/$m.onnx" 5 2) | json | sed "s/\"B4_resnet18_/\"zoo_${m}_/" >> "$OUT/zoo.jsonl"
+    done
     ;;
   *) echo "unknown section $s" >&2; exit 2;;
   esac; done

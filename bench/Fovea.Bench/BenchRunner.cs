@@ -1,3 +1,5 @@
+using Fovea.Models.Zoo;
+
 namespace Fovea.Bench;
 
 /// <summary>
@@ -11,7 +13,9 @@ public static class BenchRunner
     private static IBenchmark[] All() =>
     [
         new GemmBench(), new GemmShapesBench(), new CnnBench(train: true), new CnnBench(train: false),
-        new ConvLayersBench(), new FmnistBench(), new ResNetBench(train: false), new ResNetBench(train: true),
+        new ConvLayersBench(), new FmnistBench(), 
+        new ZooBench("B4_resnet18", "B4_resnet18", "ResNet-18", () => ResNet.ResNet18(), train: false),
+        new ZooBench("B5_resnet18_train", "B5_resnet18", "ResNet-18", () => ResNet.ResNet18(), train: true),
         new AugmentBench(), new BatchNormShortRunBench(),
     ];
 
