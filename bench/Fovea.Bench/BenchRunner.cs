@@ -17,6 +17,8 @@ public static class BenchRunner
         new ZooBench("B4_resnet18", "B4_resnet18", "ResNet-18", () => ResNet.ResNet18(), train: false),
         new ZooBench("B5_resnet18_train", "B5_resnet18", "ResNet-18", () => ResNet.ResNet18(), train: true),
         new AugmentBench(), new BatchNormShortRunBench(),
+        new ZooBench("zoo_resnet50", "zoo_resnet50", "ResNet-50", () => ResNet.ResNet50(), train: false),
+        new ZooBench("zoo_resnet50_train", "zoo_resnet50", "ResNet-50", () => ResNet.ResNet50(), train: true, steps: 3),
     ];
 
     /// <summary>The names and descriptions of every benchmark, in running order.</summary>
