@@ -1,0 +1,98 @@
+namespace Fovea.Models.Zoo;
+
+/// <summary>
+/// The zoo by torchvision name ("resnet50", "resnext50_32x4d", ...): each name builds a Fovea model with the
+/// structure and <c>state_dict</c> names of <c>torchvision.models.&lt;name&gt;()</c>, so a torchvision state dict
+/// saved as safetensors loads into it with <see cref="Model.LoadStateDict(string)"/>. <c>fovea zoo</c> lists
+/// <see cref="Names"/>; <c>fovea run --model zoo:&lt;name&gt;</c> builds one with <see cref="Create"/>.
+/// </summary>
+public static class ModelZoo
+{
+    /// <summary>Builds a zoo model: (classes, includeTop, inputShape, seed) → model.</summary>
+    private delegate Model Factory(int classes, bool includeTop, int[]? inputShape, int seed);
+
+    private sealed record Entry(Factory Create, int MinimumSize, string Description);
+
+    private static readonly Dictionary<string, Entry> s_entries = new(StringComparer.Ordinal)
+    {
+        ["resnet18"] = new((c, t, s, r) => ResNet.ResNet18(c, t, s, r), 1, "ResNet-18"),
+        ["resnet34"] = new((c, t, s, r) => ResNet.ResNet34(c, t, s, r), 1, "ResNet-34"),
+        ["resnet50"] = new((c, t, s, r) => ResNet.ResNet50(c, t, s, r), 1, "ResNet-50"),
+        ["resnet101"] = new((c, t, s, r) => ResNet.ResNet101(c, t, s, r), 1, "ResNet-101"),
+        ["resnet152"] = new((c, t, s, r) => ResNet.ResNet152(c, t, s, r), 1, "ResNet-152"),
+        ["resnext50_32x4d"] = new((c, t, s, r) => ResNet.ResNeXt50(c, t, s, r), 1, "ResNeXt-50 32x4d"),
+        ["wide_resnet50_2"] = new((c, t, s, r) => ResNet.WideResNet50(c, t, s, r), 1, "Wide-ResNet-50-2"),
+    };
+
+    /// <summary>Every zoo name, in the order <c>fovea zoo</c> lists them.</summary>
+    public static IReadOnlyList<string> Names => s_entries.Keys.ToList();
+
+    /// <summary>The input shape the torchvision model is trained on: [3, 224, 224].</summary>
+    public static int[] DefaultInputShape(string name)
+    {
+        Get(name);
+        return [3, 224, 224];
+    }
+
+    /// <summary>The smallest height and width <paramref name="name"/> accepts.</summary>
+    public static int MinimumInputSize(string name) => Get(name).MinimumSize;
+
+    /// <summary>A one-line description of <paramref name="name"/> ("ResNet-50").</summary>
+    public static string Describe(string name) => Get(name).Description;
+
+    /// <summary>
+    /// Builds zoo model <paramref name="name"/> (a torchvision name, see <see cref="Names"/>) with fresh weights.
+    /// </summary>
+    /// <param name="name">The torchvision name, e.g. "resnet50".</param>
+    /// <param name="classes">Outputs of the classifier.</param>
+    /// <param name="includeTop">False stops before the classifier (pooled features).</param>
+    /// <param name="inputShape">The sample shape [3, H, W]; default [3, 224, 224].</param>
+    /// <param name="seed">Seed of the initial weights.</param>
+    /// <exception cref="FoveaException">Unknown name (the message lists close matches) or an input smaller than the
+    /// architecture allows.</exception>
+    public static Model Create(string name, int classes = 1000, bool includeTop = true, int[]? inputShape = null,
+        int seed = 0)
+    {
+        var entry = Get(name);
+        if (inputShape is { } shape && (shape.Length != 3 || shape[0] != 3 || shape[1] < entry.MinimumSize ||
+            shape[2] < entry.MinimumSize))
+        {
+            throw new FoveaException($"zoo model '{name}' takes input [3, H, W] with H, W ≥ {entry.MinimumSize}, " +
+                $"received [{string.Join(", ", shape)}]");
+        }
+        return entry.Create(classes, includeTop, inputShape, seed);
+    }
+
+    private static Entry Get(string name)
+    {
+        if (s_entries.TryGetValue(name, out var entry))
+            return entry;
+        var close = s_entries.Keys
+            .Select(k => (Name: k, Distance: Distance(name.ToLowerInvariant(), k)))
+            .Where(p => p.Distance <= Math.Max(2, name.Length / 3) || p.Name.StartsWith(name.ToLowerInvariant(), StringComparison.Ordinal))
+            .OrderBy(p => p.Distance).ThenBy(p => p.Name, StringComparer.Ordinal)
+            .Take(5).Select(p => p.Name).ToList();
+        string hint = close.Count > 0 ? $"did you mean {string.Join(", ", close)}?" : $"known: {string.Join(", ", s_entries.Keys)}";
+        throw new FoveaException($"unknown zoo model '{name}'; {hint} (fovea zoo lists every name)");
+    }
+
+    /// <summary>Levenshtein distance (insertions, deletions, substitutions).</summary>
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+            previous[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int substitute = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = Math.Min(substitute, Math.Min(previous[j], current[j - 1]) + 1);
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,72 @@
+using Fovea.Models;
+using Fovea.Tensors;
+
+namespace Fovea.Tests.Models;
+
+/// <summary>
+/// The counter-based weight generator of <c>tools/golden/make_zoo_golden.py</c>, bit for bit: every tensor of a
+/// state dict is a function of its PyTorch name (FNV-1a 64 of the name, splitmix64 of name hash + (i + 1)·golden
+/// ratio, the top 24 bits as u in [0, 1)), scaled by the name's last part (see the script's docstring). So the zoo
+/// goldens need not store the weights of 60-million-parameter models.
+/// </summary>
+internal static class ZooWeights
+{
+    private const ulong Golden = 0x9E3779B97F4A7C15;
+
+    public static ulong Fnv1a(string name)
+    {
+        ulong h = 0xCBF29CE484222325;
+        foreach (byte b in System.Text.Encoding.UTF8.GetBytes(name))
+            h = (h ^ b) * 0x100000001B3;
+        return h;
+    }
+
+    /// <summary>u_i, i in [0, n): uniform in [0, 1) with 24 random bits (exact in float and double).</summary>
+    public static double Uniform(ulong hash, long i)
+    {
+        ulong z = hash + (ulong)(i + 1) * Golden;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+        z ^= z >> 31;
+        return (z >> 40) / (double)(1 << 24);
+    }
+
+    /// <summary>The tensor the script generates for state-dict entry <paramref name="name"/> of
+    /// <paramref name="shape"/>.</summary>
+    public static Tensor Generate(string name, Shape shape)
+    {
+        string leaf = name[(name.LastIndexOf('.') + 1)..];
+        ulong h = Fnv1a(name);
+        Func<double, double> map = leaf switch
+        {
+            "num_batches_tracked" => _ => 100,
+            "running_var" => u => 0.5 + u,
+            "running_mean" => u => 0.2 * (2.0 * u - 1.0),
+            "bias" => u => 0.1 * (2.0 * u - 1.0),
+            "weight" when shape.Rank == 1 => u => 0.5 + u,
+            "weight" => Scaled(Math.Sqrt(3.0 / (shape.Length / shape[0]))),
+            _ => throw new ArgumentException($"no generator rule for '{name}' {shape}"),
+        };
+        var values = new float[shape.Length];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = (float)map(Uniform(h, i));
+        return Tensor.Wrap(values, shape);
+
+        static Func<double, double> Scaled(double a) => u => (2.0 * u - 1.0) * a;
+    }
+
+    /// <summary>The generated input "input.S": [1, 3, S, S] with values 2u − 1.</summary>
+    public static Tensor Input(int size)
+    {
+        string name = $"input.{size}";
+        ulong h = Fnv1a(name);
+        var values = new float[3 * size * size];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = (float)(2.0 * Uniform(h, i) - 1.0);
+        return Tensor.Wrap(values, [1, 3, size, size]);
+    }
+
+    /// <summary>A generated state dict for every entry of <paramref name="model"/>.</summary>
+    public static List<KeyValuePair<string, Tensor>> For(Model model) =>
+        model.StateDictEntries().Select(e => new KeyValuePair<string, Tensor>(e.Name, Generate(e.Name, e.Shape))).ToList();
+}

@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""Writes tests/golden/zoo.safetensors: torchvision models with generated weights, for the zoo tests.
+
+Weights are not stored: every tensor of a model's state_dict is generated from its name by a counter-based
+generator that tests/Fovea.Tests/Models/ZooWeights.cs repeats bit for bit in C#:
+
+  h      = FNV-1a 64 of the UTF-8 name
+  z_i    = splitmix64 finaliser of h + (i + 1) * 0x9E3779B97F4A7C15 (mod 2^64), i = element index
+  u_i    = (z_i >> 40) / 2^24, uniform in [0, 1) with 24 bits (exact in float32 and float64)
+
+and by the name's last part (computed in float64, rounded once to float32):
+  num_batches_tracked: 100; running_var: 0.5 + u; running_mean: 0.2 (2u - 1);
+  weight of rank 1 (BatchNorm scale): 0.5 + u; bias: 0.1 (2u - 1);
+  weight of rank >= 2: (2u - 1) sqrt(3 / fan_in), fan_in = product of the dimensions after the first (variance
+  1 / fan_in, so that residual sums stay of order one through deep stacks).
+The input of size S is the tensor named "input.S" of shape [1, 3, S, S] with values 2u - 1.
+
+Per model the file holds "<name>.output" (eval mode, float32) and, in the metadata under "<name>", a JSON string
+with the parameter count ("params", torchvision's sum of parameters().numel()), the input size ("size") and the
+state_dict names and shapes in order ("state_dict": [[name, shape], ...]).
+
+Run with Debian's interpreter (torch 1.13, torchvision 0.14):  /usr/bin/python3 tools/golden/make_zoo_golden.py
+"""
+
+import json
+import os
+import sys
+import warnings
+
+import numpy as np
+import torch
+import torchvision
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_golden import OUT, check_torch, write_safetensors  # noqa: E402
+
+TORCHVISION_SERIES = "0.14"
+
+# (torchvision name, input size): the smallest square input the architecture runs on, or 64 where that is smaller
+# and cheap (fewer than 64 pixels would leave most of the network at 1x1).
+MODELS = [
+    ("resnet18", 64), ("resnet34", 64), ("resnet50", 64), ("resnet101", 64), ("resnet152", 64),
+    ("resnext50_32x4d", 64), ("wide_resnet50_2", 64),
+]
+
+M64 = (1 << 64) - 1
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+C1 = np.uint64(0xBF58476D1CE4E5B9)
+C2 = np.uint64(0x94D049BB133111EB)
+CHUNK = 1 << 22
+
+
+def fnv1a64(name):
+    h = 0xCBF29CE484222325
+    for b in name.encode("utf-8"):
+        h = ((h ^ b) * 0x100000001B3) & M64
+    return h
+
+
+def uniform(name, n):
+    """u_i for i in [0, n): float64 in [0, 1) with 24 random bits."""
+    h = np.uint64(fnv1a64(name))
+    out = np.empty(n, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        for start in range(0, n, CHUNK):
+            i = np.arange(start + 1, min(n, start + CHUNK) + 1, dtype=np.uint64)
+            z = h + i * GOLDEN
+            z = (z ^ (z >> np.uint64(30))) * C1
+            z = (z ^ (z >> np.uint64(27))) * C2
+            z = z ^ (z >> np.uint64(31))
+            out[start:start + len(i)] = (z >> np.uint64(40)).astype(np.float64) / float(1 << 24)
+    return out
+
+
+def generated(name, shape):
+    n = int(np.prod(shape)) if len(shape) else 1
+    leaf = name.rsplit(".", 1)[-1]
+    if leaf == "num_batches_tracked":
+        return np.full(shape, 100, dtype=np.int64)
+    u = uniform(name, n)
+    if leaf == "running_var":
+        v = 0.5 + u
+    elif leaf == "running_mean":
+        v = 0.2 * (2.0 * u - 1.0)
+    elif leaf == "bias":
+        v = 0.1 * (2.0 * u - 1.0)
+    elif leaf == "weight" and len(shape) == 1:
+        v = 0.5 + u
+    elif leaf == "weight":
+        fan_in = int(np.prod(shape[1:]))
+        v = (2.0 * u - 1.0) * np.sqrt(3.0 / fan_in)
+    else:
+        sys.exit(f"make_zoo_golden.py: no rule for tensor '{name}' {list(shape)}")
+    return v.astype(np.float32).reshape(shape)
+
+
+def main():
+    check_torch()
+    if not torchvision.__version__.startswith(TORCHVISION_SERIES):
+        sys.exit(f"make_zoo_golden.py: expected torchvision {TORCHVISION_SERIES}.x, found {torchvision.__version__}")
+    warnings.filterwarnings("ignore", category=UserWarning)
+    only = set(sys.argv[1:])
+    tensors, meta = {}, {"generator": "tools/golden/make_zoo_golden.py", "torch_version": torch.__version__,
+                         "torchvision_version": torchvision.__version__}
+    names = []
+    for name, size in MODELS:
+        if only and name not in only:
+            continue
+        torch.manual_seed(0)
+        model = getattr(torchvision.models, name)().eval()
+        sd = model.state_dict()
+        filled = {k: torch.from_numpy(generated(k, tuple(v.shape))) for k, v in sd.items()}
+        model.load_state_dict(filled)
+        key = f"input.{size}"
+        if key not in tensors:
+            tensors[key] = torch.from_numpy((2.0 * uniform(key, 3 * size * size) - 1.0).astype(np.float32)
+                                            .reshape(1, 3, size, size))
+        with torch.no_grad():
+            y = model(tensors[key])
+        tensors[f"{name}.output"] = y
+        params = sum(p.numel() for p in model.parameters())
+        meta[name] = json.dumps({"params": params, "size": size,
+                                 "state_dict": [[k, list(v.shape)] for k, v in sd.items()]}, separators=(",", ":"))
+        names.append(name)
+        print(f"{name}: {params} parameters, output {list(y.shape)}, max |y| {y.abs().max().item():.4g}")
+    meta["models"] = ",".join(names)
+    write_safetensors(os.path.join(OUT, "zoo.safetensors"), tensors, meta)
+
+
+if __name__ == "__main__":
+    main()
