@@ -39,6 +39,16 @@ internal sealed partial class OnnxGraphExporter
             "leaky_relu" => Node("LeakyRelu", [x.Name], suffix, Attr("alpha", f.Alpha)),
             "swish" or "silu" => Node("Mul", [x.Name, Node("Sigmoid", [x.Name], $"{suffix ?? f.Name}/sigmoid")],
                 suffix),
+            "gelu" => Gelu(x.Name),
+            "gelu_tanh" => GeluTanh(x.Name),
+            "hard_sigmoid" => Node("HardSigmoid", [x.Name], suffix, Attr("alpha", 1f / 6f), Attr("beta", 0.5f)),
+            "hard_swish" => Node("HardSwish", [x.Name], suffix),
+            "mish" => Node("Mul", [x.Name, Node("Tanh", [Node("Softplus", [x.Name], $"{suffix ?? f.Name}/softplus")],
+                $"{suffix ?? f.Name}/tanh")], suffix),
+            "elu" => Node("Elu", [x.Name], suffix, Attr("alpha", f.Alpha)),
+            "selu" => Node("Selu", [x.Name], suffix, Attr("alpha", 1.6732632423543772848170429916717f),
+                Attr("gamma", 1.0507009873554804934193349852946f)),
+            "softplus" => Node("Softplus", [x.Name], suffix),
             _ => throw Unsupported($"activation '{f.Name}' has no ONNX export"),
         };
         return x with { Name = name };

@@ -26,8 +26,12 @@ public sealed class ActivationFunction
     /// <summary>Config name (Keras spelling: "relu", "swish", "softmax", ...).</summary>
     public string Name { get; }
 
-    /// <summary>The slope of LeakyReLU; 0 otherwise.</summary>
+    /// <summary>The slope of LeakyReLU or the α of ELU; 0 otherwise.</summary>
     public float Alpha { get; }
+
+    /// <summary>Whether <see cref="Alpha"/> is an argument of this activation (LeakyReLU, ELU), written to configs as
+    /// "activation_alpha".</summary>
+    internal bool HasAlpha => Kind is ActivationKind.LeakyRelu or ActivationKind.Elu;
 
     public Tensor Apply(Tensor x) => _apply(x);
 

@@ -82,6 +82,17 @@ public sealed class OnnxExportLayerTests(ITestOutputHelper output)
         ["Activation softmax"] = (() => new Activation(Activations.Softmax), [2, 3, 5]),
         ["Activation leaky_relu 0.2"] = (() => new Activation(Activations.LeakyRelu()), [6]),
         ["Activation leaky_relu 0.05"] = (() => new Activation(Activations.LeakyRelu(0.05f)), [2, 3, 3]),
+        ["Activation gelu"] = (() => new Activation(Activations.Gelu()), [2, 3, 3]),
+        ["Activation gelu_tanh"] = (() => new Activation(Activations.Gelu(approximate: true)), [2, 3, 3]),
+        ["Activation hard_sigmoid"] = (() => new Activation(Activations.HardSigmoid), [2, 3, 3]),
+        ["Activation hard_swish"] = (() => new Activation(Activations.HardSwish), [2, 3, 3]),
+        ["Activation mish"] = (() => new Activation(Activations.Mish), [6]),
+        ["Activation elu 1"] = (() => new Activation(Activations.Elu()), [2, 3, 3]),
+        ["Activation elu 0.5"] = (() => new Activation(Activations.Elu(0.5f)), [6]),
+        ["Activation selu"] = (() => new Activation(Activations.Selu), [2, 3, 3]),
+        ["Activation softplus"] = (() => new Activation(Activations.Softplus), [6]),
+        ["Conv2D gelu"] = (() => new Conv2D(3, 3, padding: Padding.Same, activation: Activations.Gelu()), [2, 4, 4]),
+        ["Dense hard_swish"] = (() => new Dense(4, Activations.HardSwish), [6]),
         ["Reshape [3, -1]"] = (() => new Reshape([3, -1]), [3, 2, 2]),
         ["Reshape SE [6, 1, 1]"] = (() => new Reshape([6, 1, 1]), [6]),
         ["Reshape to [-1]"] = (() => new Reshape([-1]), [2, 3, 2]),
@@ -129,8 +140,11 @@ public sealed class OnnxExportLayerTests(ITestOutputHelper output)
             .Where(p => p.PropertyType == typeof(ActivationFunction))
             .Select(p => ((ActivationFunction)p.GetValue(null)!).Name)
             .Append(Activations.LeakyRelu().Name)
+            .Append(Activations.Gelu().Name)
+            .Append(Activations.Gelu(approximate: true).Name)
+            .Append(Activations.Elu().Name)
             .ToList();
-        Assert.Equal(8, names.Count);
+        Assert.Equal(16, names.Count);
         foreach (string activation in names)
             Assert.Contains($"Activation {activation}", string.Join("|", s_cases.Keys));
     }
