@@ -41,6 +41,11 @@ TORCHVISION_SERIES = "0.14"
 MODELS = [
     ("resnet18", 64), ("resnet34", 64), ("resnet50", 64), ("resnet101", 64), ("resnet152", 64),
     ("resnext50_32x4d", 64), ("wide_resnet50_2", 64),
+    ("mobilenet_v3_large", 64), ("mobilenet_v3_small", 64),
+    ("efficientnet_b0", 64), ("efficientnet_b1", 64), ("efficientnet_b2", 64), ("efficientnet_b3", 64),
+    ("efficientnet_b4", 64), ("efficientnet_b5", 64), ("efficientnet_b6", 64), ("efficientnet_b7", 64),
+    ("efficientnet_v2_s", 64), ("efficientnet_v2_m", 64),
+    ("convnext_tiny", 64), ("convnext_small", 64), ("convnext_base", 64),
 ]
 
 M64 = (1 << 64) - 1
@@ -85,6 +90,8 @@ def generated(name, shape):
     elif leaf == "bias":
         v = 0.1 * (2.0 * u - 1.0)
     elif leaf == "weight" and len(shape) == 1:
+        v = 0.5 + u
+    elif leaf == "layer_scale":
         v = 0.5 + u
     elif leaf == "weight":
         fan_in = int(np.prod(shape[1:]))

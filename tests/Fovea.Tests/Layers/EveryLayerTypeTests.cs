@@ -60,6 +60,7 @@ public sealed class EveryLayerTypeTests(ITestOutputHelper output) : IDisposable
         [typeof(Multiply)] = new(() => new Multiply(), [[3, 4], [3, 1]], [3, 4]),
         [typeof(Permute)] = new(() => new Permute([2, 1]), [[3, 5]], [5, 3]),
         [typeof(PReLU)] = new(() => new PReLU(), [[3, 4, 4]], [3, 4, 4]),
+        [typeof(LayerScale)] = new(() => new LayerScale(0.5), [[3, 4, 4]], [3, 4, 4]),
         [typeof(ReLU)] = new(() => new ReLU(), [[6]], [6]),
         [typeof(Reshape)] = new(() => new Reshape([2, -1]), [[3, 4]], [2, 6]),
         [typeof(Softmax)] = new(() => new Softmax(), [[6]], [6]),

@@ -44,6 +44,7 @@ internal static class ZooWeights
             "running_mean" => u => 0.2 * (2.0 * u - 1.0),
             "bias" => u => 0.1 * (2.0 * u - 1.0),
             "weight" when shape.Rank == 1 => u => 0.5 + u,
+            "layer_scale" => u => 0.5 + u,
             "weight" => Scaled(Math.Sqrt(3.0 / (shape.Length / shape[0]))),
             _ => throw new ArgumentException($"no generator rule for '{name}' {shape}"),
         };

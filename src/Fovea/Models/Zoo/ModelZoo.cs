@@ -22,6 +22,21 @@ public static class ModelZoo
         ["resnet152"] = new((c, t, s, r) => ResNet.ResNet152(c, t, s, r), 1, "ResNet-152"),
         ["resnext50_32x4d"] = new((c, t, s, r) => ResNet.ResNeXt50(c, t, s, r), 1, "ResNeXt-50 32x4d"),
         ["wide_resnet50_2"] = new((c, t, s, r) => ResNet.WideResNet50(c, t, s, r), 1, "Wide-ResNet-50-2"),
+        ["mobilenet_v3_large"] = new((c, t, s, r) => MobileNetV3.Large(c, t, s, r), 1, "MobileNetV3-Large"),
+        ["mobilenet_v3_small"] = new((c, t, s, r) => MobileNetV3.Small(c, t, s, r), 1, "MobileNetV3-Small"),
+        ["efficientnet_b0"] = new((c, t, s, r) => EfficientNet.B0(c, t, s, r), 1, "EfficientNet-B0"),
+        ["efficientnet_b1"] = new((c, t, s, r) => EfficientNet.B1(c, t, s, r), 1, "EfficientNet-B1"),
+        ["efficientnet_b2"] = new((c, t, s, r) => EfficientNet.B2(c, t, s, r), 1, "EfficientNet-B2"),
+        ["efficientnet_b3"] = new((c, t, s, r) => EfficientNet.B3(c, t, s, r), 1, "EfficientNet-B3"),
+        ["efficientnet_b4"] = new((c, t, s, r) => EfficientNet.B4(c, t, s, r), 1, "EfficientNet-B4"),
+        ["efficientnet_b5"] = new((c, t, s, r) => EfficientNet.B5(c, t, s, r), 1, "EfficientNet-B5"),
+        ["efficientnet_b6"] = new((c, t, s, r) => EfficientNet.B6(c, t, s, r), 1, "EfficientNet-B6"),
+        ["efficientnet_b7"] = new((c, t, s, r) => EfficientNet.B7(c, t, s, r), 1, "EfficientNet-B7"),
+        ["efficientnet_v2_s"] = new((c, t, s, r) => EfficientNet.V2S(c, t, s, r), 1, "EfficientNetV2-S"),
+        ["efficientnet_v2_m"] = new((c, t, s, r) => EfficientNet.V2M(c, t, s, r), 1, "EfficientNetV2-M"),
+        ["convnext_tiny"] = new((c, t, s, r) => ConvNeXt.Tiny(c, t, s, r), 32, "ConvNeXt-Tiny"),
+        ["convnext_small"] = new((c, t, s, r) => ConvNeXt.Small(c, t, s, r), 32, "ConvNeXt-Small"),
+        ["convnext_base"] = new((c, t, s, r) => ConvNeXt.Base(c, t, s, r), 32, "ConvNeXt-Base"),
     };
 
     /// <summary>Every zoo name, in the order <c>fovea zoo</c> lists them.</summary>
