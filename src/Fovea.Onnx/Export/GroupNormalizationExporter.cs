@@ -27,7 +27,8 @@ internal sealed class GroupNormalizationExporter : LayerExporter<GroupNormalizat
         var channel = Enumerable.Repeat(1, x.Rank - 1).ToArray();
         channel[0] = x.Shape[1];
         if (layer.Gamma is { } gamma)
-            y = context.Node("Mul", [y, context.Weight(gamma, new Shape(channel))], layer.Beta is null ? null : "scale");
+            y = context.Node("Mul", [y, context.Weight(gamma, new Shape(channel))],
+                layer.Beta is null ? null : "scale");
         if (layer.Beta is { } beta)
             y = context.Node("Add", [y, context.Weight(beta, new Shape(channel))]);
         return x with { Name = y };

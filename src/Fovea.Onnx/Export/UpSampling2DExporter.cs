@@ -4,7 +4,8 @@ using Fovea.Tensors;
 namespace Fovea.Onnx.Export;
 
 /// <summary>UpSampling2D: Resize by scales [1, 1, sh, sw]; nearest with asymmetric coordinates and floor rounding
-/// (repetition), or linear with half-pixel coordinates (bilinear, TensorFlow and PyTorch align_corners=False).</summary>
+/// (repetition), or linear with half-pixel coordinates (bilinear, TensorFlow and PyTorch align_corners=False).
+/// </summary>
 [OnnxExporter(typeof(UpSampling2D))]
 internal sealed class UpSampling2DExporter : LayerExporter<UpSampling2D>
 {

@@ -143,7 +143,8 @@ public static partial class Functional
         if (mode != StochasticDepthMode.Batch)
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "StochasticDepth: mode");
         if (rate < 0 || rate >= 1)
-            throw new ArgumentOutOfRangeException(nameof(rate), $"stochastic depth rate must be in [0, 1), received {rate}");
+            throw new ArgumentOutOfRangeException(nameof(rate),
+                $"stochastic depth rate must be in [0, 1), received {rate}");
         if (x.Rank == 0)
             throw new ArgumentException($"StochasticDepth: expected a batch [N, ...], received {x.Shape}");
         return training && rate > 0 ? DropPathFunction.Apply(x, rate, rng, perSample: false) : x;

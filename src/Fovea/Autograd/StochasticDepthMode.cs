@@ -1,6 +1,7 @@
 namespace Fovea.Autograd;
 
-/// <summary>What one random draw of <see cref="Functional.StochasticDepth"/> drops (torchvision's <c>mode</c>).</summary>
+/// <summary>What one random draw of <see cref="Functional.StochasticDepth"/> drops (torchvision's <c>mode</c>).
+/// </summary>
 public enum StochasticDepthMode
 {
     /// <summary>Each sample of the batch on its own ("row").</summary>

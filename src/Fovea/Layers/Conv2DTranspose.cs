@@ -42,24 +42,41 @@ public sealed class Conv2DTranspose : Layer
         KernelRegularizer = kernelRegularizer;
     }
 
+    /// <summary>Output channels.</summary>
     public int Filters { get; }
+
+    /// <summary>(KH, KW).</summary>
     public Size2 KernelSize { get; }
+
+    /// <summary>The upsampling factors (height, width); default 1.</summary>
     public Size2 Strides { get; }
 
-    /// <summary><see cref="Padding.Valid"/> or <see cref="Padding.Same"/> (Keras), or <see cref="Padding.Explicit(int)"/>
-    /// amounts that crop the full output as PyTorch's <c>ConvTranspose2d(padding=...)</c> does (then
-    /// OH = (H − 1)·s + kd − top − bottom + outputPadding), so torchvision's layers map exactly.</summary>
+    /// <summary><see cref="Padding.Valid"/> or <see cref="Padding.Same"/> (Keras), or
+    /// <see cref="Padding.Explicit(int)"/> amounts that crop the full output as PyTorch's
+    /// <c>ConvTranspose2d(padding=...)</c> does (then OH = (H − 1)·s + kd − top − bottom + outputPadding), so
+    /// torchvision's layers map exactly.</summary>
     public Padding Padding { get; }
 
     /// <summary>Extra rows and columns at the end of the output (Keras and PyTorch <c>output_padding</c>, below the
     /// strides); null: Keras's sizes above (0 with explicit padding).</summary>
     public Size2? OutputPadding { get; }
 
+    /// <summary>Spacing of the kernel taps; default 1.</summary>
     public Size2 DilationRate { get; }
+
+    /// <summary>Applied to the output; null for none.</summary>
     public ActivationFunction? Activation { get; }
+
+    /// <summary>Whether the layer has a bias (default true).</summary>
     public bool UseBias { get; }
+
+    /// <summary>Default Glorot uniform.</summary>
     public Initializer KernelInitializer { get; }
+
+    /// <summary>Default zeros.</summary>
     public Initializer BiasInitializer { get; }
+
+    /// <summary>Penalty on the kernel added to the training loss; null for none.</summary>
     public Regularizer? KernelRegularizer { get; }
 
     /// <summary>[inChannels, filters, KH, KW] (PyTorch's ConvTranspose2d layout).</summary>

@@ -35,12 +35,16 @@ public sealed class Cropping2D : Layer
                 $"received (({Top}, {Bottom}), ({Left}, {Right}))");
     }
 
+    /// <summary>The rows removed above.</summary>
     public int Top { get; }
 
+    /// <summary>The rows removed below.</summary>
     public int Bottom { get; }
 
+    /// <summary>The columns removed on the left.</summary>
     public int Left { get; }
 
+    /// <summary>The columns removed on the right.</summary>
     public int Right { get; }
 
     protected override Shape? ComputeOutputShape(Shape inputShape)
@@ -74,7 +78,8 @@ public sealed class Cropping2D : Layer
         return LayerConfig.Common(new Cropping2D((h, w), LayerConfig.Name(c)), c);
     }
 
-    /// <summary>Reads Keras's three spellings of per-side amounts: n, [h, w] or [[top, bottom], [left, right]].</summary>
+    /// <summary>Reads Keras's three spellings of per-side amounts: n, [h, w] or [[top, bottom], [left, right]].
+    /// </summary>
     internal static ((int, int) Height, (int, int) Width) ReadSides(JsonNode? node, int fallback)
     {
         static (int, int) Side(JsonNode n) => n is JsonArray a ? (a[0]!.GetValue<int>(), a[1]!.GetValue<int>())

@@ -31,8 +31,10 @@ public sealed class GroupNormalization : Layer
         GammaInitializer = gammaInitializer ?? Initializers.Ones;
     }
 
+    /// <summary>The number of channel groups (Keras default 32); must divide the channels.</summary>
     public int Groups { get; }
 
+    /// <summary>Added to the variance (Keras default 1e−3).</summary>
     public float Epsilon { get; }
 
     /// <summary>Adds β (Keras <c>center</c>).</summary>
@@ -41,8 +43,10 @@ public sealed class GroupNormalization : Layer
     /// <summary>Multiplies by γ (Keras <c>scale</c>).</summary>
     public bool Scale { get; }
 
+    /// <summary>Default zeros.</summary>
     public Initializer BetaInitializer { get; }
 
+    /// <summary>Default ones.</summary>
     public Initializer GammaInitializer { get; }
 
     /// <summary>γ [C]; null when <see cref="Scale"/> is off.</summary>

@@ -37,16 +37,37 @@ public sealed class SeparableConv2D : Layer
         BiasInitializer = biasInitializer ?? Initializers.Zeros;
     }
 
+    /// <summary>Output channels of the pointwise convolution.</summary>
     public int Filters { get; }
+
+    /// <summary>(KH, KW) of the depthwise convolution.</summary>
     public Size2 KernelSize { get; }
+
+    /// <summary>Strides of the depthwise convolution; default 1.</summary>
     public Size2 Strides { get; }
+
+    /// <summary>Padding of the depthwise convolution (Valid by default).</summary>
     public Padding Padding { get; }
+
+    /// <summary>Depthwise filters per input channel; default 1.</summary>
     public int DepthMultiplier { get; }
+
+    /// <summary>Dilation of the depthwise convolution; default 1.</summary>
     public Size2 DilationRate { get; }
+
+    /// <summary>Applied to the output; null for none.</summary>
     public ActivationFunction? Activation { get; }
+
+    /// <summary>Whether the layer has a bias (default true).</summary>
     public bool UseBias { get; }
+
+    /// <summary>Default Glorot uniform.</summary>
     public Initializer DepthwiseInitializer { get; }
+
+    /// <summary>Default Glorot uniform.</summary>
     public Initializer PointwiseInitializer { get; }
+
+    /// <summary>Default zeros.</summary>
     public Initializer BiasInitializer { get; }
 
     /// <summary>[C·depthMultiplier, 1, KH, KW].</summary>
@@ -77,7 +98,8 @@ public sealed class SeparableConv2D : Layer
             throw ShapeError($"[N, {InputChannels}, H, W]", inputShape);
         int h = inputShape[2], w = inputShape[3];
         var (top, left, bottom, right) = Padding.Resolve(h, w, KernelSize, Strides, DilationRate);
-        int spanH = DilationRate.Height * (KernelSize.Height - 1) + 1, spanW = DilationRate.Width * (KernelSize.Width - 1) + 1;
+        int spanH = DilationRate.Height * (KernelSize.Height - 1) + 1;
+        int spanW = DilationRate.Width * (KernelSize.Width - 1) + 1;
         if (h + top + bottom < spanH || w + left + right < spanW)
             throw ShapeError($"[N, {InputChannels}, H, W] at least as large as the dilated kernel", inputShape);
         return new Shape(inputShape[0], Filters, (h + top + bottom - spanH) / Strides.Height + 1,

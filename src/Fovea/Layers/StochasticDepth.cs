@@ -29,6 +29,7 @@ public sealed class StochasticDepth : Layer
     /// <summary>The probability of dropping (torchvision's <c>p</c>).</summary>
     public double Rate { get; }
 
+    /// <summary>Per sample (row, the default) or for the whole batch.</summary>
     public StochasticDepthMode Mode { get; }
 
     protected override Shape? ComputeOutputShape(Shape inputShape) =>

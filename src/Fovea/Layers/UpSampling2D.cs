@@ -18,7 +18,8 @@ public sealed class UpSampling2D : Layer
     {
         Size = size ?? 2;
         if (!Size.IsPositive)
-            throw new ArgumentOutOfRangeException(nameof(size), $"UpSampling2D: size must be positive, received {Size}");
+            throw new ArgumentOutOfRangeException(nameof(size),
+                $"UpSampling2D: size must be positive, received {Size}");
         if (!Enum.IsDefined(interpolation))
             throw new ArgumentOutOfRangeException(nameof(interpolation), interpolation, "UpSampling2D: interpolation");
         Interpolation = interpolation;
@@ -27,6 +28,7 @@ public sealed class UpSampling2D : Layer
     /// <summary>The factors (height, width).</summary>
     public Size2 Size { get; }
 
+    /// <summary>Nearest (default) or bilinear.</summary>
     public Interpolation Interpolation { get; }
 
     protected override Shape? ComputeOutputShape(Shape inputShape) => inputShape.Rank == 4

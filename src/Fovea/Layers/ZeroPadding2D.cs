@@ -35,12 +35,16 @@ public sealed class ZeroPadding2D : Layer
                 $"received (({Top}, {Bottom}), ({Left}, {Right}))");
     }
 
+    /// <summary>The rows added above.</summary>
     public int Top { get; }
 
+    /// <summary>The rows added below.</summary>
     public int Bottom { get; }
 
+    /// <summary>The columns added on the left.</summary>
     public int Left { get; }
 
+    /// <summary>The columns added on the right.</summary>
     public int Right { get; }
 
     protected override Shape? ComputeOutputShape(Shape inputShape) => inputShape.Rank == 4

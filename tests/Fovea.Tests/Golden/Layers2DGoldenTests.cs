@@ -48,9 +48,11 @@ public sealed class Layers2DGoldenTests(ITestOutputHelper output)
     private static Size2 Pair(JsonNode? n) => (n![0]!.GetValue<int>(), n[1]!.GetValue<int>());
 
     private static ((int, int), (int, int)) Sides(JsonNode? n) =>
-        ((n![0]![0]!.GetValue<int>(), n[0]![1]!.GetValue<int>()), (n[1]![0]!.GetValue<int>(), n[1]![1]!.GetValue<int>()));
+        ((n![0]![0]!.GetValue<int>(), n[0]![1]!.GetValue<int>()),
+         (n[1]![0]!.GetValue<int>(), n[1]![1]!.GetValue<int>()));
 
-    /// <summary>The layer of a case and the number of terms summed per value of y, dx and the weight gradients.</summary>
+    /// <summary>The layer of a case and the number of terms summed per value of y, dx and the weight gradients.
+    /// </summary>
     private static (Layer Layer, (int Y, int Dx, int Dw) Terms) Make(JsonObject p, Shape x)
     {
         switch ((string)p["op"]!)
