@@ -39,7 +39,8 @@ public static partial class Functional
     public static Tensor Mish(Tensor x) => PointwiseActivationFunction.Apply(x, ActivationKind.Mish);
 
     /// <summary>x for x &gt; 0, alpha·(eˣ − 1) otherwise.</summary>
-    public static Tensor Elu(Tensor x, float alpha = 1f) => PointwiseActivationFunction.Apply(x, ActivationKind.Elu, alpha);
+    public static Tensor Elu(Tensor x, float alpha = 1f) =>
+        PointwiseActivationFunction.Apply(x, ActivationKind.Elu, alpha);
 
     /// <summary>λ·(x for x &gt; 0, α·(eˣ − 1) otherwise), α ≈ 1.6733, λ ≈ 1.0507.</summary>
     public static Tensor Selu(Tensor x) => PointwiseActivationFunction.Apply(x, ActivationKind.Selu);

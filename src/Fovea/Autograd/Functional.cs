@@ -131,6 +131,26 @@ public static partial class Functional
     }
 
     /// <summary>
+    /// Stochastic depth as torchvision's <c>ops.stochastic_depth</c>: in training, <see cref="StochasticDepthMode.Row"/>
+    /// zeroes each sample with probability <paramref name="rate"/> (as <see cref="DropPath"/>),
+    /// <see cref="StochasticDepthMode.Batch"/> zeroes the whole batch with that probability; what is kept is scaled by
+    /// 1/(1 − rate). The identity otherwise.
+    /// </summary>
+    public static Tensor StochasticDepth(Tensor x, float rate, StochasticDepthMode mode, bool training, Rng rng)
+    {
+        if (mode == StochasticDepthMode.Row)
+            return DropPath(x, rate, training, rng);
+        if (mode != StochasticDepthMode.Batch)
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "StochasticDepth: mode");
+        if (rate < 0 || rate >= 1)
+            throw new ArgumentOutOfRangeException(nameof(rate),
+                $"stochastic depth rate must be in [0, 1), received {rate}");
+        if (x.Rank == 0)
+            throw new ArgumentException($"StochasticDepth: expected a batch [N, ...], received {x.Shape}");
+        return training && rate > 0 ? DropPathFunction.Apply(x, rate, rng, perSample: false) : x;
+    }
+
+    /// <summary>
     /// Inverted dropout: zeroes each element with probability <paramref name="rate"/> and scales the rest by
     /// 1/(1 − rate) when <paramref name="training"/>; the identity otherwise.
     /// </summary>

@@ -33,7 +33,8 @@ internal static partial class ActivationOps
     private static Vector512<float> NormalCdf(Vector512<float> x)
     {
         var z = Vector512.Abs(x) * InvSqrt2;
-        var t = Vector512<float>.One / Vector512.FusedMultiplyAdd(z, Vector512.Create(0.5f), Vector512<float>.One);
+        var one = Vector512<float>.One;
+        var t = one / Vector512.FusedMultiplyAdd(z, Vector512.Create(0.5f), one);
         var p = Vector512.FusedMultiplyAdd(t, Vector512.Create(E9), Vector512.Create(E8));
         p = Vector512.FusedMultiplyAdd(t, p, Vector512.Create(E7));
         p = Vector512.FusedMultiplyAdd(t, p, Vector512.Create(E6));
@@ -44,13 +45,14 @@ internal static partial class ActivationOps
         p = Vector512.FusedMultiplyAdd(t, p, Vector512.Create(E1));
         p = Vector512.FusedMultiplyAdd(t, p, Vector512.Create(E0));
         var half = 0.5f * t * FastMath.Exp(p - z * z);
-        return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), half, Vector512<float>.One - half);
+        return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), half, one - half);
     }
 
     private static Vector256<float> NormalCdf(Vector256<float> x)
     {
         var z = Vector256.Abs(x) * InvSqrt2;
-        var t = Vector256<float>.One / Vector256.FusedMultiplyAdd(z, Vector256.Create(0.5f), Vector256<float>.One);
+        var one = Vector256<float>.One;
+        var t = one / Vector256.FusedMultiplyAdd(z, Vector256.Create(0.5f), one);
         var p = Vector256.FusedMultiplyAdd(t, Vector256.Create(E9), Vector256.Create(E8));
         p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(E7));
         p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(E6));
@@ -61,13 +63,14 @@ internal static partial class ActivationOps
         p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(E1));
         p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(E0));
         var half = 0.5f * t * FastMath.Exp(p - z * z);
-        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), half, Vector256<float>.One - half);
+        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), half, one - half);
     }
 
     private static Vector128<float> NormalCdf(Vector128<float> x)
     {
         var z = Vector128.Abs(x) * InvSqrt2;
-        var t = Vector128<float>.One / Vector128.FusedMultiplyAdd(z, Vector128.Create(0.5f), Vector128<float>.One);
+        var one = Vector128<float>.One;
+        var t = one / Vector128.FusedMultiplyAdd(z, Vector128.Create(0.5f), one);
         var p = Vector128.FusedMultiplyAdd(t, Vector128.Create(E9), Vector128.Create(E8));
         p = Vector128.FusedMultiplyAdd(t, p, Vector128.Create(E7));
         p = Vector128.FusedMultiplyAdd(t, p, Vector128.Create(E6));
@@ -78,7 +81,7 @@ internal static partial class ActivationOps
         p = Vector128.FusedMultiplyAdd(t, p, Vector128.Create(E1));
         p = Vector128.FusedMultiplyAdd(t, p, Vector128.Create(E0));
         var half = 0.5f * t * FastMath.Exp(p - z * z);
-        return Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<float>.Zero), half, Vector128<float>.One - half);
+        return Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<float>.Zero), half, one - half);
     }
 
     public readonly struct Gelu : IUnaryOp
@@ -131,7 +134,8 @@ internal static partial class ActivationOps
         {
             var one = Vector512<float>.One;
             var x2 = x * x;
-            var s = one / (one + FastMath.Exp(-2f * TanhC * x * Vector512.FusedMultiplyAdd(x2, Vector512.Create(TanhK), one)));
+            var u2 = 2f * TanhC * x * Vector512.FusedMultiplyAdd(x2, Vector512.Create(TanhK), one);
+            var s = one / (one + FastMath.Exp(-u2));
             var du = 2f * TanhC * Vector512.FusedMultiplyAdd(x2, Vector512.Create(3f * TanhK), one);
             return dy * Vector512.FusedMultiplyAdd(x * s * (one - s), du, s);
         }
@@ -140,7 +144,8 @@ internal static partial class ActivationOps
         {
             var one = Vector256<float>.One;
             var x2 = x * x;
-            var s = one / (one + FastMath.Exp(-2f * TanhC * x * Vector256.FusedMultiplyAdd(x2, Vector256.Create(TanhK), one)));
+            var u2 = 2f * TanhC * x * Vector256.FusedMultiplyAdd(x2, Vector256.Create(TanhK), one);
+            var s = one / (one + FastMath.Exp(-u2));
             var du = 2f * TanhC * Vector256.FusedMultiplyAdd(x2, Vector256.Create(3f * TanhK), one);
             return dy * Vector256.FusedMultiplyAdd(x * s * (one - s), du, s);
         }
@@ -149,7 +154,8 @@ internal static partial class ActivationOps
         {
             var one = Vector128<float>.One;
             var x2 = x * x;
-            var s = one / (one + FastMath.Exp(-2f * TanhC * x * Vector128.FusedMultiplyAdd(x2, Vector128.Create(TanhK), one)));
+            var u2 = 2f * TanhC * x * Vector128.FusedMultiplyAdd(x2, Vector128.Create(TanhK), one);
+            var s = one / (one + FastMath.Exp(-u2));
             var du = 2f * TanhC * Vector128.FusedMultiplyAdd(x2, Vector128.Create(3f * TanhK), one);
             return dy * Vector128.FusedMultiplyAdd(x * s * (one - s), du, s);
         }

@@ -51,27 +51,28 @@ internal static partial class ActivationOps
         public Vector512<float> Invoke(Vector512<float> x, Vector512<float> dy)
         {
             var slope = Vector512.FusedMultiplyAdd(x, Vector512.Create(1f / 3f), Vector512.Create(0.5f));
-            var inside = Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512.Create(3f)), Vector512<float>.One,
-                slope);
+            var above = Vector512.GreaterThan(x, Vector512.Create(3f));
+            var inside = Vector512.ConditionalSelect(above, Vector512<float>.One, slope);
             return Vector512.BitwiseAnd(dy * inside, Vector512.GreaterThanOrEqual(x, Vector512.Create(-3f)));
         }
 
         public Vector256<float> Invoke(Vector256<float> x, Vector256<float> dy)
         {
             var slope = Vector256.FusedMultiplyAdd(x, Vector256.Create(1f / 3f), Vector256.Create(0.5f));
-            var inside = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(3f)), Vector256<float>.One,
-                slope);
+            var above = Vector256.GreaterThan(x, Vector256.Create(3f));
+            var inside = Vector256.ConditionalSelect(above, Vector256<float>.One, slope);
             return Vector256.BitwiseAnd(dy * inside, Vector256.GreaterThanOrEqual(x, Vector256.Create(-3f)));
         }
 
         public Vector128<float> Invoke(Vector128<float> x, Vector128<float> dy)
         {
             var slope = Vector128.FusedMultiplyAdd(x, Vector128.Create(1f / 3f), Vector128.Create(0.5f));
-            var inside = Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128.Create(3f)), Vector128<float>.One,
-                slope);
+            var above = Vector128.GreaterThan(x, Vector128.Create(3f));
+            var inside = Vector128.ConditionalSelect(above, Vector128<float>.One, slope);
             return Vector128.BitwiseAnd(dy * inside, Vector128.GreaterThanOrEqual(x, Vector128.Create(-3f)));
         }
 
-        public float Invoke(float x, float dy) => x < -3f ? 0f : x <= 3f ? dy * MathF.FusedMultiplyAdd(x, 1f / 3f, 0.5f) : dy;
+        public float Invoke(float x, float dy) =>
+            x < -3f ? 0f : x <= 3f ? dy * MathF.FusedMultiplyAdd(x, 1f / 3f, 0.5f) : dy;
     }
 }

@@ -82,7 +82,8 @@ public class ActivationKernelsTests
     // near the crossing of zero; relative 1e−6 elsewhere.
     private static double Phi(double x) => 0.5 * (1 + UnaryKernels.Erf(x / Math.Sqrt(2)));
 
-    private static double GeluTanhRef(double x) => 0.5 * x * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+    private static double GeluTanhRef(double x) =>
+        0.5 * x * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
 
     private static void CheckBackward(Func<double, double> derivative, Action<float[], float[], float[]> kernel,
         double atol = 3e-7, double rtol = 1e-5)

@@ -68,6 +68,17 @@ public sealed class EveryLayerTypeTests(ITestOutputHelper output) : IDisposable
             new Dense(3)), [[5]], [3]),
         [typeof(Model)] = new(NestedFunctionalModel, [[5]], [3]),
         [typeof(OnnxOp)] = new(ImportedMul, [[3, 4]], [3, 4]),
+        // Issue 11, 2D layers (kept together for merging).
+        [typeof(Conv2DTranspose)] = new(() => new Conv2DTranspose(3, 3, strides: 2, padding: Padding.Same),
+            [[2, 4, 4]], [3, 8, 8]),
+        [typeof(Cropping2D)] = new(() => new Cropping2D(((1, 0), (0, 2))), [[2, 5, 6]], [2, 4, 4]),
+        [typeof(GlobalMaxPooling2D)] = new(() => new GlobalMaxPooling2D(keepDims: true), [[3, 4, 4]], [3, 1, 1]),
+        [typeof(GroupNormalization)] = new(() => new GroupNormalization(groups: 2), [[4, 3, 3]], [4, 3, 3]),
+        [typeof(SeparableConv2D)] = new(() => new SeparableConv2D(4, 3, padding: Padding.Same, depthMultiplier: 2),
+            [[2, 5, 5]], [4, 5, 5]),
+        [typeof(StochasticDepth)] = new(() => new StochasticDepth(0.2), [[3, 4]], [3, 4]), // batch mode: Layers2DTests
+        [typeof(UpSampling2D)] = new(() => new UpSampling2D((2, 1), Interpolation.Bilinear), [[2, 3, 3]], [2, 6, 3]),
+        [typeof(ZeroPadding2D)] = new(() => new ZeroPadding2D(((1, 2), (0, 1))), [[2, 3, 3]], [2, 6, 4]),
     };
 
     /// <summary>Layer types the ONNX exporter refuses, with the reason; none today. A type listed here must make

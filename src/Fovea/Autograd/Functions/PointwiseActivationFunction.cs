@@ -79,7 +79,9 @@ internal sealed class PointwiseActivationFunction(ActivationKind kind, float alp
             case ActivationKind.HardSwish: ActivationKernels.HardSwishBackward(x.AsReadOnlySpan(), d, o); break;
             case ActivationKind.Mish: ActivationKernels.MishBackward(x.AsReadOnlySpan(), d, o); break;
             case ActivationKind.Elu: ActivationKernels.EluBackward(x.AsReadOnlySpan(), d, alpha, 1f, o); break;
-            case ActivationKind.Selu: ActivationKernels.EluBackward(x.AsReadOnlySpan(), d, SeluAlpha, SeluScale, o); break;
+            case ActivationKind.Selu:
+                ActivationKernels.EluBackward(x.AsReadOnlySpan(), d, SeluAlpha, SeluScale, o);
+                break;
             case ActivationKind.Softplus: ActivationKernels.SoftplusBackward(x.AsReadOnlySpan(), d, o); break;
             default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "no backward for this activation");
         }
