@@ -9,7 +9,8 @@ generator that tests/Fovea.Tests/Models/ZooWeights.cs repeats bit for bit in C#:
   u_i    = (z_i >> 40) / 2^24, uniform in [0, 1) with 24 bits (exact in float32 and float64)
 
 and by the name's last part (computed in float64, rounded once to float32):
-  num_batches_tracked: 100; running_var: 0.5 + u; running_mean: 0.2 (2u - 1);
+  num_batches_tracked: 100; running_var: 0.5 + u; running_mean: 0.2 (2u - 1); layer_scale (ConvNeXt): 0.5 + u;
+  relative_position_bias_table (MaxViT): 0.5 (2u - 1); relative_position_index (MaxViT): torchvision's own buffer;
   weight of rank 1 (BatchNorm scale): 0.5 + u; bias: 0.1 (2u - 1);
   weight of rank >= 2: (2u - 1) sqrt(3 / fan_in), fan_in = product of the dimensions after the first (variance
   1 / fan_in, so that residual sums stay of order one through deep stacks).
@@ -46,6 +47,7 @@ MODELS = [
     ("efficientnet_b4", 64), ("efficientnet_b5", 64), ("efficientnet_b6", 64), ("efficientnet_b7", 64),
     ("efficientnet_v2_s", 64), ("efficientnet_v2_m", 64),
     ("convnext_tiny", 64), ("convnext_small", 64), ("convnext_base", 64),
+    ("maxvit_t", 224),
 ]
 
 M64 = (1 << 64) - 1
@@ -82,6 +84,8 @@ def generated(name, shape):
     leaf = name.rsplit(".", 1)[-1]
     if leaf == "num_batches_tracked":
         return np.full(shape, 100, dtype=np.int64)
+    if leaf == "relative_position_index":
+        return None   # MaxViT's buffer of position offsets: torchvision's own values are kept
     u = uniform(name, n)
     if leaf == "running_var":
         v = 0.5 + u
@@ -93,6 +97,8 @@ def generated(name, shape):
         v = 0.5 + u
     elif leaf == "layer_scale":
         v = 0.5 + u
+    elif leaf == "relative_position_bias_table":
+        v = 0.5 * (2.0 * u - 1.0)
     elif leaf == "weight":
         fan_in = int(np.prod(shape[1:]))
         v = (2.0 * u - 1.0) * np.sqrt(3.0 / fan_in)
@@ -116,7 +122,7 @@ def main():
         torch.manual_seed(0)
         model = getattr(torchvision.models, name)().eval()
         sd = model.state_dict()
-        filled = {k: torch.from_numpy(generated(k, tuple(v.shape))) for k, v in sd.items()}
+        filled = {k: v if (g := generated(k, tuple(v.shape))) is None else torch.from_numpy(g) for k, v in sd.items()}
         model.load_state_dict(filled)
         key = f"input.{size}"
         if key not in tensors:

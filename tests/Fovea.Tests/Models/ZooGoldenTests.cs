@@ -50,6 +50,7 @@ public sealed class ZooGoldenTests(ITestOutputHelper output)
         ["convnext_tiny"] = 2e-5,
         ["convnext_small"] = 2e-5,
         ["convnext_base"] = 2e-5,
+        ["maxvit_t"] = 2e-5,
     };
 
     public static TheoryData<string> Names => new(ModelZoo.Names);

@@ -45,6 +45,7 @@ internal static class ZooWeights
             "bias" => u => 0.1 * (2.0 * u - 1.0),
             "weight" when shape.Rank == 1 => u => 0.5 + u,
             "layer_scale" => u => 0.5 + u,
+            "relative_position_bias_table" => u => 0.5 * (2.0 * u - 1.0),
             "weight" => Scaled(Math.Sqrt(3.0 / (shape.Length / shape[0]))),
             _ => throw new ArgumentException($"no generator rule for '{name}' {shape}"),
         };
@@ -67,7 +68,12 @@ internal static class ZooWeights
         return Tensor.Wrap(values, [1, 3, size, size]);
     }
 
-    /// <summary>A generated state dict for every entry of <paramref name="model"/>.</summary>
+    /// <summary>A generated state dict for every entry of <paramref name="model"/>. MaxViT's relative_position_index
+    /// is not generated: the script keeps torchvision's buffer, and this keeps the model's own (a wrong index would
+    /// show in the outputs).</summary>
     public static List<KeyValuePair<string, Tensor>> For(Model model) =>
-        model.StateDictEntries().Select(e => new KeyValuePair<string, Tensor>(e.Name, Generate(e.Name, e.Shape))).ToList();
+        model.StateDictEntries().Select(e => new KeyValuePair<string, Tensor>(e.Name,
+            e.Name.EndsWith(".relative_position_index", StringComparison.Ordinal)
+                ? Tensor.Wrap(e.Weight.ToArray(), e.Shape)
+                : Generate(e.Name, e.Shape))).ToList();
 }

@@ -37,6 +37,7 @@ public static class ModelZoo
         ["convnext_tiny"] = new((c, t, s, r) => ConvNeXt.Tiny(c, t, s, r), 32, "ConvNeXt-Tiny"),
         ["convnext_small"] = new((c, t, s, r) => ConvNeXt.Small(c, t, s, r), 32, "ConvNeXt-Small"),
         ["convnext_base"] = new((c, t, s, r) => ConvNeXt.Base(c, t, s, r), 32, "ConvNeXt-Base"),
+        ["maxvit_t"] = new((c, t, s, r) => MaxViT.T(c, t, s, r), 224, "MaxViT-T"),
     };
 
     /// <summary>Every zoo name, in the order <c>fovea zoo</c> lists them.</summary>

@@ -40,11 +40,6 @@ internal sealed class RelativePositionAttention : Layer
             throw ShapeError($"[B, G, {p}, D] with D a multiple of {HeadDim}", inputShape);
         int d = inputShape[3];
         _heads = d / HeadDim;
-        var uniform = Initializers.GlorotUniform;
-        _qkvWeight = AddWeight("to_qkv.kernel", [3 * d, d], uniform);
-        _qkvBias = AddWeight("to_qkv.bias", [3 * d], Initializers.Zeros);
-        _mergeWeight = AddWeight("merge.kernel", [d, d], uniform);
-        _mergeBias = AddWeight("merge.bias", [d], Initializers.Zeros);
         int span = 2 * PartitionSize - 1;
         _table = AddWeight("relative_position_bias_table", [span * span, _heads], Initializers.Zeros);   // torchvision: N(0, 0.02²) truncated; zero is no bias
         _index = AddWeight("relative_position_index", [p, p], Initializers.Zeros, trainable: false);
@@ -58,6 +53,12 @@ internal sealed class RelativePositionAttention : Layer
                 index[i * p + j] = dy * span + dx;
             }
         }
+        // After the table and the index, as in torchvision's state_dict (a module's own tensors before its children's).
+        var uniform = Initializers.GlorotUniform;
+        _qkvWeight = AddWeight("to_qkv.kernel", [3 * d, d], uniform);
+        _qkvBias = AddWeight("to_qkv.bias", [3 * d], Initializers.Zeros);
+        _mergeWeight = AddWeight("merge.kernel", [d, d], uniform);
+        _mergeBias = AddWeight("merge.bias", [d], Initializers.Zeros);
     }
 
     protected override Shape? ComputeOutputShape(Shape inputShape) => inputShape;
