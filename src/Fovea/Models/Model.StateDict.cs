@@ -47,7 +47,7 @@ public partial class Model
 
     /// <summary>
     /// Loads a PyTorch <c>state_dict</c> saved as safetensors (as <c>safetensors.torch.save_file(model.state_dict(),
-    /// path)</c> writes it; F32, F16, BF16, F64 and, for num_batches_tracked, I64 are read) into this model, by the
+    /// path)</c> writes it; F32, F16, BF16, F64 and the integer types are read) into this model, by the
     /// names of <see cref="StateDictEntries"/>. See <see cref="LoadStateDict(IEnumerable{KeyValuePair{string, Tensor}}, string)"/>.
     /// </summary>
     /// <exception cref="FoveaException">The file cannot be read, or its tensors do not match the model; the message
@@ -116,14 +116,14 @@ public partial class Model
 
     /// <summary>
     /// Writes the weights as a PyTorch <c>state_dict</c> in safetensors, atomically: the names and shapes of
-    /// <see cref="StateDictEntries"/>, float32 except num_batches_tracked (int64 scalars), so that
+    /// <see cref="StateDictEntries"/>, float32 except num_batches_tracked (int64 scalars) and MaxViT's relative_position_index (int64), so that
     /// <c>model.load_state_dict(safetensors.torch.load_file(path))</c> loads it into the matching torchvision model.
     /// </summary>
     public void SaveStateDict(string path)
     {
         RequireBuilt($"SaveStateDict('{path}')");
         var entries = StateDictEntries();
-        var int64 = entries.Where(e => IsBatchesTracked(e.Name)).Select(e => e.Name).ToHashSet();
+        var int64 = entries.Where(e => IsBatchesTracked(e.Name) || IsIndexBuffer(e.Name)).Select(e => e.Name).ToHashSet();
         Safetensors.Save(path,
             entries.Select(e => new KeyValuePair<string, Tensor>(e.Name, Tensor.Wrap(e.Weight.ToArray(), e.Shape))),
             new Dictionary<string, string> { ["format"] = "pt" }, int64);
@@ -131,6 +131,10 @@ public partial class Model
 
     private static bool IsBatchesTracked(string name) =>
         name.EndsWith(BatchesTrackedLeaf, StringComparison.Ordinal);
+
+    /// <summary>Integer buffers PyTorch keeps as int64: MaxViT's relative_position_index.</summary>
+    private static bool IsIndexBuffer(string name) =>
+        name.EndsWith(".relative_position_index", StringComparison.Ordinal);
 
     private void RequireBuilt(string what)
     {
