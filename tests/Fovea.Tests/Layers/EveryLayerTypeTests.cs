@@ -76,6 +76,8 @@ public sealed class EveryLayerTypeTests(ITestOutputHelper output) : IDisposable
             [2, 2, 3, 2]),
         [typeof(GlobalAveragePooling3D)] = new(() => new GlobalAveragePooling3D(keepDims: true), [[3, 2, 3, 3]],
             [3, 1, 1, 1]),
+        [typeof(SqueezeExcitation)] = new(() => new SqueezeExcitation(null, 2), [[4, 3, 3]], [4, 3, 3]),
+        [typeof(Cbam)] = new(() => new Cbam(reductionRatio: 2, kernelSize: 3), [[4, 5, 5]], [4, 5, 5]),
     };
 
     /// <summary>Layer types the ONNX exporter refuses, with the reason; none today. A type listed here must make
