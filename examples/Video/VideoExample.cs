@@ -17,8 +17,9 @@ namespace Fovea.Examples.Video;
 /// </summary>
 public static class VideoExample
 {
-    /// <summary>The walkthrough's <c>create_3d_cnn</c>: three Conv3D (32, 64, 128 filters, 3×3×3, swish, 'same') +
-    /// BatchNormalization + MaxPooling3D blocks, GlobalAveragePooling3D, Dense 256 swish, Dropout 0.5, softmax.</summary>
+    /// <summary>The walkthrough's <c>create_3d_cnn</c>: three Conv3D (32, 64, 128 filters, 3×3×3, swish, 'same')
+    /// + BatchNormalization + MaxPooling3D blocks, GlobalAveragePooling3D, Dense 256 swish, Dropout 0.5, softmax.
+    /// </summary>
     public static Sequential Create3DCnn(int numClasses = 8, int seed = 0) => new(
         [
             // First 3D convolutional block
@@ -69,7 +70,8 @@ public static class VideoExample
     public static int Main(string[] args)
     {
         int trainCount = Option(args, "--train", 4000), testCount = Option(args, "--test", 1000);
-        int frames = Option(args, "--frames", 8), size = Option(args, "--size", 32), epochs = Option(args, "--epochs", 6);
+        int frames = Option(args, "--frames", 8), size = Option(args, "--size", 32);
+        int epochs = Option(args, "--epochs", 6);
         var (train, test) = MovingObjectClips.Load(trainCount, testCount, frames, size);
         Console.WriteLine($"{trainCount} training and {testCount} test clips of {train.SampleShape}, " +
             $"{MovingObjectClips.ClassNames.Count} classes");

@@ -142,7 +142,8 @@ public readonly record struct Padding
             "Valid" => Valid,
             "Same" => Same,
             "Causal" => Causal,
-            var s => throw new FoveaException($"unknown padding '{s}'; expected \"Valid\", \"Same\", \"Causal\" or [top, left, bottom, right]"),
+            var s => throw new FoveaException(
+                $"unknown padding '{s}'; expected \"Valid\", \"Same\", \"Causal\" or [top, left, bottom, right]"),
         };
     }
 

@@ -20,7 +20,8 @@ internal sealed class ConvNdExporter : LayerExporter<BaseConvNd>
         if (conv.Bias is not null)
             names.Add(context.Weight(conv.Bias));
         string y = context.Node("Conv", names, conv.Activation is null ? null : "conv",
-            new OnnxAttribute("kernel_shape", [.. conv.KernelSizes]), new OnnxAttribute("strides", [.. conv.StrideSizes]),
+            new OnnxAttribute("kernel_shape", [.. conv.KernelSizes]),
+            new OnnxAttribute("strides", [.. conv.StrideSizes]),
             new OnnxAttribute("dilations", [.. conv.DilationRates]), new OnnxAttribute("pads", [.. before, .. after]),
             new OnnxAttribute("group", (long)conv.Groups));
         var o = conv.OutputSpatial(spatial)!;

@@ -15,12 +15,16 @@ internal sealed class SqueezeExcitationExporter : LayerExporter<SqueezeExcitatio
             throw context.Unsupported($"expected input [N, C, H, W], received {x.Shape}");
         string pooled = context.Node("ReduceMean", [x.Name], "squeeze", new OnnxAttribute("axes", [2, 3]),
             new OnnxAttribute("keepdims", 1L));
-        var hidden = context.Activate(se.Activation,
-            x with { Name = Conv1x1(context, pooled, se.Fc1, "fc1"), Shape = new([x.Shape[0], se.SqueezeChannels, 1, 1]) },
-            "activation");
-        var gate = context.Activate(se.ScaleActivation,
-            x with { Name = Conv1x1(context, hidden.Name, se.Fc2, "fc2"), Shape = new([x.Shape[0], x.Shape[1], 1, 1]) },
-            "scale_activation");
+        var squeezed = x with
+        {
+            Name = Conv1x1(context, pooled, se.Fc1, "fc1"), Shape = new([x.Shape[0], se.SqueezeChannels, 1, 1]),
+        };
+        var hidden = context.Activate(se.Activation, squeezed, "activation");
+        var excited = x with
+        {
+            Name = Conv1x1(context, hidden.Name, se.Fc2, "fc2"), Shape = new([x.Shape[0], x.Shape[1], 1, 1]),
+        };
+        var gate = context.Activate(se.ScaleActivation, excited, "scale_activation");
         return x with { Name = context.Node("Mul", [x.Name, gate.Name], null) };
     }
 

@@ -53,7 +53,7 @@ public sealed class ClipFolder
     {
         ArgumentNullException.ThrowIfNull(folder);
         if (frames <= 0)
-            throw new ArgumentOutOfRangeException(nameof(frames), $"expected a positive frame count, received {frames}");
+            throw new ArgumentOutOfRangeException(nameof(frames), $"expected a positive frame count, got {frames}");
         if (!imageSize.IsPositive)
             throw new ArgumentOutOfRangeException(nameof(imageSize), $"expected a positive size, received {imageSize}");
         if (!Directory.Exists(folder))
@@ -112,7 +112,8 @@ public sealed class ClipFolder
     }
 
     private static string[] Visible(string[] paths) =>
-        [.. paths.Select(Path.GetFileName).OfType<string>().Where(n => !n.StartsWith('.')).Order(StringComparer.Ordinal)];
+        [.. paths.Select(Path.GetFileName).OfType<string>().Where(n => !n.StartsWith('.'))
+            .Order(StringComparer.Ordinal)];
 
     private static bool IsFrame(string path)
     {

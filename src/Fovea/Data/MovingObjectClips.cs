@@ -53,7 +53,8 @@ public static class MovingObjectClips
     /// </summary>
     /// <param name="count">Number of clips.</param>
     /// <param name="frames">Frames per clip (T), at least 2.</param>
-    /// <param name="size">Frame height and width; the fast path (2·(frames − 1) pixels) plus the square must fit.</param>
+    /// <param name="size">Frame height and width; the fast path (2·(frames − 1) pixels) plus the square must
+    /// fit.</param>
     /// <param name="noise">Standard deviation of the background noise.</param>
     /// <param name="seed">Seed of the generator.</param>
     public static Dataset Generate(int count, int frames = 8, int size = 32, float noise = 0.08f, int seed = 0)

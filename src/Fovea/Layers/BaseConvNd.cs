@@ -20,12 +20,13 @@ public abstract class BaseConvNd : Layer
     {
         string type = GetType().Name;
         if (filters <= 0)
-            throw new ArgumentOutOfRangeException(nameof(filters), $"{type}: filters must be positive, received {filters}");
+            throw new ArgumentOutOfRangeException(nameof(filters), $"{type}: filters must be positive, got {filters}");
         if (groups <= 0 || filters % groups != 0)
             throw new ArgumentException($"{type}: groups={groups} must be positive and divide filters={filters}");
         if (kernelSize.Any(v => v <= 0) || strides.Any(v => v <= 0) || dilationRate.Any(v => v <= 0))
             throw new ArgumentException($"{type}: kernelSize [{string.Join(", ", kernelSize)}], strides " +
-                $"[{string.Join(", ", strides)}] and dilationRate [{string.Join(", ", dilationRate)}] must be positive");
+                $"[{string.Join(", ", strides)}] and dilationRate [{string.Join(", ", dilationRate)}] must be " +
+                "positive");
         if (padding.Kind == PaddingKind.Causal && kernelSize.Length != 1)
             throw new ArgumentException($"{type}: causal padding applies to Conv1D only");
         Filters = filters;

@@ -17,7 +17,8 @@ public abstract class BasePooling3D : Layer
         PoolSize = poolSize;
         Strides = strides ?? poolSize;
         if (!PoolSize.IsPositive || !Strides.IsPositive)
-            throw new ArgumentException($"{GetType().Name}: poolSize {PoolSize} and strides {Strides} must be positive");
+            throw new ArgumentException($"{GetType().Name}: poolSize {PoolSize} and strides {Strides} must be " +
+                "positive");
         if (padding.Kind is not (PaddingKind.Valid or PaddingKind.Same))
             throw new ArgumentException($"{GetType().Name}: padding must be Valid or Same, received {padding}");
         Padding = padding;

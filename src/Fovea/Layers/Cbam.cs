@@ -8,12 +8,14 @@ namespace Fovea.Layers;
 /// Convolutional Block Attention Module (Woo et al. 2018): channel attention, then spatial attention, each a gate
 /// multiplied into the features.
 /// <code>
-/// channel:  Mc = σ(MLP(avg_HW(x)) + MLP(max_HW(x)))            [N, C, 1, 1]; MLP = fc2(ReLU(fc1(·))) shared by both,
-///                                                               fc1: 1×1 conv C → max(1, C / reductionRatio), fc2: back
-///           x' = x ⊙ Mc                                         to C, both with bias
-/// spatial:  Ms = σ(conv_k×k([avg_C(x'); max_C(x')]))          [N, 1, H, W]; one k×k 'same' convolution 2 → 1 without
-///           y  = x' ⊙ Ms                                        bias, the channel mean first, then the channel max
+/// channel:  Mc = σ(MLP(avg_HW(x)) + MLP(max_HW(x)))     [N, C, 1, 1]
+///           x' = x ⊙ Mc
+/// spatial:  Ms = σ(conv_k×k([avg_C(x'); max_C(x')]))   [N, 1, H, W]
+///           y  = x' ⊙ Ms
 /// </code>
+/// MLP = fc2(ReLU(fc1(·))), shared by both poolings: fc1 a 1×1 convolution C → max(1, C / reductionRatio), fc2 back to
+/// C, both with bias. The spatial convolution is one k×k 'same' convolution 2 → 1 without bias, over the channel mean
+/// then the channel max.
 /// The paper's equations (2) and (3); its reference code adds a BatchNormalization after the spatial convolution,
 /// which this layer leaves out (compose one in if needed). Sub-layers <c>fc1</c>, <c>fc2</c> and <c>spatial</c>.
 /// Shape: [N, C, H, W] → [N, C, H, W]. Defaults: reduction ratio 16, kernel size 7.

@@ -5,11 +5,13 @@ namespace Fovea.Layers;
 /// <summary>
 /// 1-D convolution over sequences (Keras <c>Conv1D</c>), channels first: input [N, C, L] → [N, filters, OL] with
 /// OL = floor((L + before + after − dilationRate·(kernelSize − 1) − 1)/strides) + 1; kernel
-/// [filters, C/groups, kernelSize] (PyTorch's <c>Conv1d</c> layout). Padding: Valid (default), Same (OL = ceil(L/strides)),
-/// Causal (dilationRate·(kernelSize − 1) zeros before the sequence: output t depends on inputs ≤ t only, as in WaveNet),
-/// or explicit (left, right) amounts.
+/// [filters, C/groups, kernelSize] (PyTorch's <c>Conv1d</c> layout). Padding: Valid (default), Same
+/// (OL = ceil(L/strides)), Causal (dilationRate·(kernelSize − 1) zeros before the sequence: output t depends on
+/// inputs ≤ t only, as in WaveNet), or explicit (left, right) amounts.
 /// </summary>
-/// <example><code>new Conv1D(64, 3, padding: Padding.Causal, dilationRate: 2, activation: Activations.Relu)</code></example>
+/// <example><code>
+/// new Conv1D(64, 3, padding: Padding.Causal, dilationRate: 2, activation: Activations.Relu)
+/// </code></example>
 [RegisterLayer]
 public sealed class Conv1D(int filters, int kernelSize, int strides = 1, Padding padding = default,
     int dilationRate = 1, int groups = 1, ActivationFunction? activation = null, bool useBias = true,

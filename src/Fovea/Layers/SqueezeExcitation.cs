@@ -17,7 +17,9 @@ namespace Fovea.Layers;
 /// <c>fc2.kernel</c> [C, squeezeChannels, 1, 1] and <c>fc2.bias</c>: torchvision's <c>fc1.weight</c> ... one to one.
 /// Shape: [N, C, H, W] → [N, C, H, W].
 /// </summary>
-/// <example><code>new SqueezeExcitation(inputChannels: null, squeezeChannels: 8)   // C taken from the input</code></example>
+/// <example><code>
+/// new SqueezeExcitation(inputChannels: null, squeezeChannels: 8)   // C taken from the input
+/// </code></example>
 [RegisterLayer]
 public sealed class SqueezeExcitation : Layer
 {

@@ -34,7 +34,8 @@ public sealed class MovingObjectClipsTests
         Assert.All(d.Features.ToArray(), v => Assert.InRange(v, 0f, 1f));
     }
 
-    /// <summary>Noise-free clips: the bright pixels' centroid moves by exactly the label's velocity per frame.</summary>
+    /// <summary>Noise-free clips: the bright pixels' centroid moves by exactly the label's velocity per frame.
+    /// </summary>
     [Fact]
     public void Generate_CentroidMovesByTheLabelsVelocity()
     {

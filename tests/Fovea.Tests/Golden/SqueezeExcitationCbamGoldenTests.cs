@@ -9,7 +9,8 @@ namespace Fovea.Tests.Golden;
 /// <summary>
 /// SqueezeExcitation against <c>torchvision.ops.SqueezeExcitation</c> (ReLU/Sigmoid, SiLU/Sigmoid, ReLU/Tanh) with its
 /// weights loaded under torchvision's names (weight → kernel), and Cbam against the CBAM module of Woo et al. written
-/// in torch (<c>tools/golden/make_se_cbam_golden.py</c>): the output and the gradients of the input and of every weight.
+/// in torch (<c>tools/golden/make_se_cbam_golden.py</c>): the output and the gradients of the input and of every
+/// weight.
 /// Tolerance: every value is a sum of at most N·C·H·W·k² products (k the spatial kernel, 1 for SE), so
 /// <see cref="GoldenTolerance.Sum"/> with that count, scaled by the largest expected value of the tensor.
 /// </summary>
