@@ -79,6 +79,17 @@ public sealed class EveryLayerTypeTests(ITestOutputHelper output) : IDisposable
         [typeof(StochasticDepth)] = new(() => new StochasticDepth(0.2), [[3, 4]], [3, 4]), // batch mode: Layers2DTests
         [typeof(UpSampling2D)] = new(() => new UpSampling2D((2, 1), Interpolation.Bilinear), [[2, 3, 3]], [2, 6, 3]),
         [typeof(ZeroPadding2D)] = new(() => new ZeroPadding2D(((1, 2), (0, 1))), [[2, 3, 3]], [2, 6, 4]),
+        // 1-D and 3-D layers (channels first: [C, L] and [C, D, H, W]).
+        [typeof(Conv1D)] = new(() => new Conv1D(4, 3, padding: Padding.Causal, dilationRate: 2), [[2, 7]], [4, 7]),
+        [typeof(Conv3D)] = new(() => new Conv3D(4, (3, 3, 2), strides: (1, 2, 1), padding: Padding.Same,
+            activation: Activations.Swish), [[2, 4, 5, 5]], [4, 4, 3, 5]),
+        [typeof(MaxPooling3D)] = new(() => new MaxPooling3D((1, 2, 2)), [[2, 3, 4, 4]], [2, 3, 2, 2]),
+        [typeof(AveragePooling3D)] = new(() => new AveragePooling3D(2, padding: Padding.Same), [[2, 3, 5, 4]],
+            [2, 2, 3, 2]),
+        [typeof(GlobalAveragePooling3D)] = new(() => new GlobalAveragePooling3D(keepDims: true), [[3, 2, 3, 3]],
+            [3, 1, 1, 1]),
+        [typeof(SqueezeExcitation)] = new(() => new SqueezeExcitation(null, 2), [[4, 3, 3]], [4, 3, 3]),
+        [typeof(Cbam)] = new(() => new Cbam(reductionRatio: 2, kernelSize: 3), [[4, 5, 5]], [4, 5, 5]),
     };
 
     /// <summary>Layer types the ONNX exporter refuses, with the reason; none today. A type listed here must make
