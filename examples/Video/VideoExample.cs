@@ -12,7 +12,7 @@ namespace Fovea.Examples.Video;
 /// a generated video task whose class (direction × speed of a moving square, 8 classes) only the motion tells. The
 /// walkthrough's input (16, 112, 112, 3) becomes clips [1, T, H, W] channels first, small enough to train on a CPU.
 /// <code>
-/// dotnet run -c Release --project examples/Video -- [--train 4000] [--test 1000] [--frames 8] [--size 32] [--epochs 6]
+/// dotnet run -c Release --project examples/Video -- [--train 2000] [--test 800] [--frames 8] [--size 32] [--epochs 4]
 /// </code>
 /// </summary>
 public static class VideoExample
@@ -69,9 +69,9 @@ public static class VideoExample
 
     public static int Main(string[] args)
     {
-        int trainCount = Option(args, "--train", 4000), testCount = Option(args, "--test", 1000);
+        int trainCount = Option(args, "--train", 2000), testCount = Option(args, "--test", 800);
         int frames = Option(args, "--frames", 8), size = Option(args, "--size", 32);
-        int epochs = Option(args, "--epochs", 6);
+        int epochs = Option(args, "--epochs", 4);
         var (train, test) = MovingObjectClips.Load(trainCount, testCount, frames, size);
         Console.WriteLine($"{trainCount} training and {testCount} test clips of {train.SampleShape}, " +
             $"{MovingObjectClips.ClassNames.Count} classes");

@@ -57,8 +57,13 @@ public abstract class BaseConvNd : Layer
     /// <summary>Whether the layer adds a bias [filters].</summary>
     public bool UseBias { get; }
 
+    /// <summary>Fills the kernel at build time (default Glorot uniform, as in Keras).</summary>
     public Initializer KernelInitializer { get; }
+
+    /// <summary>Fills the bias at build time (default zeros).</summary>
     public Initializer BiasInitializer { get; }
+
+    /// <summary>Penalty on the kernel added to the training loss, or null.</summary>
     public Regularizer? KernelRegularizer { get; }
 
     /// <summary>Window size per spatial axis.</summary>
