@@ -14,7 +14,7 @@ public sealed class AveragePooling3D(Size3? poolSize = null, Size3? strides = nu
     private protected override Tensor Pool(Tensor x, int[] before, int[] after) =>
         Functional.AvgPool(x, PoolSize.ToArray(), Strides.ToArray(), before, after);
 
-    /// <summary>The layer described by <paramref name="c"/> (from <see cref="GetConfig"/>).</summary>
+    /// <summary>The layer described by <paramref name="c"/> (from <see cref="Layer.GetConfig"/>).</summary>
     public static AveragePooling3D FromConfig(JsonObject c)
     {
         var (pool, strides, padding) = ReadCommon(c);

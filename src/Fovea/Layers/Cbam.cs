@@ -99,7 +99,7 @@ public sealed class Cbam : Layer
         return c;
     }
 
-    /// <summary>The layer described by <paramref name="c"/> (from <see cref="GetConfig"/>).</summary>
+    /// <summary>The layer described by <paramref name="c"/> (from <see cref="Layer.GetConfig"/>).</summary>
     public static Cbam FromConfig(JsonObject c) =>
         LayerConfig.Common(new Cbam(LayerConfig.Read(c, "reduction_ratio", 16), LayerConfig.Read(c, "kernel_size", 7),
             LayerConfig.Name(c)), c);

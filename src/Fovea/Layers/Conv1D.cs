@@ -29,7 +29,7 @@ public sealed class Conv1D(int filters, int kernelSize, int strides = 1, Padding
     /// <summary>Spacing of the kernel taps.</summary>
     public int DilationRate => DilationRates[0];
 
-    /// <summary>The layer described by <paramref name="c"/> (from <see cref="GetConfig"/>).</summary>
+    /// <summary>The layer described by <paramref name="c"/> (from <see cref="Layer.GetConfig"/>).</summary>
     public static Conv1D FromConfig(JsonObject c)
     {
         var a = ReadCommon(c);

@@ -25,7 +25,7 @@ public sealed class Conv3D(int filters, Size3 kernelSize, Size3? strides = null,
     /// <summary>Dilations (depth, height, width).</summary>
     public Size3 DilationRate => new(DilationRates[0], DilationRates[1], DilationRates[2]);
 
-    /// <summary>The layer described by <paramref name="c"/> (from <see cref="GetConfig"/>).</summary>
+    /// <summary>The layer described by <paramref name="c"/> (from <see cref="Layer.GetConfig"/>).</summary>
     public static Conv3D FromConfig(JsonObject c)
     {
         var a = ReadCommon(c);

@@ -36,7 +36,7 @@ public sealed class GlobalAveragePooling3D(bool keepDims = false, string? name =
         return c;
     }
 
-    /// <summary>The layer described by <paramref name="c"/> (from <see cref="GetConfig"/>).</summary>
+    /// <summary>The layer described by <paramref name="c"/> (from <see cref="Layer.GetConfig"/>).</summary>
     public static GlobalAveragePooling3D FromConfig(JsonObject c) =>
         LayerConfig.Common(new GlobalAveragePooling3D(LayerConfig.Read(c, "keepdims", false), LayerConfig.Name(c)), c);
 }

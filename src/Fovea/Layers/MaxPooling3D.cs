@@ -14,7 +14,7 @@ public sealed class MaxPooling3D(Size3? poolSize = null, Size3? strides = null, 
     private protected override Tensor Pool(Tensor x, int[] before, int[] after) =>
         Functional.MaxPool(x, PoolSize.ToArray(), Strides.ToArray(), before, after);
 
-    /// <summary>The layer described by <paramref name="c"/> (from <see cref="GetConfig"/>).</summary>
+    /// <summary>The layer described by <paramref name="c"/> (from <see cref="Layer.GetConfig"/>).</summary>
     public static MaxPooling3D FromConfig(JsonObject c)
     {
         var (pool, strides, padding) = ReadCommon(c);

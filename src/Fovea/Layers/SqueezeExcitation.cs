@@ -100,7 +100,7 @@ public sealed class SqueezeExcitation : Layer
         return c;
     }
 
-    /// <summary>The layer described by <paramref name="c"/> (from <see cref="GetConfig"/>).</summary>
+    /// <summary>The layer described by <paramref name="c"/> (from <see cref="Layer.GetConfig"/>).</summary>
     public static SqueezeExcitation FromConfig(JsonObject c) =>
         LayerConfig.Common(new SqueezeExcitation(c["input_channels"]?.GetValue<int>(),
             c["squeeze_channels"]!.GetValue<int>(), Activations.FromName(LayerConfig.Read(c, "activation", "relu")),
