@@ -14,7 +14,8 @@ and by the name's last part (computed in float64, rounded once to float32):
   weight of rank 1 (BatchNorm scale): 0.5 + u; bias: 0.1 (2u - 1);
   weight of rank >= 2: (2u - 1) sqrt(3 / fan_in), fan_in = product of the dimensions after the first (variance
   1 / fan_in, so that residual sums stay of order one through deep stacks).
-The input of size S is the tensor named "input.S" of shape [1, 3, S, S] with values 2u - 1.
+The input of size S is the tensor named "input.S" of shape [1, 3, S, S] with values 2u - 1; the video models' clip of
+T frames of S x S is "clip.T.S" of shape [1, 3, T, S, S] (metadata "frames": T).
 
 Per model the file holds "<name>.output" (eval mode, float32) and, in the metadata under "<name>", a JSON string
 with the parameter count ("params", torchvision's sum of parameters().numel()), the input size ("size") and the
@@ -48,6 +49,7 @@ MODELS = [
     ("efficientnet_v2_s", 64), ("efficientnet_v2_m", 64),
     ("convnext_tiny", 64), ("convnext_small", 64), ("convnext_base", 64),
     ("maxvit_t", 224),
+    ("r3d_18", (4, 32)), ("mc3_18", (4, 32)), ("r2plus1d_18", (4, 32)),
 ]
 
 M64 = (1 << 64) - 1
@@ -119,20 +121,26 @@ def main():
     for name, size in MODELS:
         if only and name not in only:
             continue
+        frames = None
+        if isinstance(size, tuple):
+            frames, size = size
         torch.manual_seed(0)
-        model = getattr(torchvision.models, name)().eval()
+        module = torchvision.models.video if frames is not None else torchvision.models
+        model = getattr(module, name)().eval()
         sd = model.state_dict()
         filled = {k: v if (g := generated(k, tuple(v.shape))) is None else torch.from_numpy(g) for k, v in sd.items()}
         model.load_state_dict(filled)
-        key = f"input.{size}"
+        key = f"input.{size}" if frames is None else f"clip.{frames}.{size}"
+        shape = (1, 3, size, size) if frames is None else (1, 3, frames, size, size)
         if key not in tensors:
-            tensors[key] = torch.from_numpy((2.0 * uniform(key, 3 * size * size) - 1.0).astype(np.float32)
-                                            .reshape(1, 3, size, size))
+            tensors[key] = torch.from_numpy((2.0 * uniform(key, int(np.prod(shape))) - 1.0).astype(np.float32)
+                                            .reshape(shape))
         with torch.no_grad():
             y = model(tensors[key])
         tensors[f"{name}.output"] = y
         params = sum(p.numel() for p in model.parameters())
-        meta[name] = json.dumps({"params": params, "size": size,
+        extra = {} if frames is None else {"frames": frames}
+        meta[name] = json.dumps({"params": params, "size": size, **extra,
                                  "state_dict": [[k, list(v.shape)] for k, v in sd.items()]}, separators=(",", ":"))
         names.append(name)
         print(f"{name}: {params} parameters, output {list(y.shape)}, max |y| {y.abs().max().item():.4g}")

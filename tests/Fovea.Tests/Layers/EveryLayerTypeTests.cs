@@ -79,6 +79,8 @@ public sealed class EveryLayerTypeTests(ITestOutputHelper output) : IDisposable
         [typeof(StochasticDepth)] = new(() => new StochasticDepth(0.2), [[3, 4]], [3, 4]), // batch mode: Layers2DTests
         [typeof(UpSampling2D)] = new(() => new UpSampling2D((2, 1), Interpolation.Bilinear), [[2, 3, 3]], [2, 6, 3]),
         [typeof(ZeroPadding2D)] = new(() => new ZeroPadding2D(((1, 2), (0, 1))), [[2, 3, 3]], [2, 6, 4]),
+        [typeof(ZeroPadding3D)] = new(() => new ZeroPadding3D(((1, 0), (0, 2), (1, 1))), [[2, 2, 3, 3]],
+            [2, 3, 5, 5]),
         // 1-D and 3-D layers (channels first: [C, L] and [C, D, H, W]).
         [typeof(Conv1D)] = new(() => new Conv1D(4, 3, padding: Padding.Causal, dilationRate: 2), [[2, 7]], [4, 7]),
         [typeof(Conv3D)] = new(() => new Conv3D(4, (3, 3, 2), strides: (1, 2, 1), padding: Padding.Same,

@@ -51,6 +51,9 @@ public sealed class ZooGoldenTests(ITestOutputHelper output)
         ["convnext_small"] = 2e-5,
         ["convnext_base"] = 2e-5,
         ["maxvit_t"] = 2e-5,
+        ["r3d_18"] = 2e-5,
+        ["mc3_18"] = 2e-5,
+        ["r2plus1d_18"] = 2e-5,
     };
 
     public static TheoryData<string> Names => new(ModelZoo.Names);
@@ -81,7 +84,9 @@ public sealed class ZooGoldenTests(ITestOutputHelper output)
         var g = GoldenFile.Load(FileName, output);
         var meta = g.Params(name);
         int size = meta["size"]!.GetValue<int>();
-        var model = ModelZoo.Create(name, inputShape: [3, size, size]);
+        int? frames = meta["frames"]?.GetValue<int>();
+        var model = ModelZoo.Create(name, inputShape: frames is { } t ? [3, t, size, size] : [3, size, size]);
+        string input = frames is { } f ? $"clip.{f}.{size}" : $"input.{size}";
 
         Assert.Equal(meta["params"]!.GetValue<long>(), model.TrainableWeights.Sum(w => (long)w.Length));
         var expected = ((JsonArray)meta["state_dict"]!)
@@ -96,7 +101,7 @@ public sealed class ZooGoldenTests(ITestOutputHelper output)
             Assert.Equal(expected, actual);
 
         model.LoadStateDict(ZooWeights.For(model), "the generated state dict");
-        var y = model.Predict(g.Get($"input.{size}"));
+        var y = model.Predict(g.Get(input));
         double scale = g.MaxAbs($"{name}.output");
         g.Close($"{name}.output", y, s_relativeTolerance[name] * scale, 0);
     }

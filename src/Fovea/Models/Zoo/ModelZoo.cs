@@ -11,7 +11,15 @@ public static class ModelZoo
     /// <summary>Builds a zoo model: (classes, includeTop, inputShape, seed) → model.</summary>
     private delegate Model Factory(int classes, bool includeTop, int[]? inputShape, int seed);
 
-    private sealed record Entry(Factory Create, int MinimumSize, string Description);
+    private sealed record Entry(Factory Create, int MinimumSize, string Description, int[]? Shape = null)
+    {
+        /// <summary>The sample shape torchvision trains on: [3, 224, 224] for images, [3, 16, 112, 112] for clips.
+        /// </summary>
+        public int[] DefaultShape => Shape ?? [3, 224, 224];
+
+        /// <summary>torchvision's default classes: 1000 (ImageNet), 400 (Kinetics) for the video models.</summary>
+        public int DefaultClasses => DefaultShape.Length == 4 ? 400 : 1000;
+    }
 
     private static readonly Dictionary<string, Entry> s_entries = new(StringComparer.Ordinal)
     {
@@ -38,17 +46,18 @@ public static class ModelZoo
         ["convnext_small"] = new((c, t, s, r) => ConvNeXt.Small(c, t, s, r), 32, "ConvNeXt-Small"),
         ["convnext_base"] = new((c, t, s, r) => ConvNeXt.Base(c, t, s, r), 32, "ConvNeXt-Base"),
         ["maxvit_t"] = new((c, t, s, r) => MaxViT.T(c, t, s, r), 224, "MaxViT-T"),
+        ["r3d_18"] = new((c, t, s, r) => VideoResNet.R3D18(c, t, s, r), 1, "R3D-18 (video)", [3, 16, 112, 112]),
+        ["mc3_18"] = new((c, t, s, r) => VideoResNet.MC318(c, t, s, r), 1, "MC3-18 (video)", [3, 16, 112, 112]),
+        ["r2plus1d_18"] = new((c, t, s, r) => VideoResNet.R2Plus1D18(c, t, s, r), 1, "R(2+1)D-18 (video)",
+            [3, 16, 112, 112]),
     };
 
     /// <summary>Every zoo name, in the order <c>fovea zoo</c> lists them.</summary>
     public static IReadOnlyList<string> Names => s_entries.Keys.ToList();
 
-    /// <summary>The input shape the torchvision model is trained on: [3, 224, 224].</summary>
-    public static int[] DefaultInputShape(string name)
-    {
-        Get(name);
-        return [3, 224, 224];
-    }
+    /// <summary>The sample shape the torchvision model is trained on: [3, 224, 224] for images, [3, 16, 112, 112]
+    /// (frames, height, width) for the video models.</summary>
+    public static int[] DefaultInputShape(string name) => Get(name).DefaultShape;
 
     /// <summary>The smallest height and width <paramref name="name"/> accepts.</summary>
     public static int MinimumInputSize(string name) => Get(name).MinimumSize;
@@ -60,23 +69,26 @@ public static class ModelZoo
     /// Builds zoo model <paramref name="name"/> (a torchvision name, see <see cref="Names"/>) with fresh weights.
     /// </summary>
     /// <param name="name">The torchvision name, e.g. "resnet50".</param>
-    /// <param name="classes">Outputs of the classifier.</param>
+    /// <param name="classes">Outputs of the classifier; default torchvision's (1000, or 400 for the video models).
+    /// </param>
     /// <param name="includeTop">False stops before the classifier (pooled features).</param>
-    /// <param name="inputShape">The sample shape [3, H, W]; default [3, 224, 224].</param>
+    /// <param name="inputShape">The sample shape [3, H, W] (video: [3, T, H, W]); default
+    /// <see cref="DefaultInputShape"/>.</param>
     /// <param name="seed">Seed of the initial weights.</param>
     /// <exception cref="FoveaException">Unknown name (the message lists close matches) or an input smaller than the
     /// architecture allows.</exception>
-    public static Model Create(string name, int classes = 1000, bool includeTop = true, int[]? inputShape = null,
+    public static Model Create(string name, int? classes = null, bool includeTop = true, int[]? inputShape = null,
         int seed = 0)
     {
         var entry = Get(name);
-        if (inputShape is { } shape && (shape.Length != 3 || shape[0] != 3 || shape[1] < entry.MinimumSize ||
-            shape[2] < entry.MinimumSize))
+        bool video = entry.DefaultShape.Length == 4;
+        if (inputShape is { } shape && (shape.Length != entry.DefaultShape.Length || shape[0] != 3
+            || shape[^2] < entry.MinimumSize || shape[^1] < entry.MinimumSize || video && shape[1] < 1))
         {
-            throw new FoveaException($"zoo model '{name}' takes input [3, H, W] with H, W ≥ {entry.MinimumSize}, " +
-                $"received [{string.Join(", ", shape)}]");
+            throw new FoveaException($"zoo model '{name}' takes input {(video ? "[3, T, H, W]" : "[3, H, W]")} with " +
+                $"H, W ≥ {entry.MinimumSize}, received [{string.Join(", ", shape)}]");
         }
-        return entry.Create(classes, includeTop, inputShape, seed);
+        return entry.Create(classes ?? entry.DefaultClasses, includeTop, inputShape, seed);
     }
 
     private static Entry Get(string name)
