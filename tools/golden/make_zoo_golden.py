@@ -41,6 +41,9 @@ TORCHVISION_SERIES = "0.14"
 MODELS = [
     ("resnet18", 64), ("resnet34", 64), ("resnet50", 64), ("resnet101", 64), ("resnet152", 64),
     ("resnext50_32x4d", 64), ("wide_resnet50_2", 64),
+    ("alexnet", 63),
+    ("vgg11", 32), ("vgg11_bn", 32), ("vgg13", 32), ("vgg13_bn", 32),
+    ("vgg16", 32), ("vgg16_bn", 32), ("vgg19", 32), ("vgg19_bn", 32),
 ]
 
 M64 = (1 << 64) - 1
@@ -99,13 +102,10 @@ def main():
     if not torchvision.__version__.startswith(TORCHVISION_SERIES):
         sys.exit(f"make_zoo_golden.py: expected torchvision {TORCHVISION_SERIES}.x, found {torchvision.__version__}")
     warnings.filterwarnings("ignore", category=UserWarning)
-    only = set(sys.argv[1:])
     tensors, meta = {}, {"generator": "tools/golden/make_zoo_golden.py", "torch_version": torch.__version__,
                          "torchvision_version": torchvision.__version__}
     names = []
     for name, size in MODELS:
-        if only and name not in only:
-            continue
         torch.manual_seed(0)
         model = getattr(torchvision.models, name)().eval()
         sd = model.state_dict()

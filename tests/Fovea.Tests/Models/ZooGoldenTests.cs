@@ -34,6 +34,15 @@ public sealed class ZooGoldenTests(ITestOutputHelper output)
         ["resnet152"] = 2e-5,
         ["resnext50_32x4d"] = 2e-5,
         ["wide_resnet50_2"] = 2e-5,
+        ["alexnet"] = 2e-5,
+        ["vgg11"] = 2e-5,
+        ["vgg11_bn"] = 2e-5,
+        ["vgg13"] = 2e-5,
+        ["vgg13_bn"] = 2e-5,
+        ["vgg16"] = 2e-5,
+        ["vgg16_bn"] = 2e-5,
+        ["vgg19"] = 2e-5,
+        ["vgg19_bn"] = 2e-5,
     };
 
     public static TheoryData<string> Names => new(ModelZoo.Names);

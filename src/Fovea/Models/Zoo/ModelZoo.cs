@@ -22,6 +22,15 @@ public static class ModelZoo
         ["resnet152"] = new((c, t, s, r) => ResNet.ResNet152(c, t, s, r), 1, "ResNet-152"),
         ["resnext50_32x4d"] = new((c, t, s, r) => ResNet.ResNeXt50(c, t, s, r), 1, "ResNeXt-50 32x4d"),
         ["wide_resnet50_2"] = new((c, t, s, r) => ResNet.WideResNet50(c, t, s, r), 1, "Wide-ResNet-50-2"),
+        ["alexnet"] = new((c, t, s, r) => AlexNet.Create(c, t, s, r), 63, "AlexNet"),
+        ["vgg11"] = new((c, t, s, r) => Vgg.Vgg11(c, t, s, r), 32, "VGG-11"),
+        ["vgg11_bn"] = new((c, t, s, r) => Vgg.Vgg11(c, t, s, r, batchNorm: true), 32, "VGG-11 with BatchNorm"),
+        ["vgg13"] = new((c, t, s, r) => Vgg.Vgg13(c, t, s, r), 32, "VGG-13"),
+        ["vgg13_bn"] = new((c, t, s, r) => Vgg.Vgg13(c, t, s, r, batchNorm: true), 32, "VGG-13 with BatchNorm"),
+        ["vgg16"] = new((c, t, s, r) => Vgg.Vgg16(c, t, s, r), 32, "VGG-16"),
+        ["vgg16_bn"] = new((c, t, s, r) => Vgg.Vgg16(c, t, s, r, batchNorm: true), 32, "VGG-16 with BatchNorm"),
+        ["vgg19"] = new((c, t, s, r) => Vgg.Vgg19(c, t, s, r), 32, "VGG-19"),
+        ["vgg19_bn"] = new((c, t, s, r) => Vgg.Vgg19(c, t, s, r, batchNorm: true), 32, "VGG-19 with BatchNorm"),
     };
 
     /// <summary>Every zoo name, in the order <c>fovea zoo</c> lists them.</summary>
