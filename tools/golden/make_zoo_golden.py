@@ -20,10 +20,13 @@ with the parameter count ("params", torchvision's sum of parameters().numel()), 
 state_dict names and shapes in order ("state_dict": [[name, shape], ...]).
 
 Run with Debian's interpreter (torch 1.13, torchvision 0.14):  /usr/bin/python3 tools/golden/make_zoo_golden.py
+Names given as arguments regenerate only those models and keep the others' entries from the existing file (the
+file is then identical to a full run's, as every entry is deterministic).
 """
 
 import json
 import os
+import struct
 import sys
 import warnings
 
@@ -44,6 +47,12 @@ MODELS = [
     ("alexnet", 63),
     ("vgg11", 32), ("vgg11_bn", 32), ("vgg13", 32), ("vgg13_bn", 32),
     ("vgg16", 32), ("vgg16_bn", 32), ("vgg19", 32), ("vgg19_bn", 32),
+    ("googlenet", 64),
+    ("mobilenet_v2", 64),
+    ("regnet_x_400mf", 64), ("regnet_x_800mf", 64), ("regnet_x_1_6gf", 64), ("regnet_x_3_2gf", 64),
+    ("regnet_x_8gf", 64),
+    ("regnet_y_400mf", 64), ("regnet_y_800mf", 64), ("regnet_y_1_6gf", 64), ("regnet_y_3_2gf", 64),
+    ("regnet_y_8gf", 64),
 ]
 
 M64 = (1 << 64) - 1
@@ -97,21 +106,49 @@ def generated(name, shape):
     return v.astype(np.float32).reshape(shape)
 
 
+def read_safetensors(path):
+    """The tensors (float32) and metadata of a file written by write_safetensors."""
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n])
+    meta = header.pop("__metadata__", {})
+    body = data[8 + n:]
+    tensors = {}
+    for k, v in header.items():
+        b, e = v["data_offsets"]
+        tensors[k] = torch.from_numpy(np.frombuffer(body[b:e], dtype="<f4").reshape(v["shape"]).copy())
+    return tensors, meta
+
+
 def main():
     check_torch()
     if not torchvision.__version__.startswith(TORCHVISION_SERIES):
         sys.exit(f"make_zoo_golden.py: expected torchvision {TORCHVISION_SERIES}.x, found {torchvision.__version__}")
     warnings.filterwarnings("ignore", category=UserWarning)
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    path = os.path.join(OUT, "zoo.safetensors")
+    only = set(sys.argv[1:])
+    old_tensors, old_meta = read_safetensors(path) if only else ({}, {})
     tensors, meta = {}, {"generator": "tools/golden/make_zoo_golden.py", "torch_version": torch.__version__,
                          "torchvision_version": torchvision.__version__}
     names = []
     for name, size in MODELS:
+        key = f"input.{size}"
+        if only and name not in only:
+            if f"{name}.output" not in old_tensors:
+                sys.exit(f"make_zoo_golden.py: {path} has no '{name}'; regenerate it too")
+            if key not in tensors:
+                tensors[key] = old_tensors[key]
+            tensors[f"{name}.output"] = old_tensors[f"{name}.output"]
+            meta[name] = old_meta[name]
+            names.append(name)
+            continue
         torch.manual_seed(0)
         model = getattr(torchvision.models, name)().eval()
         sd = model.state_dict()
         filled = {k: torch.from_numpy(generated(k, tuple(v.shape))) for k, v in sd.items()}
         model.load_state_dict(filled)
-        key = f"input.{size}"
         if key not in tensors:
             tensors[key] = torch.from_numpy((2.0 * uniform(key, 3 * size * size) - 1.0).astype(np.float32)
                                             .reshape(1, 3, size, size))
@@ -124,7 +161,7 @@ def main():
         names.append(name)
         print(f"{name}: {params} parameters, output {list(y.shape)}, max |y| {y.abs().max().item():.4g}")
     meta["models"] = ",".join(names)
-    write_safetensors(os.path.join(OUT, "zoo.safetensors"), tensors, meta)
+    write_safetensors(path, tensors, meta)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ public static class ModelZoo
         ["resnet152"] = new((c, t, s, r) => ResNet.ResNet152(c, t, s, r), 1, "ResNet-152"),
         ["resnext50_32x4d"] = new((c, t, s, r) => ResNet.ResNeXt50(c, t, s, r), 1, "ResNeXt-50 32x4d"),
         ["wide_resnet50_2"] = new((c, t, s, r) => ResNet.WideResNet50(c, t, s, r), 1, "Wide-ResNet-50-2"),
+        ["mobilenet_v2"] = new((c, t, s, r) => MobileNetV2.Create(c, t, s, r), 1, "MobileNetV2"),
+        ["googlenet"] = new((c, t, s, r) => GoogLeNet.Create(c, t, s, r), 15, "GoogLeNet (with its auxiliary classifiers)"),
         ["alexnet"] = new((c, t, s, r) => AlexNet.Create(c, t, s, r), 63, "AlexNet"),
         ["vgg11"] = new((c, t, s, r) => Vgg.Vgg11(c, t, s, r), 32, "VGG-11"),
         ["vgg11_bn"] = new((c, t, s, r) => Vgg.Vgg11(c, t, s, r, batchNorm: true), 32, "VGG-11 with BatchNorm"),
@@ -32,6 +34,15 @@ public static class ModelZoo
         ["vgg19"] = new((c, t, s, r) => Vgg.Vgg19(c, t, s, r), 32, "VGG-19"),
         ["vgg19_bn"] = new((c, t, s, r) => Vgg.Vgg19(c, t, s, r, batchNorm: true), 32, "VGG-19 with BatchNorm"),
     };
+
+    static ModelZoo()
+    {
+        foreach (string name in RegNet.Names)
+        {
+            string label = $"RegNet{char.ToUpperInvariant(name[7])}-{name[9..].Replace('_', '.').ToUpperInvariant()}";
+            s_entries[name] = new((c, t, s, r) => RegNet.Create(name, c, t, s, r), 1, label);
+        }
+    }
 
     /// <summary>Every zoo name, in the order <c>fovea zoo</c> lists them.</summary>
     public static IReadOnlyList<string> Names => s_entries.Keys.ToList();

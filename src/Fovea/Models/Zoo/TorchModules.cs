@@ -19,13 +19,15 @@ internal static class TorchModules
     public static Dense Linear(int units, string name) => new(units, name: name);
 
     /// <summary>A convolution without bias, BatchNorm and ReLU, named "<paramref name="prefix"/>.0/.1/.2" (torchvision's
-    /// Conv2dNormActivation).</summary>
+    /// Conv2dNormActivation); <paramref name="activation"/> replaces the ReLU (e.g. ReLU6).</summary>
     public static SymbolicTensor ConvBnRelu(SymbolicTensor x, int filters, Size2 kernel, string prefix,
-        Size2? stride = null, int groups = 1, float epsilon = 1e-5f)
+        Size2? stride = null, int groups = 1, float epsilon = 1e-5f, ActivationFunction? activation = null)
     {
         var pad = new Size2((kernel.Height - 1) / 2, (kernel.Width - 1) / 2);
         x = Conv(filters, kernel, prefix + ".0", stride, pad, groups, bias: false).Call(x);
         x = Bn(prefix + ".1", epsilon).Call(x);
-        return new ReLU(name: prefix + ".2").Call(x);
+        return activation is null
+            ? new ReLU(name: prefix + ".2").Call(x)
+            : new Activation(activation, name: prefix + ".2").Call(x);
     }
 }
