@@ -24,6 +24,9 @@ public static class ModelZoo
         ["wide_resnet50_2"] = new((c, t, s, r) => ResNet.WideResNet50(c, t, s, r), 1, "Wide-ResNet-50-2"),
         ["mobilenet_v2"] = new((c, t, s, r) => MobileNetV2.Create(c, t, s, r), 1, "MobileNetV2"),
         ["googlenet"] = new((c, t, s, r) => GoogLeNet.Create(c, t, s, r), 15, "GoogLeNet (with its auxiliary classifiers)"),
+        ["inception_v3"] = new((c, t, s, r) => InceptionV3.Create(c, t, s, r,
+            auxLogits: s is null || (s[1] >= InceptionV3.MinimumAuxSize && s[2] >= InceptionV3.MinimumAuxSize)), 75,
+            "Inception-v3 (with its auxiliary classifier from 299×299)"),
         ["alexnet"] = new((c, t, s, r) => AlexNet.Create(c, t, s, r), 63, "AlexNet"),
         ["vgg11"] = new((c, t, s, r) => Vgg.Vgg11(c, t, s, r), 32, "VGG-11"),
         ["vgg11_bn"] = new((c, t, s, r) => Vgg.Vgg11(c, t, s, r, batchNorm: true), 32, "VGG-11 with BatchNorm"),
@@ -47,11 +50,28 @@ public static class ModelZoo
     /// <summary>Every zoo name, in the order <c>fovea zoo</c> lists them.</summary>
     public static IReadOnlyList<string> Names => s_entries.Keys.ToList();
 
-    /// <summary>The input shape the torchvision model is trained on: [3, 224, 224].</summary>
+    /// <summary>The input shape the torchvision model is trained on: [3, 224, 224] ([3, 299, 299] for
+    /// Inception-v3).</summary>
     public static int[] DefaultInputShape(string name)
     {
         Get(name);
-        return [3, 224, 224];
+        return name == "inception_v3" ? [3, 299, 299] : [3, 224, 224];
+    }
+
+    /// <summary>
+    /// Loads a torchvision state dict (safetensors) into zoo model <paramref name="model"/> built by
+    /// <see cref="Create"/> for <paramref name="name"/>, as <see cref="Model.LoadStateDict(string)"/> does, except
+    /// that the auxiliary classifier of Inception-v3 ("AuxLogits.*") is skipped when the model was built for inputs
+    /// too small to hold it (below 299×299; torchvision never runs it in eval mode).
+    /// </summary>
+    public static void LoadStateDict(Model model, string name, string path)
+    {
+        Get(name);
+        var (tensors, _) = IO.Safetensors.Load(path);
+        var names = model.StateDictEntries().Select(e => e.Name).ToHashSet();
+        bool skipAux = name == "inception_v3" && !names.Any(n => n.StartsWith("AuxLogits.", StringComparison.Ordinal));
+        model.LoadStateDict(skipAux ? tensors.Where(kv => !kv.Key.StartsWith("AuxLogits.", StringComparison.Ordinal))
+            : tensors, $"'{path}'");
     }
 
     /// <summary>The smallest height and width <paramref name="name"/> accepts.</summary>
