@@ -15,7 +15,8 @@ and by the name's last part (computed in float64, rounded once to float32):
   1 / fan_in, so that residual sums stay of order one through deep stacks).
 The input of size S is the tensor named "input.S" of shape [1, 3, S, S] with values 2u - 1 (stored up to S = 64).
 
-Per model the file holds "<name>.output" (eval mode, float32) and, in the metadata under "<name>", a JSON string
+Per model the file holds "<name>.output" (eval mode, float32), for GoogLeNet and Inception-v3 also the auxiliary
+classifiers' outputs "<name>.aux0", "<name>.aux1" (eval mode, in torchvision's training-output order) and, in the metadata under "<name>", a JSON string
 with the parameter count ("params", torchvision's sum of parameters().numel()), the input size ("size") and the
 state_dict names and shapes in order ("state_dict": [[name, shape], ...]).
 
@@ -110,6 +111,24 @@ def generated(name, shape):
     return v.astype(np.float32).reshape(shape)
 
 
+# The auxiliary classifiers that torchvision runs only in training mode, with the module whose output feeds each,
+# in the order of the training-mode outputs after the logits (GoogLeNet: aux2, aux1; Inception-v3: AuxLogits).
+AUX_INPUTS = {"googlenet": [("aux2", "inception4d"), ("aux1", "inception4a")],
+              "inception_v3": [("AuxLogits", "Mixed_6e")]}
+
+
+def aux_outputs(name, model, x):
+    """The auxiliary heads applied (in eval mode) to the features they read, captured by forward hooks."""
+    feeds, handles = {}, []
+    for _, source in AUX_INPUTS.get(name, []):
+        handles.append(getattr(model, source).register_forward_hook(
+            lambda m, i, o, source=source: feeds.__setitem__(source, o)))
+    model(x)
+    for h in handles:
+        h.remove()
+    return [getattr(model, head)(feeds[source]) for head, source in AUX_INPUTS.get(name, [])]
+
+
 def read_safetensors(path):
     """The tensors (float32) and metadata of a file written by write_safetensors."""
     with open(path, "rb") as f:
@@ -145,6 +164,8 @@ def main():
             if key not in tensors and key in old_tensors:
                 tensors[key] = old_tensors[key]
             tensors[f"{name}.output"] = old_tensors[f"{name}.output"]
+            for i in range(len(AUX_INPUTS.get(name, []))):
+                tensors[f"{name}.aux{i}"] = old_tensors[f"{name}.aux{i}"]
             meta[name] = old_meta[name]
             names.append(name)
             continue
@@ -158,7 +179,10 @@ def main():
             tensors[key] = x
         with torch.no_grad():
             y = model(x)
+            aux = aux_outputs(name, model, x)
         tensors[f"{name}.output"] = y
+        for i, a in enumerate(aux):
+            tensors[f"{name}.aux{i}"] = a
         params = sum(p.numel() for p in model.parameters())
         meta[name] = json.dumps({"params": params, "size": size,
                                  "state_dict": [[k, list(v.shape)] for k, v in sd.items()]}, separators=(",", ":"))

@@ -101,9 +101,16 @@ public sealed class ZooGoldenTests(ITestOutputHelper output)
         // Models with auxiliary heads predict with their first output (torchvision's eval mode returns only that).
         // Inputs above 64×64 are not stored: the generator (checked against the stored ones) makes them.
         var x = g.Has($"input.{size}") ? g.Get($"input.{size}") : ZooWeights.Input(size);
-        var y = model.PredictAll([x])[0];
+        var outputs = model.PredictAll([x]);
         double scale = g.MaxAbs($"{name}.output");
-        g.Close($"{name}.output", y, s_relativeTolerance[name] * scale, 0);
+        g.Close($"{name}.output", outputs[0], s_relativeTolerance[name] * scale, 0);
+        // Auxiliary classifiers (GoogLeNet's aux2, aux1; Inception-v3's AuxLogits): torchvision's heads in eval mode.
+        for (int i = 1; i < outputs.Length; i++)
+        {
+            string aux = $"{name}.aux{i - 1}";
+            g.Close(aux, outputs[i], s_relativeTolerance[name] * g.MaxAbs(aux), 0);
+        }
+        Assert.False(g.Has($"{name}.aux{outputs.Length - 1}"), $"{name}: the golden has more auxiliary outputs");
     }
 
     [Fact]
