@@ -17,8 +17,9 @@ internal static class ModelSource
     /// state dict <paramref name="weightsPath"/> into it.</summary>
     public static Model LoadZoo(string source, int[] sampleShape, string weightsPath)
     {
-        var m = ModelZoo.Create(source[ZooPrefix.Length..], inputShape: sampleShape);
-        m.LoadStateDict(weightsPath);
+        string name = source[ZooPrefix.Length..];
+        var m = ModelZoo.Create(name, inputShape: sampleShape);
+        ModelZoo.LoadStateDict(m, name, weightsPath);
         return m;
     }
 

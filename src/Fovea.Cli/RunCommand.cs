@@ -54,7 +54,8 @@ internal static class RunCommand
             return CliRunner.Fail($"--batch-size must be positive, received {batchSize}");
         Model m;
         Tensors.Tensor x;
-        if (ModelSource.IsZoo(modelPath))
+        bool zoo = ModelSource.IsZoo(modelPath);
+        if (zoo)
         {
             if (weightsPath is null)
                 return CliRunner.Fail($"--model {modelPath} needs --weights FILE.safetensors (a torchvision state dict)");
@@ -70,14 +71,16 @@ internal static class RunCommand
             m = ModelSource.Load(modelPath);
             x = Npy.Load(inputPath);
         }
-        var expected = ExpectedSample(m, modelPath);
+        // A zoo model is built for the input's shape; one with auxiliary heads (GoogLeNet, Inception-v3) predicts
+        // with its first output, as torchvision's eval mode returns only that.
+        var expected = zoo ? m.Inputs[0].Shape : ExpectedSample(m, modelPath);
         if (x.Rank != expected.Rank + 1 || x.Shape.WithoutBatch() != expected || x.Shape[0] == 0)
         {
             return CliRunner.Fail($"'{inputPath}' holds an array of shape {x.Shape}; model '{modelPath}' expects " +
                 $"[N, {string.Join(", ", expected)}] with N > 0");
         }
         var clock = Stopwatch.StartNew();
-        var y = m.Predict(x, batchSize);
+        var y = zoo ? m.PredictAll([x], batchSize)[0] : m.Predict(x, batchSize);
         Npy.Save(outputPath, y);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {outputPath}: {y.Shape} for {x.Shape[0]} samples ({clock.Elapsed.TotalSeconds:F2} s)"));

@@ -37,6 +37,7 @@ internal sealed partial class OnnxGraphExporter
             "tanh" => Node("Tanh", [x.Name], suffix),
             "softmax" => Node("Softmax", [x.Name], suffix, Attr("axis", -1L)),
             "leaky_relu" => Node("LeakyRelu", [x.Name], suffix, Attr("alpha", f.Alpha)),
+            "relu6" => Node("Clip", [x.Name, FloatScalar(0f, "min"), FloatScalar(6f, "max")], suffix),
             "swish" or "silu" => Node("Mul", [x.Name, Node("Sigmoid", [x.Name], $"{suffix ?? f.Name}/sigmoid")],
                 suffix),
             "gelu" => Gelu(x.Name),

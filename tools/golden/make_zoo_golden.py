@@ -14,18 +14,22 @@ and by the name's last part (computed in float64, rounded once to float32):
   weight of rank 1 (BatchNorm scale): 0.5 + u; bias: 0.1 (2u - 1);
   weight of rank >= 2: (2u - 1) sqrt(3 / fan_in), fan_in = product of the dimensions after the first (variance
   1 / fan_in, so that residual sums stay of order one through deep stacks).
-The input of size S is the tensor named "input.S" of shape [1, 3, S, S] with values 2u - 1; the video models' clip of
-T frames of S x S is "clip.T.S" of shape [1, 3, T, S, S] (metadata "frames": T).
+The input of size S is the tensor named "input.S" of shape [1, 3, S, S] with values 2u - 1 (stored up to S = 64); the
+video models' clip of T frames of S x S is "clip.T.S" of shape [1, 3, T, S, S] (metadata "frames": T; not stored).
 
-Per model the file holds "<name>.output" (eval mode, float32) and, in the metadata under "<name>", a JSON string
+Per model the file holds "<name>.output" (eval mode, float32), for GoogLeNet and Inception-v3 also the auxiliary
+classifiers' outputs "<name>.aux0", "<name>.aux1" (eval mode, in torchvision's training-output order) and, in the metadata under "<name>", a JSON string
 with the parameter count ("params", torchvision's sum of parameters().numel()), the input size ("size") and the
 state_dict names and shapes in order ("state_dict": [[name, shape], ...]).
 
 Run with Debian's interpreter (torch 1.13, torchvision 0.14):  /usr/bin/python3 tools/golden/make_zoo_golden.py
+Names given as arguments regenerate only those models and keep the others' entries from the existing file (the
+file is then identical to a full run's, as every entry is deterministic).
 """
 
 import json
 import os
+import struct
 import sys
 import warnings
 
@@ -43,6 +47,15 @@ TORCHVISION_SERIES = "0.14"
 MODELS = [
     ("resnet18", 64), ("resnet34", 64), ("resnet50", 64), ("resnet101", 64), ("resnet152", 64),
     ("resnext50_32x4d", 64), ("wide_resnet50_2", 64),
+    ("alexnet", 63),
+    ("vgg11", 32), ("vgg11_bn", 32), ("vgg13", 32), ("vgg13_bn", 32),
+    ("vgg16", 32), ("vgg16_bn", 32), ("vgg19", 32), ("vgg19_bn", 32),
+    ("googlenet", 64), ("inception_v3", 299),
+    ("mobilenet_v2", 64),
+    ("regnet_x_400mf", 64), ("regnet_x_800mf", 64), ("regnet_x_1_6gf", 64), ("regnet_x_3_2gf", 64),
+    ("regnet_x_8gf", 64),
+    ("regnet_y_400mf", 64), ("regnet_y_800mf", 64), ("regnet_y_1_6gf", 64), ("regnet_y_3_2gf", 64),
+    ("regnet_y_8gf", 64),
     ("mobilenet_v3_large", 64), ("mobilenet_v3_small", 64),
     ("efficientnet_b0", 64), ("efficientnet_b1", 64), ("efficientnet_b2", 64), ("efficientnet_b3", 64),
     ("efficientnet_b4", 64), ("efficientnet_b5", 64), ("efficientnet_b6", 64), ("efficientnet_b7", 64),
@@ -51,6 +64,10 @@ MODELS = [
     ("maxvit_t", 224),
     ("r3d_18", (4, 32)), ("mc3_18", (4, 32)), ("r2plus1d_18", (4, 32)),
 ]
+
+# Inputs up to this size are stored (the tests check the C# generator against them); larger ones (Inception-v3's
+# 299x299, 1 MB) are only generated, on both sides.
+MAX_STORED_INPUT = 64
 
 M64 = (1 << 64) - 1
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -109,17 +126,63 @@ def generated(name, shape):
     return v.astype(np.float32).reshape(shape)
 
 
+# The auxiliary classifiers that torchvision runs only in training mode, with the module whose output feeds each,
+# in the order of the training-mode outputs after the logits (GoogLeNet: aux2, aux1; Inception-v3: AuxLogits).
+AUX_INPUTS = {"googlenet": [("aux2", "inception4d"), ("aux1", "inception4a")],
+              "inception_v3": [("AuxLogits", "Mixed_6e")]}
+
+
+def aux_outputs(name, model, x):
+    """The auxiliary heads applied (in eval mode) to the features they read, captured by forward hooks."""
+    feeds, handles = {}, []
+    for _, source in AUX_INPUTS.get(name, []):
+        handles.append(getattr(model, source).register_forward_hook(
+            lambda m, i, o, source=source: feeds.__setitem__(source, o)))
+    model(x)
+    for h in handles:
+        h.remove()
+    return [getattr(model, head)(feeds[source]) for head, source in AUX_INPUTS.get(name, [])]
+
+
+def read_safetensors(path):
+    """The tensors (float32) and metadata of a file written by write_safetensors."""
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n])
+    meta = header.pop("__metadata__", {})
+    body = data[8 + n:]
+    tensors = {}
+    for k, v in header.items():
+        b, e = v["data_offsets"]
+        tensors[k] = torch.from_numpy(np.frombuffer(body[b:e], dtype="<f4").reshape(v["shape"]).copy())
+    return tensors, meta
+
+
 def main():
     check_torch()
     if not torchvision.__version__.startswith(TORCHVISION_SERIES):
         sys.exit(f"make_zoo_golden.py: expected torchvision {TORCHVISION_SERIES}.x, found {torchvision.__version__}")
     warnings.filterwarnings("ignore", category=UserWarning)
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    path = os.path.join(OUT, "zoo.safetensors")
     only = set(sys.argv[1:])
+    old_tensors, old_meta = read_safetensors(path) if only else ({}, {})
     tensors, meta = {}, {"generator": "tools/golden/make_zoo_golden.py", "torch_version": torch.__version__,
                          "torchvision_version": torchvision.__version__}
     names = []
     for name, size in MODELS:
+        key = f"input.{size}"
         if only and name not in only:
+            if f"{name}.output" not in old_tensors:
+                sys.exit(f"make_zoo_golden.py: {path} has no '{name}'; regenerate it too")
+            if key not in tensors and key in old_tensors:
+                tensors[key] = old_tensors[key]
+            tensors[f"{name}.output"] = old_tensors[f"{name}.output"]
+            for i in range(len(AUX_INPUTS.get(name, []))):
+                tensors[f"{name}.aux{i}"] = old_tensors[f"{name}.aux{i}"]
+            meta[name] = old_meta[name]
+            names.append(name)
             continue
         frames = None
         if isinstance(size, tuple):
@@ -132,12 +195,15 @@ def main():
         model.load_state_dict(filled)
         key = f"input.{size}" if frames is None else f"clip.{frames}.{size}"
         shape = (1, 3, size, size) if frames is None else (1, 3, frames, size, size)
-        if key not in tensors:
-            tensors[key] = torch.from_numpy((2.0 * uniform(key, int(np.prod(shape))) - 1.0).astype(np.float32)
-                                            .reshape(shape))
+        x = torch.from_numpy((2.0 * uniform(key, int(np.prod(shape))) - 1.0).astype(np.float32).reshape(shape))
+        if frames is None and size <= MAX_STORED_INPUT and key not in tensors:
+            tensors[key] = x
         with torch.no_grad():
-            y = model(tensors[key])
+            y = model(x)
+            aux = aux_outputs(name, model, x)
         tensors[f"{name}.output"] = y
+        for i, a in enumerate(aux):
+            tensors[f"{name}.aux{i}"] = a
         params = sum(p.numel() for p in model.parameters())
         extra = {} if frames is None else {"frames": frames}
         meta[name] = json.dumps({"params": params, "size": size, **extra,
@@ -145,7 +211,7 @@ def main():
         names.append(name)
         print(f"{name}: {params} parameters, output {list(y.shape)}, max |y| {y.abs().max().item():.4g}")
     meta["models"] = ",".join(names)
-    write_safetensors(os.path.join(OUT, "zoo.safetensors"), tensors, meta)
+    write_safetensors(path, tensors, meta)
 
 
 if __name__ == "__main__":

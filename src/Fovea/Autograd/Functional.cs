@@ -59,6 +59,11 @@ public static partial class Functional
     /// <summary>Mean over the spatial axes: [N, C, ...] → [N, C].</summary>
     public static Tensor GlobalAvgPool(Tensor x) => GlobalAvgPoolFunction.Apply(x);
 
+    /// <summary>Adaptive average pooling [N, C, H, W] → [N, C, OH, OW] (PyTorch <c>adaptive_avg_pool2d</c>): output
+    /// row i averages input rows ⌊i·H/OH⌋ to ⌈(i+1)·H/OH⌉ − 1, columns likewise.</summary>
+    public static Tensor AdaptiveAvgPool2D(Tensor x, Size2 outputSize) =>
+        AdaptiveAvgPool2DFunction.Apply(x, outputSize.Height, outputSize.Width);
+
     private static PoolGeometry PoolGeometryOf(Tensor x, Size2 pool, Size2 strides, Padding padding, string op)
     {
         if (x.Rank != 4)

@@ -23,6 +23,9 @@ public static class Activations
     /// <summary>Softmax over the last axis (classes).</summary>
     public static ActivationFunction Softmax { get; } = new("softmax", Functional.Softmax);
 
+    /// <summary>min(max(x, 0), 6) (Keras <c>relu6</c>, PyTorch <c>ReLU6</c>; MobileNetV2).</summary>
+    public static ActivationFunction Relu6 { get; } = new("relu6", x => Functional.Clip(x, 0f, 6f));
+
     /// <summary>LeakyReLU with the given negative slope (Keras's activation default is 0.2).</summary>
     public static ActivationFunction LeakyRelu(float alpha = 0.2f) =>
         new("leaky_relu", x => Functional.LeakyRelu(x, alpha), alpha, ActivationKind.LeakyRelu);
@@ -78,7 +81,8 @@ public static class Activations
         "elu" => Elu(alpha ?? 1f),
         "selu" => Selu,
         "softplus" => Softplus,
+        "relu6" => Relu6,
         _ => throw new FoveaException($"unknown activation '{name}'; known: linear, relu, swish, silu, sigmoid, tanh, " +
-            "softmax, leaky_relu, gelu, gelu_tanh, hard_sigmoid, hard_swish, mish, elu, selu, softplus"),
+            "softmax, leaky_relu, gelu, gelu_tanh, hard_sigmoid, hard_swish, mish, elu, selu, softplus, relu6"),
     };
 }

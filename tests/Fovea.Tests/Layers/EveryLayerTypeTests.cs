@@ -41,6 +41,7 @@ public sealed class EveryLayerTypeTests(ITestOutputHelper output) : IDisposable
     private static readonly Dictionary<Type, Case> s_cases = new()
     {
         [typeof(Activation)] = new(() => new Activation(Activations.Swish), [[6]], [6]),
+        [typeof(AdaptiveAveragePooling2D)] = new(() => new AdaptiveAveragePooling2D(2), [[2, 4, 6]], [2, 2, 2]),
         [typeof(Add)] = new(() => new Add(), [[3, 4], [1, 4]], [3, 4]),
         [typeof(AveragePooling2D)] = new(() => new AveragePooling2D(2), [[2, 4, 4]], [2, 2, 2]),
         [typeof(BatchNormalization)] = new(() => new BatchNormalization(), [[3, 4, 4]], [3, 4, 4]),

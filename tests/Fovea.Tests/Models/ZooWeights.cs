@@ -36,25 +36,37 @@ internal static class ZooWeights
     public static Tensor Generate(string name, Shape shape)
     {
         string leaf = name[(name.LastIndexOf('.') + 1)..];
-        ulong h = Fnv1a(name);
-        Func<double, double> map = leaf switch
+        var values = new float[shape.Length];
+        if (leaf == "num_batches_tracked")
         {
-            "num_batches_tracked" => _ => 100,
-            "running_var" => u => 0.5 + u,
-            "running_mean" => u => 0.2 * (2.0 * u - 1.0),
-            "bias" => u => 0.1 * (2.0 * u - 1.0),
-            "weight" when shape.Rank == 1 => u => 0.5 + u,
-            "layer_scale" => u => 0.5 + u,
-            "relative_position_bias_table" => u => 0.5 * (2.0 * u - 1.0),
-            "weight" => Scaled(Math.Sqrt(3.0 / (shape.Length / shape[0]))),
+            values.AsSpan().Fill(100);
+            return Tensor.Wrap(values, shape);
+        }
+        // The same float64 expressions as the script, so that every value rounds identically.
+        (double Offset, double Scale, bool Symmetric) rule = leaf switch
+        {
+            "running_var" => (0.5, 1, false),
+            "running_mean" => (0, 0.2, true),
+            "bias" => (0, 0.1, true),
+            "weight" when shape.Rank == 1 => (0.5, 1, false),
+            "layer_scale" => (0.5, 1, false),
+            "relative_position_bias_table" => (0, 0.5, true),
+            "weight" => (0, Math.Sqrt(3.0 / (shape.Length / shape[0])), true),
             _ => throw new ArgumentException($"no generator rule for '{name}' {shape}"),
         };
-        var values = new float[shape.Length];
-        for (int i = 0; i < values.Length; i++)
-            values[i] = (float)map(Uniform(h, i));
+        ulong h = Fnv1a(name);
+        if (rule.Symmetric)
+        {
+            // 0.2 · (2u − 1) in the script is the same IEEE product as (2u − 1) · 0.2.
+            for (int i = 0; i < values.Length; i++)
+                values[i] = (float)((2.0 * Uniform(h, i) - 1.0) * rule.Scale);
+        }
+        else
+        {
+            for (int i = 0; i < values.Length; i++)
+                values[i] = (float)(rule.Offset + Uniform(h, i));
+        }
         return Tensor.Wrap(values, shape);
-
-        static Func<double, double> Scaled(double a) => u => (2.0 * u - 1.0) * a;
     }
 
     /// <summary>The generated input "input.S": [1, 3, S, S] with values 2u − 1.</summary>
@@ -66,6 +78,16 @@ internal static class ZooWeights
         for (int i = 0; i < values.Length; i++)
             values[i] = (float)(2.0 * Uniform(h, i) - 1.0);
         return Tensor.Wrap(values, [1, 3, size, size]);
+    }
+
+    /// <summary>The generated clip "clip.T.S": [1, 3, T, S, S] with values 2u − 1.</summary>
+    public static Tensor Clip(int frames, int size)
+    {
+        ulong h = Fnv1a($"clip.{frames}.{size}");
+        var values = new float[3 * frames * size * size];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = (float)(2.0 * Uniform(h, i) - 1.0);
+        return Tensor.Wrap(values, [1, 3, frames, size, size]);
     }
 
     /// <summary>A generated state dict for every entry of <paramref name="model"/>. MaxViT's relative_position_index

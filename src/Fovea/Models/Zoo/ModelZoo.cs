@@ -13,8 +13,8 @@ public static class ModelZoo
 
     private sealed record Entry(Factory Create, int MinimumSize, string Description, int[]? Shape = null)
     {
-        /// <summary>The sample shape torchvision trains on: [3, 224, 224] for images, [3, 16, 112, 112] for clips.
-        /// </summary>
+        /// <summary>The sample shape torchvision trains on: [3, 224, 224] for images unless given, [3, 16, 112, 112]
+        /// for clips.</summary>
         public int[] DefaultShape => Shape ?? [3, 224, 224];
 
         /// <summary>torchvision's default classes: 1000 (ImageNet), 400 (Kinetics) for the video models.</summary>
@@ -50,14 +50,53 @@ public static class ModelZoo
         ["mc3_18"] = new((c, t, s, r) => VideoResNet.MC318(c, t, s, r), 1, "MC3-18 (video)", [3, 16, 112, 112]),
         ["r2plus1d_18"] = new((c, t, s, r) => VideoResNet.R2Plus1D18(c, t, s, r), 1, "R(2+1)D-18 (video)",
             [3, 16, 112, 112]),
+        ["mobilenet_v2"] = new((c, t, s, r) => MobileNetV2.Create(c, t, s, r), 1, "MobileNetV2"),
+        ["googlenet"] = new((c, t, s, r) => GoogLeNet.Create(c, t, s, r), 15, "GoogLeNet (with its auxiliary classifiers)"),
+        ["inception_v3"] = new((c, t, s, r) => InceptionV3.Create(c, t, s, r,
+            auxLogits: s is null || (s[1] >= InceptionV3.MinimumAuxSize && s[2] >= InceptionV3.MinimumAuxSize)), 75,
+            "Inception-v3 (with its auxiliary classifier from 299×299)", [3, 299, 299]),
+        ["alexnet"] = new((c, t, s, r) => AlexNet.Create(c, t, s, r), 63, "AlexNet"),
+        ["vgg11"] = new((c, t, s, r) => Vgg.Vgg11(c, t, s, r), 32, "VGG-11"),
+        ["vgg11_bn"] = new((c, t, s, r) => Vgg.Vgg11(c, t, s, r, batchNorm: true), 32, "VGG-11 with BatchNorm"),
+        ["vgg13"] = new((c, t, s, r) => Vgg.Vgg13(c, t, s, r), 32, "VGG-13"),
+        ["vgg13_bn"] = new((c, t, s, r) => Vgg.Vgg13(c, t, s, r, batchNorm: true), 32, "VGG-13 with BatchNorm"),
+        ["vgg16"] = new((c, t, s, r) => Vgg.Vgg16(c, t, s, r), 32, "VGG-16"),
+        ["vgg16_bn"] = new((c, t, s, r) => Vgg.Vgg16(c, t, s, r, batchNorm: true), 32, "VGG-16 with BatchNorm"),
+        ["vgg19"] = new((c, t, s, r) => Vgg.Vgg19(c, t, s, r), 32, "VGG-19"),
+        ["vgg19_bn"] = new((c, t, s, r) => Vgg.Vgg19(c, t, s, r, batchNorm: true), 32, "VGG-19 with BatchNorm"),
     };
+
+    static ModelZoo()
+    {
+        foreach (string name in RegNet.Names)
+        {
+            string label = $"RegNet{char.ToUpperInvariant(name[7])}-{name[9..].Replace('_', '.').ToUpperInvariant()}";
+            s_entries[name] = new((c, t, s, r) => RegNet.Create(name, c, t, s, r), 1, label);
+        }
+    }
 
     /// <summary>Every zoo name, in the order <c>fovea zoo</c> lists them.</summary>
     public static IReadOnlyList<string> Names => s_entries.Keys.ToList();
 
-    /// <summary>The sample shape the torchvision model is trained on: [3, 224, 224] for images, [3, 16, 112, 112]
-    /// (frames, height, width) for the video models.</summary>
+    /// <summary>The sample shape the torchvision model is trained on: [3, 224, 224] for images ([3, 299, 299] for
+    /// Inception-v3), [3, 16, 112, 112] (frames, height, width) for the video models.</summary>
     public static int[] DefaultInputShape(string name) => Get(name).DefaultShape;
+
+    /// <summary>
+    /// Loads a torchvision state dict (safetensors) into zoo model <paramref name="model"/> built by
+    /// <see cref="Create"/> for <paramref name="name"/>, as <see cref="Model.LoadStateDict(string)"/> does, except
+    /// that the auxiliary classifier of Inception-v3 ("AuxLogits.*") is skipped when the model was built for inputs
+    /// too small to hold it (below 299×299; torchvision never runs it in eval mode).
+    /// </summary>
+    public static void LoadStateDict(Model model, string name, string path)
+    {
+        Get(name);
+        var (tensors, _) = IO.Safetensors.Load(path);
+        var names = model.StateDictEntries().Select(e => e.Name).ToHashSet();
+        bool skipAux = name == "inception_v3" && !names.Any(n => n.StartsWith("AuxLogits.", StringComparison.Ordinal));
+        model.LoadStateDict(skipAux ? tensors.Where(kv => !kv.Key.StartsWith("AuxLogits.", StringComparison.Ordinal))
+            : tensors, $"'{path}'");
+    }
 
     /// <summary>The smallest height and width <paramref name="name"/> accepts.</summary>
     public static int MinimumInputSize(string name) => Get(name).MinimumSize;
