@@ -14,5 +14,6 @@ internal static class FoveaCommand
         RunCommand.Create(),
         FinetuneCommand.Create(),
         ExportCommand.Create(),
+        ZooCommand.Create(),
     };
 }

@@ -1,12 +1,28 @@
 using Fovea.Models;
+using Fovea.Models.Zoo;
 using Fovea.Onnx;
 
 namespace Fovea.Cli;
 
 /// <summary>What <c>--model</c> may name: an ONNX file or a saved Fovea model folder (model.json +
-/// model.safetensors, as <c>fovea train</c> and <c>fovea finetune</c> write).</summary>
+/// model.safetensors, as <c>fovea train</c> and <c>fovea finetune</c> write); for <c>fovea run</c> also
+/// <c>zoo:&lt;torchvision name&gt;</c> with a state dict.</summary>
 internal static class ModelSource
 {
+    private const string ZooPrefix = "zoo:";
+
+    public static bool IsZoo(string source) => source.StartsWith(ZooPrefix, StringComparison.Ordinal);
+
+    /// <summary>Builds zoo model "zoo:name" for samples of <paramref name="sampleShape"/> and loads the torchvision
+    /// state dict <paramref name="weightsPath"/> into it.</summary>
+    public static Model LoadZoo(string source, int[] sampleShape, string weightsPath)
+    {
+        string name = source[ZooPrefix.Length..];
+        var m = ModelZoo.Create(name, inputShape: sampleShape);
+        ModelZoo.LoadStateDict(m, name, weightsPath);
+        return m;
+    }
+
     public static Model Load(string path)
     {
         if (Directory.Exists(path))

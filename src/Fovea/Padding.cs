@@ -16,6 +16,12 @@ public enum PaddingKind
 
     /// <summary>Given amounts on each side (PyTorch's <c>padding=</c>, ONNX's <c>pads</c>).</summary>
     Explicit,
+
+    /// <summary>
+    /// Conv1D only (Keras <c>padding="causal"</c>): dilation·(k − 1) zeros before the sequence and none after, so
+    /// output t sees inputs up to t only.
+    /// </summary>
+    Causal,
 }
 
 /// <summary>
@@ -46,6 +52,9 @@ public readonly record struct Padding
     /// <summary>Output size ceil(input / stride), extra padding at the bottom/right.</summary>
     public static Padding Same { get; } = new(PaddingKind.Same, 0, 0, 0, 0);
 
+    /// <summary>Left padding of dilation·(k − 1), none after (Conv1D only; Keras <c>padding="causal"</c>).</summary>
+    public static Padding Causal { get; } = new(PaddingKind.Causal, 0, 0, 0, 0);
+
     public static Padding Explicit(int all) => new(PaddingKind.Explicit, all, all, all, all);
 
     public static Padding Explicit(int vertical, int horizontal) =>
@@ -68,9 +77,47 @@ public readonly record struct Padding
                 return (top, left, bottom, right);
             case PaddingKind.Explicit:
                 return (Top, Left, Bottom, Right);
+            case PaddingKind.Causal:
+                throw new ArgumentException("causal padding applies to Conv1D only");
             default:
                 return (0, 0, 0, 0);
         }
+    }
+
+    /// <summary>
+    /// Per-axis amounts (before, after) for a 1-D or 3-D window over <paramref name="input"/> (the spatial sizes):
+    /// Same by the TensorFlow rule on each axis, Causal (1-D only) dilation·(k − 1) before, Explicit from
+    /// (left, right) in 1-D and from one amount on every side in 3-D.
+    /// </summary>
+    internal (int[] Before, int[] After) ResolveAxes(int[] input, int[] kernel, int[] strides, int[] dilations)
+    {
+        int k = input.Length;
+        var before = new int[k];
+        var after = new int[k];
+        for (int a = 0; a < k; a++)
+        {
+            switch (Kind)
+            {
+                case PaddingKind.Same:
+                    (before[a], after[a]) = SameAmounts(input[a], kernel[a], strides[a], dilations[a]);
+                    break;
+                case PaddingKind.Causal when k == 1:
+                    before[a] = dilations[a] * (kernel[a] - 1);
+                    break;
+                case PaddingKind.Causal:
+                    throw new ArgumentException("causal padding applies to Conv1D only");
+                case PaddingKind.Explicit when k == 1:
+                    (before[a], after[a]) = (Left, Right);
+                    break;
+                case PaddingKind.Explicit when Top == Left && Left == Bottom && Bottom == Right:
+                    (before[a], after[a]) = (Top, Top);
+                    break;
+                case PaddingKind.Explicit:
+                    throw new ArgumentException($"explicit padding {this} has no meaning for {k} spatial axes; give " +
+                        "one amount for every side");
+            }
+        }
+        return (before, after);
     }
 
     /// <summary>TensorFlow 'same': total = max((ceil(size/stride) − 1)·stride + (k − 1)·d + 1 − size, 0), extra after.</summary>
@@ -94,7 +141,9 @@ public readonly record struct Padding
         {
             "Valid" => Valid,
             "Same" => Same,
-            var s => throw new FoveaException($"unknown padding '{s}'; expected \"Valid\", \"Same\" or [top, left, bottom, right]"),
+            "Causal" => Causal,
+            var s => throw new FoveaException(
+                $"unknown padding '{s}'; expected \"Valid\", \"Same\", \"Causal\" or [top, left, bottom, right]"),
         };
     }
 

@@ -5,7 +5,8 @@ namespace Fovea.Onnx.Export;
 
 /// <summary>
 /// MaxPooling2D and AveragePooling2D with explicit pads (Same resolved for the input size); padded cells never win a
-/// max and are not counted in an average (count_include_pad 0), as in Fovea.
+/// max and are not counted in an average (count_include_pad 0), as in Fovea, unless the AveragePooling2D counts them
+/// (count_include_pad 1).
 /// </summary>
 [OnnxExporter(typeof(BasePooling2D))]
 internal sealed class Pooling2DExporter : LayerExporter<BasePooling2D>
@@ -26,7 +27,7 @@ internal sealed class Pooling2DExporter : LayerExporter<BasePooling2D>
         };
         bool max = pool is MaxPooling2D;
         if (!max)
-            attributes.Add(new OnnxAttribute("count_include_pad", 0L));
+            attributes.Add(new OnnxAttribute("count_include_pad", pool is AveragePooling2D { CountIncludePad: true } ? 1L : 0L));
         string y = context.Node(max ? "MaxPool" : "AveragePool", [x.Name], null, [.. attributes]);
         int oh = (h + top + bottom - kh) / sh + 1, ow = (w + left + right - kw) / sw + 1;
         return x with { Name = y, Shape = new Shape(x.Shape[0], x.Shape[1], oh, ow) };

@@ -59,6 +59,11 @@ public static partial class Functional
     /// <summary>Mean over the spatial axes: [N, C, ...] → [N, C].</summary>
     public static Tensor GlobalAvgPool(Tensor x) => GlobalAvgPoolFunction.Apply(x);
 
+    /// <summary>Adaptive average pooling [N, C, H, W] → [N, C, OH, OW] (PyTorch <c>adaptive_avg_pool2d</c>): output
+    /// row i averages input rows ⌊i·H/OH⌋ to ⌈(i+1)·H/OH⌉ − 1, columns likewise.</summary>
+    public static Tensor AdaptiveAvgPool2D(Tensor x, Size2 outputSize) =>
+        AdaptiveAvgPool2DFunction.Apply(x, outputSize.Height, outputSize.Width);
+
     private static PoolGeometry PoolGeometryOf(Tensor x, Size2 pool, Size2 strides, Padding padding, string op)
     {
         if (x.Rank != 4)
@@ -128,6 +133,26 @@ public static partial class Functional
         if (x.Rank == 0)
             throw new ArgumentException($"DropPath: expected a batch [N, ...], received {x.Shape}");
         return training && rate > 0 ? DropPathFunction.Apply(x, rate, rng) : x;
+    }
+
+    /// <summary>
+    /// Stochastic depth as torchvision's <c>ops.stochastic_depth</c>: in training, <see cref="StochasticDepthMode.Row"/>
+    /// zeroes each sample with probability <paramref name="rate"/> (as <see cref="DropPath"/>),
+    /// <see cref="StochasticDepthMode.Batch"/> zeroes the whole batch with that probability; what is kept is scaled by
+    /// 1/(1 − rate). The identity otherwise.
+    /// </summary>
+    public static Tensor StochasticDepth(Tensor x, float rate, StochasticDepthMode mode, bool training, Rng rng)
+    {
+        if (mode == StochasticDepthMode.Row)
+            return DropPath(x, rate, training, rng);
+        if (mode != StochasticDepthMode.Batch)
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "StochasticDepth: mode");
+        if (rate < 0 || rate >= 1)
+            throw new ArgumentOutOfRangeException(nameof(rate),
+                $"stochastic depth rate must be in [0, 1), received {rate}");
+        if (x.Rank == 0)
+            throw new ArgumentException($"StochasticDepth: expected a batch [N, ...], received {x.Shape}");
+        return training && rate > 0 ? DropPathFunction.Apply(x, rate, rng, perSample: false) : x;
     }
 
     /// <summary>

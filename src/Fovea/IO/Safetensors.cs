@@ -10,8 +10,9 @@ namespace Fovea.IO;
 /// The safetensors format (Hugging Face; what PyTorch's <c>safetensors.torch.load_file</c> reads):
 /// an 8-byte little-endian header length, a UTF-8 JSON header
 /// <c>{"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, "__metadata__": {..}}</c>
-/// padded with spaces to a multiple of 8, then the raw little-endian tensor bytes. Fovea writes F32; it reads
-/// F32, F64, F16 and BF16 (converted to float32).
+/// padded with spaces to a multiple of 8, then the raw little-endian tensor bytes. Fovea writes F32 (and I64 for the
+/// tensors named in <c>int64Names</c>, such as PyTorch's <c>num_batches_tracked</c>); it reads F32, F64, F16, BF16
+/// and the integer types I64, I32, I16, I8, U8 and BOOL (all converted to float32).
 /// </summary>
 public static class Safetensors
 {
@@ -19,10 +20,16 @@ public static class Safetensors
     private const long MaxHeader = 100L << 20;
 
     /// <summary>Writes <paramref name="tensors"/> (in the given order) atomically to <paramref name="path"/>.</summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="tensors">Name and value of every tensor, in file order.</param>
+    /// <param name="metadata">The header's <c>__metadata__</c> strings (PyTorch expects <c>"format": "pt"</c>).</param>
+    /// <param name="int64Names">Tensors written as I64 (each value rounded to the nearest integer) instead of F32,
+    /// e.g. BatchNorm's <c>num_batches_tracked</c>, which PyTorch keeps as int64.</param>
     public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors,
-        IReadOnlyDictionary<string, string>? metadata = null)
+        IReadOnlyDictionary<string, string>? metadata = null, IReadOnlySet<string>? int64Names = null)
     {
         var list = tensors.ToList();
+        bool IsInt64(string name) => int64Names is not null && int64Names.Contains(name);
         var header = new JsonObject();
         if (metadata is { Count: > 0 })
         {
@@ -39,10 +46,10 @@ public static class Safetensors
                 throw new ArgumentException($"safetensors: tensor name '{name}' appears twice");
             if (name == MetadataKey)
                 throw new ArgumentException($"safetensors: '{MetadataKey}' is reserved");
-            long bytes = 4L * t.Length;
+            long bytes = (IsInt64(name) ? 8L : 4L) * t.Length;
             header[name] = new JsonObject
             {
-                ["dtype"] = "F32",
+                ["dtype"] = IsInt64(name) ? "I64" : "F32",
                 ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode)d).ToArray()),
                 ["data_offsets"] = new JsonArray(offset, offset + bytes),
             };
@@ -58,8 +65,13 @@ public static class Safetensors
             s.Write(json);
             for (int i = json.Length; i < padded; i++)
                 s.WriteByte((byte)' ');
-            foreach (var (_, t) in list)
-                WriteFloats(s, t.AsReadOnlySpan());
+            foreach (var (name, t) in list)
+            {
+                if (IsInt64(name))
+                    WriteInt64s(s, t.AsReadOnlySpan());
+                else
+                    WriteFloats(s, t.AsReadOnlySpan());
+            }
         });
     }
 
@@ -168,8 +180,12 @@ public static class Safetensors
     {
         "F32" => 4,
         "F64" => 8,
-        "F16" or "BF16" => 2,
-        _ => throw Bad(source, $"tensor '{name}' has dtype {dtype}; Fovea reads F32, F64, F16 and BF16"),
+        "F16" or "BF16" or "I16" => 2,
+        "I64" => 8,
+        "I32" => 4,
+        "I8" or "U8" or "BOOL" => 1,
+        _ => throw Bad(source, $"tensor '{name}' has dtype {dtype}; Fovea reads F32, F64, F16, BF16, I64, I32, I16, " +
+            "I8, U8 and BOOL"),
     };
 
     private static void Decode(ReadOnlySpan<byte> src, string dtype, Span<float> dst)
@@ -188,9 +204,29 @@ public static class Safetensors
                 for (int i = 0; i < dst.Length; i++)
                     dst[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(src[(2 * i)..]);
                 break;
-            default: // BF16: the upper half of a float32
+            case "BF16": // the upper half of a float32
                 for (int i = 0; i < dst.Length; i++)
                     dst[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(src[(2 * i)..]) << 16);
+                break;
+            case "I64":
+                for (int i = 0; i < dst.Length; i++)
+                    dst[i] = BinaryPrimitives.ReadInt64LittleEndian(src[(8 * i)..]);
+                break;
+            case "I32":
+                for (int i = 0; i < dst.Length; i++)
+                    dst[i] = BinaryPrimitives.ReadInt32LittleEndian(src[(4 * i)..]);
+                break;
+            case "I16":
+                for (int i = 0; i < dst.Length; i++)
+                    dst[i] = BinaryPrimitives.ReadInt16LittleEndian(src[(2 * i)..]);
+                break;
+            case "I8":
+                for (int i = 0; i < dst.Length; i++)
+                    dst[i] = (sbyte)src[i];
+                break;
+            default: // U8, BOOL
+                for (int i = 0; i < dst.Length; i++)
+                    dst[i] = src[i];
                 break;
         }
     }
@@ -204,6 +240,18 @@ public static class Safetensors
             for (int i = 0; i < n; i++)
                 BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(4 * i), values[start + i]);
             s.Write(buffer, 0, 4 * n);
+        }
+    }
+
+    private static void WriteInt64s(Stream s, ReadOnlySpan<float> values)
+    {
+        var buffer = new byte[8 * Math.Min(values.Length, 1 << 15)];
+        for (int start = 0; start < values.Length; start += buffer.Length / 8)
+        {
+            int n = Math.Min(buffer.Length / 8, values.Length - start);
+            for (int i = 0; i < n; i++)
+                BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(8 * i), (long)MathF.Round(values[start + i]));
+            s.Write(buffer, 0, 8 * n);
         }
     }
 

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 namespace Fovea.Kernels;
 
 /// <summary>Operator structs of the activations (see <see cref="ActivationKernels"/> for the formulas).</summary>
-internal static class ActivationOps
+internal static partial class ActivationOps
 {
     public readonly struct Relu : IUnaryOp
     {

@@ -17,7 +17,7 @@ public sealed class Activation(ActivationFunction function, string? name = null)
     {
         var c = base.GetConfig();
         c["activation"] = Function.Name;
-        if (Function.Name == "leaky_relu")
+        if (Function.HasAlpha)
             c["activation_alpha"] = Function.Alpha;
         return c;
     }

@@ -26,7 +26,7 @@ public sealed class ActivationFunction
     /// <summary>Config name (Keras spelling: "relu", "swish", "softmax", ...).</summary>
     public string Name { get; }
 
-    /// <summary>The slope of LeakyReLU; 0 otherwise.</summary>
+    /// <summary>The slope of LeakyReLU or the α of ELU; 0 otherwise.</summary>
     public float Alpha { get; }
 
     /// <summary>
@@ -38,6 +38,9 @@ public sealed class ActivationFunction
 
     /// <summary>The activation of a Keras name (<see cref="Activations.FromName"/>).</summary>
     public static ActivationFunction FromName(string name) => Activations.FromName(name);
+    /// <summary>Whether <see cref="Alpha"/> is an argument of this activation (LeakyReLU, ELU), written to configs as
+    /// "activation_alpha".</summary>
+    internal bool HasAlpha => Kind is ActivationKind.LeakyRelu or ActivationKind.Elu;
 
     public Tensor Apply(Tensor x) => _apply(x);
 

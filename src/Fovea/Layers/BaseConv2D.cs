@@ -113,7 +113,7 @@ public abstract class BaseConv2D : Layer
         c["padding"] = Padding.ToConfig();
         c["dilation_rate"] = LayerConfig.Pair(DilationRate);
         c["activation"] = Activation?.Name ?? "linear";
-        if (Activation is { Name: "leaky_relu" })
+        if (Activation is { HasAlpha: true })
             c["activation_alpha"] = Activation.Alpha;
         c["use_bias"] = UseBias;
         c["kernel_initializer"] = KernelInitializer.GetConfig();
@@ -134,6 +134,7 @@ public abstract class BaseConv2D : Layer
     internal static ActivationFunction? ActivationOf(JsonObject c)
     {
         string name = LayerConfig.Read(c, "activation", "linear");
-        return name == "linear" ? null : Activations.FromName(name, LayerConfig.Read(c, "activation_alpha", 0.2f));
+        return name == "linear" ? null : Activations.FromName(name,
+            c["activation_alpha"] is null ? null : LayerConfig.Read(c, "activation_alpha", 0f));
     }
 }

@@ -66,7 +66,7 @@ public sealed class Dense : Layer
         var c = base.GetConfig();
         c["units"] = Units;
         c["activation"] = Activation?.Name ?? "linear";
-        if (Activation is { Name: "leaky_relu" })
+        if (Activation is { HasAlpha: true })
             c["activation_alpha"] = Activation.Alpha;
         c["use_bias"] = UseBias;
         c["kernel_initializer"] = KernelInitializer.GetConfig();

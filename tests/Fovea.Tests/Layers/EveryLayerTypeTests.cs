@@ -41,6 +41,7 @@ public sealed class EveryLayerTypeTests(ITestOutputHelper output) : IDisposable
     private static readonly Dictionary<Type, Case> s_cases = new()
     {
         [typeof(Activation)] = new(() => new Activation(Activations.Swish), [[6]], [6]),
+        [typeof(AdaptiveAveragePooling2D)] = new(() => new AdaptiveAveragePooling2D(2), [[2, 4, 6]], [2, 2, 2]),
         [typeof(Add)] = new(() => new Add(), [[3, 4], [1, 4]], [3, 4]),
         [typeof(AveragePooling2D)] = new(() => new AveragePooling2D(2), [[2, 4, 4]], [2, 2, 2]),
         [typeof(BatchNormalization)] = new(() => new BatchNormalization(), [[3, 4, 4]], [3, 4, 4]),
@@ -60,6 +61,7 @@ public sealed class EveryLayerTypeTests(ITestOutputHelper output) : IDisposable
         [typeof(Multiply)] = new(() => new Multiply(), [[3, 4], [3, 1]], [3, 4]),
         [typeof(Permute)] = new(() => new Permute([2, 1]), [[3, 5]], [5, 3]),
         [typeof(PReLU)] = new(() => new PReLU(), [[3, 4, 4]], [3, 4, 4]),
+        [typeof(LayerScale)] = new(() => new LayerScale(0.5), [[3, 4, 4]], [3, 4, 4]),
         [typeof(ReLU)] = new(() => new ReLU(), [[6]], [6]),
         [typeof(Reshape)] = new(() => new Reshape([2, -1]), [[3, 4]], [2, 6]),
         [typeof(Softmax)] = new(() => new Softmax(), [[6]], [6]),
@@ -67,6 +69,30 @@ public sealed class EveryLayerTypeTests(ITestOutputHelper output) : IDisposable
             new Dense(3)), [[5]], [3]),
         [typeof(Model)] = new(NestedFunctionalModel, [[5]], [3]),
         [typeof(OnnxOp)] = new(ImportedMul, [[3, 4]], [3, 4]),
+        // Issue 11, 2D layers (kept together for merging).
+        [typeof(Conv2DTranspose)] = new(() => new Conv2DTranspose(3, 3, strides: 2, padding: Padding.Same),
+            [[2, 4, 4]], [3, 8, 8]),
+        [typeof(Cropping2D)] = new(() => new Cropping2D(((1, 0), (0, 2))), [[2, 5, 6]], [2, 4, 4]),
+        [typeof(GlobalMaxPooling2D)] = new(() => new GlobalMaxPooling2D(keepDims: true), [[3, 4, 4]], [3, 1, 1]),
+        [typeof(GroupNormalization)] = new(() => new GroupNormalization(groups: 2), [[4, 3, 3]], [4, 3, 3]),
+        [typeof(SeparableConv2D)] = new(() => new SeparableConv2D(4, 3, padding: Padding.Same, depthMultiplier: 2),
+            [[2, 5, 5]], [4, 5, 5]),
+        [typeof(StochasticDepth)] = new(() => new StochasticDepth(0.2), [[3, 4]], [3, 4]), // batch mode: Layers2DTests
+        [typeof(UpSampling2D)] = new(() => new UpSampling2D((2, 1), Interpolation.Bilinear), [[2, 3, 3]], [2, 6, 3]),
+        [typeof(ZeroPadding2D)] = new(() => new ZeroPadding2D(((1, 2), (0, 1))), [[2, 3, 3]], [2, 6, 4]),
+        [typeof(ZeroPadding3D)] = new(() => new ZeroPadding3D(((1, 0), (0, 2), (1, 1))), [[2, 2, 3, 3]],
+            [2, 3, 5, 5]),
+        // 1-D and 3-D layers (channels first: [C, L] and [C, D, H, W]).
+        [typeof(Conv1D)] = new(() => new Conv1D(4, 3, padding: Padding.Causal, dilationRate: 2), [[2, 7]], [4, 7]),
+        [typeof(Conv3D)] = new(() => new Conv3D(4, (3, 3, 2), strides: (1, 2, 1), padding: Padding.Same,
+            activation: Activations.Swish), [[2, 4, 5, 5]], [4, 4, 3, 5]),
+        [typeof(MaxPooling3D)] = new(() => new MaxPooling3D((1, 2, 2)), [[2, 3, 4, 4]], [2, 3, 2, 2]),
+        [typeof(AveragePooling3D)] = new(() => new AveragePooling3D(2, padding: Padding.Same), [[2, 3, 5, 4]],
+            [2, 2, 3, 2]),
+        [typeof(GlobalAveragePooling3D)] = new(() => new GlobalAveragePooling3D(keepDims: true), [[3, 2, 3, 3]],
+            [3, 1, 1, 1]),
+        [typeof(SqueezeExcitation)] = new(() => new SqueezeExcitation(null, 2), [[4, 3, 3]], [4, 3, 3]),
+        [typeof(Cbam)] = new(() => new Cbam(reductionRatio: 2, kernelSize: 3), [[4, 5, 5]], [4, 5, 5]),
     };
 
     /// <summary>Layer types the ONNX exporter refuses, with the reason; none today. A type listed here must make

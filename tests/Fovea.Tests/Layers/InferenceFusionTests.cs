@@ -18,7 +18,8 @@ namespace Fovea.Tests.Layers;
 /// </summary>
 public class InferenceFusionTests
 {
-    public static TheoryData<string> Activations => new() { "relu", "leaky_relu", "swish", "sigmoid", "tanh" };
+    public static TheoryData<string> Activations => new() { "relu", "leaky_relu", "swish", "sigmoid", "tanh",
+        "gelu", "hard_swish", "elu" }; // the last three have no conv epilogue: they run after the fused part
 
     [Theory]
     [MemberData(nameof(Activations))]

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Fovea.Autograd;
 using Fovea.Layers;
 using Fovea.Models;
 using Fovea.Tensors;
@@ -82,6 +83,38 @@ public sealed class OnnxExportLayerTests(ITestOutputHelper output)
         ["Activation softmax"] = (() => new Activation(Activations.Softmax), [2, 3, 5]),
         ["Activation leaky_relu 0.2"] = (() => new Activation(Activations.LeakyRelu()), [6]),
         ["Activation leaky_relu 0.05"] = (() => new Activation(Activations.LeakyRelu(0.05f)), [2, 3, 3]),
+        ["Activation gelu"] = (() => new Activation(Activations.Gelu()), [2, 3, 3]),
+        ["Activation gelu_tanh"] = (() => new Activation(Activations.Gelu(approximate: true)), [2, 3, 3]),
+        ["Activation hard_sigmoid"] = (() => new Activation(Activations.HardSigmoid), [2, 3, 3]),
+        ["Activation hard_swish"] = (() => new Activation(Activations.HardSwish), [2, 3, 3]),
+        ["Activation mish"] = (() => new Activation(Activations.Mish), [6]),
+        ["Activation elu 1"] = (() => new Activation(Activations.Elu()), [2, 3, 3]),
+        ["Activation elu 0.5"] = (() => new Activation(Activations.Elu(0.5f)), [6]),
+        ["Activation selu"] = (() => new Activation(Activations.Selu), [2, 3, 3]),
+        ["Activation softplus"] = (() => new Activation(Activations.Softplus), [6]),
+        ["Conv2D gelu"] = (() => new Conv2D(3, 3, padding: Padding.Same, activation: Activations.Gelu()), [2, 4, 4]),
+        ["Dense hard_swish"] = (() => new Dense(4, Activations.HardSwish), [6]),
+        ["GlobalAveragePooling2D keepDims"] = (() => new GlobalAveragePooling2D(keepDims: true), [3, 4, 5]),
+        ["GlobalMaxPooling2D"] = (() => new GlobalMaxPooling2D(), [3, 4, 5]),
+        ["ZeroPadding2D ((2, 0), (1, 3))"] = (() => new ZeroPadding2D(((2, 0), (1, 3))), [2, 3, 4]),
+        ["Cropping2D ((0, 1), (2, 1))"] = (() => new Cropping2D(((0, 1), (2, 1))), [2, 4, 5]),
+        ["UpSampling2D nearest (2, 3)"] = (() => new UpSampling2D((2, 3)), [2, 3, 4]),
+        ["UpSampling2D bilinear (3, 2)"] = (() => new UpSampling2D((3, 2), Interpolation.Bilinear), [2, 3, 4]),
+        ["Conv2DTranspose valid stride 2"] = (() => new Conv2DTranspose(3, 3, strides: 2), [2, 4, 4]),
+        ["Conv2DTranspose same even kernel relu"] = (() => new Conv2DTranspose(3, 4, strides: 2, padding: Padding.Same,
+            activation: Activations.Relu), [2, 4, 5]),
+        ["Conv2DTranspose kernel below stride"] = (() => new Conv2DTranspose(2, 2, strides: 3), [2, 3, 3]),
+        ["Conv2DTranspose same output padding"] = (() => new Conv2DTranspose(2, 3, strides: 2, padding: Padding.Same,
+            outputPadding: 1), [3, 4, 4]),
+        ["Conv2DTranspose explicit (PyTorch) dilation 2"] = (() => new Conv2DTranspose(2, (3, 2), strides: (2, 1),
+            padding: Padding.Explicit(1, 0, 2, 1), outputPadding: (1, 0), dilationRate: 2, useBias: false), [3, 4, 4]),
+        ["SeparableConv2D same stride 2 multiplier 2"] = (() => new SeparableConv2D(4, 3, strides: 2,
+            padding: Padding.Same, depthMultiplier: 2, activation: Activations.HardSwish), [3, 7, 6]),
+        ["SeparableConv2D valid no bias"] = (() => new SeparableConv2D(2, (3, 2), useBias: false), [3, 5, 5]),
+        ["GroupNormalization 2 groups"] = (() => new GroupNormalization(2), [4, 3, 3]),
+        ["GroupNormalization rank 3 no center"] = (() => new GroupNormalization(3, center: false), [6, 5]),
+        ["GroupNormalization neither"] = (() => new GroupNormalization(1, center: false, scale: false), [4, 2, 2]),
+        ["StochasticDepth batch"] = (() => new StochasticDepth(0.3, StochasticDepthMode.Batch), [3, 4]),
         ["Reshape [3, -1]"] = (() => new Reshape([3, -1]), [3, 2, 2]),
         ["Reshape SE [6, 1, 1]"] = (() => new Reshape([6, 1, 1]), [6]),
         ["Reshape to [-1]"] = (() => new Reshape([-1]), [2, 3, 2]),
@@ -129,8 +162,11 @@ public sealed class OnnxExportLayerTests(ITestOutputHelper output)
             .Where(p => p.PropertyType == typeof(ActivationFunction))
             .Select(p => ((ActivationFunction)p.GetValue(null)!).Name)
             .Append(Activations.LeakyRelu().Name)
+            .Append(Activations.Gelu().Name)
+            .Append(Activations.Gelu(approximate: true).Name)
+            .Append(Activations.Elu().Name)
             .ToList();
-        Assert.Equal(8, names.Count);
+        Assert.Equal(16, names.Count);
         foreach (string activation in names)
             Assert.Contains($"Activation {activation}", string.Join("|", s_cases.Keys));
     }

@@ -63,9 +63,11 @@ internal sealed class BatchNormActivationFunction : Function
                 BatchNormActivationKernels.Forward(xs, g, b, epsilon, training, ys, mean, invStd, variance, n, c, s,
                     new ActivationOps.LeakyRelu(alpha));
                 break;
-            default:
+            case ActivationKind.Silu:
                 BatchNormActivationKernels.Forward(xs, g, b, epsilon, training, ys, mean, invStd, variance, n, c, s, new ActivationOps.Silu());
                 break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "not fusable with BatchNorm (see Supports)");
         }
         if (training)
         {
@@ -100,10 +102,12 @@ internal sealed class BatchNormActivationFunction : Function
                 BatchNormActivationKernels.Backward(xs, dys, g, b, _mean, _invStd, _training, dxs, dgs, dbs, _n, _c, _s,
                     new ActivationOps.LeakyReluBackward(_alpha));
                 break;
-            default:
+            case ActivationKind.Silu:
                 BatchNormActivationKernels.Backward(xs, dys, g, b, _mean, _invStd, _training, dxs, dgs, dbs, _n, _c, _s,
                     new ActivationOps.SiluBackward());
                 break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(_kind), _kind, "not fusable with BatchNorm (see Supports)");
         }
         return [dx, dgamma, dbeta];
     }

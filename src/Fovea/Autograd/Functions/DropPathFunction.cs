@@ -5,17 +5,19 @@ namespace Fovea.Autograd.Functions;
 
 /// <summary>
 /// Stochastic depth: each sample's whole tensor is zeroed with probability <c>rate</c> and kept samples are scaled
-/// by 1/(1 − rate); y[n, …] = x[n, …]·m[n]. Backward: dx[n, …] = dy[n, …]·m[n].
+/// by 1/(1 − rate); y[n, …] = x[n, …]·m[n]. Backward: dx[n, …] = dy[n, …]·m[n]. With <c>perSample</c> false
+/// (torchvision's "batch" mode) one draw decides for the whole batch: every m[n] is the same.
 /// </summary>
 internal sealed class DropPathFunction(float[] scale) : Function
 {
-    public static Tensor Apply(Tensor x, float rate, Rng rng)
+    public static Tensor Apply(Tensor x, float rate, Rng rng, bool perSample = true)
     {
         int n = x.Shape[0];
         int row = n == 0 ? 0 : x.Length / n;
         var scale = new float[n];
+        float batchScale = perSample || n == 0 ? 0f : rng.NextDouble() >= rate ? 1f / (1f - rate) : 0f;
         for (int i = 0; i < n; i++)
-            scale[i] = rng.NextDouble() >= rate ? 1f / (1f - rate) : 0f;
+            scale[i] = !perSample ? batchScale : rng.NextDouble() >= rate ? 1f / (1f - rate) : 0f;
         var y = Tensor.Empty(x.Shape);
         Rows(x.AsReadOnlySpan(), scale, y.AsSpan(), row);
         if (ShouldRecord(x))

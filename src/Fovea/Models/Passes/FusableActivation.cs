@@ -18,5 +18,16 @@ internal static class FusableActivation
     };
 
     public static (ActivationKind Kind, float Alpha)? Of(ActivationFunction? function) =>
-        function?.Kind is { } kind ? (kind, function.Alpha) : null;
+        function?.Kind is { } kind && InConvEpilogue(kind) ? (kind, function.Alpha) : null;
+
+    /// <summary>The kinds the fused convolution's epilogue computes (<c>Functional.Conv2DInference</c>); the other
+    /// activations (GELU, HardSwish, ELU, ...) run as their own op after the fused part.</summary>
+    private static bool InConvEpilogue(ActivationKind kind) => kind switch
+    {
+        ActivationKind.Relu or ActivationKind.LeakyRelu or ActivationKind.Silu or ActivationKind.Sigmoid
+            or ActivationKind.Tanh => true,
+        ActivationKind.Gelu or ActivationKind.GeluTanh or ActivationKind.HardSigmoid or ActivationKind.HardSwish
+            or ActivationKind.Mish or ActivationKind.Elu or ActivationKind.Selu or ActivationKind.Softplus => false,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unclassified activation"),
+    };
 }

@@ -3,12 +3,15 @@ using Fovea.Layers;
 namespace Fovea.Models.Zoo;
 
 /// <summary>
-/// ResNet-18/34 (basic blocks) and ResNet-50/101 (bottlenecks) with torchvision's exact structure and layer names
+/// ResNet-18/34 (basic blocks), ResNet-50/101/152, ResNeXt-50 (32×4d) and Wide-ResNet-50-2 (bottlenecks) with
+/// torchvision's exact structure and layer names
 /// ("conv1", "bn1", "layer1.0.conv1", ..., "fc"): 7×7/2 stem with padding 3, 3×3/2 max pooling with padding 1,
 /// convolutions without bias, BatchNorm ε = 1e−5 and PyTorch momentum 0.1 (Keras 0.9), downsampling by a strided
 /// 1×1 convolution + BatchNorm on the shortcut, global average pooling and a linear classifier.
 /// Outputs logits (use a loss with <c>fromLogits: true</c>); <c>includeTop: false</c> stops after the pooling
-/// (512 or 2048 features).
+/// (512 or 2048 features). A bottleneck's 3×3 convolution has width ⌊planes·widthPerGroup/64⌋·groups (torchvision's
+/// rule: 32 groups of 4 per 64 planes for ResNeXt-50 32×4d, twice the width for Wide-ResNet-50-2). Weights load from
+/// a torchvision state dict with <see cref="Model.LoadStateDict(string)"/>.
 /// </summary>
 public static class ResNet
 {
@@ -24,8 +27,21 @@ public static class ResNet
     public static Model ResNet101(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0) =>
         Create("resnet101", [3, 4, 23, 3], bottleneck: true, classes, includeTop, inputShape, seed);
 
+    public static Model ResNet152(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0) =>
+        Create("resnet152", [3, 8, 36, 3], bottleneck: true, classes, includeTop, inputShape, seed);
+
+    /// <summary>ResNeXt-50 32×4d (torchvision <c>resnext50_32x4d</c>): ResNet-50 with grouped 3×3 convolutions.</summary>
+    public static Model ResNeXt50(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0) =>
+        Create("resnext50_32x4d", [3, 4, 6, 3], bottleneck: true, classes, includeTop, inputShape, seed, groups: 32,
+            widthPerGroup: 4);
+
+    /// <summary>Wide-ResNet-50-2 (torchvision <c>wide_resnet50_2</c>): ResNet-50 with bottlenecks twice as wide.</summary>
+    public static Model WideResNet50(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0) =>
+        Create("wide_resnet50_2", [3, 4, 6, 3], bottleneck: true, classes, includeTop, inputShape, seed,
+            widthPerGroup: 128);
+
     private static Model Create(string name, int[] blocks, bool bottleneck, int classes, bool includeTop, int[]? inputShape,
-        int seed)
+        int seed, int groups = 1, int widthPerGroup = 64)
     {
         using var seeded = Layer.Seeded(seed);
         var inputs = Input.Create(inputShape ?? [3, 224, 224], "input");
@@ -36,15 +52,15 @@ public static class ResNet
         int inChannels = 64;
         for (int stage = 0; stage < 4; stage++)
         {
-            int width = 64 << stage;
+            int planes = 64 << stage;
             for (int b = 0; b < blocks[stage]; b++)
             {
                 int stride = stage > 0 && b == 0 ? 2 : 1;
                 string prefix = $"layer{stage + 1}.{b}";
                 x = bottleneck
-                    ? Bottleneck(x, inChannels, width, stride, prefix)
-                    : Basic(x, inChannels, width, stride, prefix);
-                inChannels = bottleneck ? width * 4 : width;
+                    ? Bottleneck(x, inChannels, planes, planes * widthPerGroup / 64 * groups, groups, stride, prefix)
+                    : Basic(x, inChannels, planes, stride, prefix);
+                inChannels = bottleneck ? planes * 4 : planes;
             }
         }
         x = new GlobalAveragePooling2D(name: "avgpool").Call(x);
@@ -65,17 +81,18 @@ public static class ResNet
         return new ReLU(name: prefix + ".relu2").Call(y);
     }
 
-    private static SymbolicTensor Bottleneck(SymbolicTensor x, int inChannels, int width, int stride, string prefix)
+    private static SymbolicTensor Bottleneck(SymbolicTensor x, int inChannels, int planes, int width, int groups, int stride,
+        string prefix)
     {
         var y = Conv(width, 1, 1, 0, prefix + ".conv1").Call(x);
         y = Bn(prefix + ".bn1").Call(y);
         y = new ReLU(name: prefix + ".relu1").Call(y);
-        y = Conv(width, 3, stride, 1, prefix + ".conv2").Call(y);
+        y = Conv(width, 3, stride, 1, prefix + ".conv2", groups).Call(y);
         y = Bn(prefix + ".bn2").Call(y);
         y = new ReLU(name: prefix + ".relu2").Call(y);
-        y = Conv(width * 4, 1, 1, 0, prefix + ".conv3").Call(y);
+        y = Conv(planes * 4, 1, 1, 0, prefix + ".conv3").Call(y);
         y = Bn(prefix + ".bn3").Call(y);
-        var shortcut = Shortcut(x, inChannels, width * 4, stride, prefix);
+        var shortcut = Shortcut(x, inChannels, planes * 4, stride, prefix);
         y = new Add(name: prefix + ".add").Call([y, shortcut]);
         return new ReLU(name: prefix + ".relu3").Call(y);
     }
@@ -88,8 +105,9 @@ public static class ResNet
         return Bn(prefix + ".downsample.1").Call(s);
     }
 
-    private static Conv2D Conv(int filters, int kernel, int stride, int padding, string name) =>
-        new(filters, kernel, stride, Padding.Explicit(padding), useBias: false, kernelInitializer: Initializers.HeNormal, name: name);
+    private static Conv2D Conv(int filters, int kernel, int stride, int padding, string name, int groups = 1) =>
+        new(filters, kernel, stride, Padding.Explicit(padding), groups: groups, useBias: false,
+            kernelInitializer: Initializers.HeNormal, name: name);
 
     private static BatchNormalization Bn(string name) => new(momentum: 0.9f, epsilon: 1e-5f, name: name);
 }
