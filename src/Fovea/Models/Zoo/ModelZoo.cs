@@ -86,7 +86,7 @@ public static class ModelZoo
     /// <param name="name">The torchvision name, e.g. "resnet50".</param>
     /// <param name="classes">Outputs of the classifier.</param>
     /// <param name="includeTop">False stops before the classifier (pooled features).</param>
-    /// <param name="inputShape">The sample shape [3, H, W]; default [3, 224, 224].</param>
+    /// <param name="inputShape">The sample shape [3, H, W]; default <see cref="DefaultInputShape"/>.</param>
     /// <param name="seed">Seed of the initial weights.</param>
     /// <exception cref="FoveaException">Unknown name (the message lists close matches) or an input smaller than the
     /// architecture allows.</exception>
