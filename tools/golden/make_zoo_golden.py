@@ -144,6 +144,42 @@ def aux_outputs(name, model, x):
     return [getattr(model, head)(feeds[source]) for head, source in AUX_INPUTS.get(name, [])]
 
 
+# Training mode, for a few models without dropout: one forward on a batch of 2 (BatchNorm on batch statistics),
+# the mean cross-entropy against labels [3, 7], its backward; stored: "train.<name>.loss", the gradients of the
+# small tensors listed (the large ones would not fit the file's budget) and the running statistics after the step.
+TRAIN = {"resnet18": ["conv1.weight", "bn1.weight", "bn1.bias", "layer4.1.bn2.weight", "fc.bias"],
+         "regnet_y_400mf": ["stem.0.weight", "trunk_output.block1.block1-0.f.se.fc1.weight",
+                            "trunk_output.block4.block4-5.f.c.1.weight", "fc.bias"]}
+# Input size per model: RegNet's last stages shrink faster, and BatchNorm on batch statistics over a handful of
+# values per channel makes the backward ill-conditioned (rounding amplified ~100x), so it trains at 128.
+TRAIN_SIZE = {"resnet18": 64, "regnet_y_400mf": 128}
+TRAIN_STATS = {"resnet18": ["bn1.running_mean", "bn1.running_var", "layer4.1.bn2.running_var"],
+               "regnet_y_400mf": ["stem.1.running_mean", "trunk_output.block4.block4-5.f.c.1.running_var"]}
+
+
+def training_step(name, tensors, meta):
+    model = getattr(torchvision.models, name)()
+    sd = model.state_dict()
+    model.load_state_dict({k: torch.from_numpy(generated(k, tuple(v.shape))) for k, v in sd.items()})
+    model.train()
+    size = TRAIN_SIZE[name]
+    key = f"train.input.{size}"
+    x = torch.from_numpy((2.0 * uniform(key, 2 * 3 * size * size) - 1.0).astype(np.float32)
+                         .reshape(2, 3, size, size))
+    loss = torch.nn.functional.cross_entropy(model(x), torch.tensor([3, 7]))
+    loss.backward()
+    params = dict(model.named_parameters())
+    buffers = dict(model.named_buffers())
+    tensors[f"train.{name}.loss"] = loss.detach().reshape(1)
+    for k in TRAIN[name]:
+        tensors[f"train.{name}.grad.{k}"] = params[k].grad
+    for k in TRAIN_STATS[name]:
+        tensors[f"train.{name}.after.{k}"] = buffers[k]
+    meta[f"train.{name}"] = json.dumps({"size": size, "labels": [3, 7], "grads": TRAIN[name],
+                                        "stats": TRAIN_STATS[name]})
+    print(f"train {name}: loss {loss.item():.6g}")
+
+
 def read_safetensors(path):
     """The tensors (float32) and metadata of a file written by write_safetensors."""
     with open(path, "rb") as f:
@@ -211,6 +247,8 @@ def main():
         names.append(name)
         print(f"{name}: {params} parameters, output {list(y.shape)}, max |y| {y.abs().max().item():.4g}")
     meta["models"] = ",".join(names)
+    for name in TRAIN:
+        training_step(name, tensors, meta)
     write_safetensors(path, tensors, meta)
 
 

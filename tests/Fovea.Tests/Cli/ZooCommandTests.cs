@@ -52,6 +52,22 @@ public sealed class ZooCommandTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Run_ZooGoogLeNetWithAuxiliaryHeads_WritesTheLogits()
+    {
+        // torchvision's default googlenet() state dict holds aux1 and aux2; eval mode returns the main logits only.
+        var g = GoldenFile.Load("zoo", output);
+        var model = ModelZoo.Create("googlenet", inputShape: [3, 64, 64]);
+        Safetensors.Save(File("googlenet.safetensors"), ZooWeights.For(model));
+        Npy.Save(File("x.npy"), g.Get("input.64"));
+
+        var (code, _, err) = CliHarness.Run("run", "--model", "zoo:googlenet", "--weights",
+            File("googlenet.safetensors"), "--input", File("x.npy"), "--output", File("y.npy"));
+        Assert.True(code == 0, err);
+        // As ZooGoldenTests: 2e-5 of the largest logit.
+        g.Close("googlenet.output", Npy.Load(File("y.npy")), 2e-5 * g.MaxAbs("googlenet.output"), 0);
+    }
+
+    [Fact]
     public void Run_ZooErrors_OneLineEach()
     {
         Npy.Save(File("x.npy"), Tensor.Zeros([1, 3, 32, 32]));

@@ -57,6 +57,45 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Equal([1.5f, -2f, 0.25f], t.Select(kv => kv.Value.Item()));
     }
 
+    [Fact]
+    public void Load_ReadsIntegerTypes_AsPyTorchStoresNumBatchesTracked()
+    {
+        // Hand-made file: I64 scalar 123456789012 (num_batches_tracked is an int64 scalar), I32 [-7], I16 [-300],
+        // I8 [-5], U8 [200], BOOL [1].
+        string json = "{\"n\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]}," +
+            "\"i\":{\"dtype\":\"I32\",\"shape\":[1],\"data_offsets\":[8,12]}," +
+            "\"s\":{\"dtype\":\"I16\",\"shape\":[1],\"data_offsets\":[12,14]}," +
+            "\"c\":{\"dtype\":\"I8\",\"shape\":[1],\"data_offsets\":[14,15]}," +
+            "\"u\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[15,16]}," +
+            "\"b\":{\"dtype\":\"BOOL\",\"shape\":[1],\"data_offsets\":[16,17]}}";
+        var data = new byte[17];
+        BinaryPrimitives.WriteInt64LittleEndian(data, 123456789012);
+        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(8), -7);
+        BinaryPrimitives.WriteInt16LittleEndian(data.AsSpan(12), -300);
+        data[14] = unchecked((byte)-5);
+        data[15] = 200;
+        data[16] = 1;
+        var (t, _) = Safetensors.Load(Write(json, data));
+        Assert.Equal(new Shape(), t[0].Value.Shape);
+        Assert.Equal([123456789012f, -7f, -300f, -5f, 200f, 1f], t.Select(kv => kv.Value.Item()));
+    }
+
+    [Fact]
+    public void Save_Int64Names_WritesI64RoundedValues()
+    {
+        string path = Path.Combine(_dir, "i64.safetensors");
+        Safetensors.Save(path, [new("n", Tensor.Wrap([3f, 100f], [2])), new("w", Tensor.Wrap([0.5f], [1]))],
+            int64Names: new HashSet<string> { "n" });
+        var bytes = File.ReadAllBytes(path);
+        int headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        string header = System.Text.Encoding.UTF8.GetString(bytes, 8, headerLength);
+        Assert.Contains("\"n\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}", header);
+        Assert.Contains("\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[16,20]}", header);
+        Assert.Equal(100L, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8 + headerLength + 8)));
+        var (t, _) = Safetensors.Load(path);
+        Assert.Equal([3f, 100f, 0.5f], t.SelectMany(kv => kv.Value.ToArray()));
+    }
+
     [Theory]
     [InlineData(4)]
     [InlineData(20)]
@@ -74,7 +113,7 @@ public sealed class SafetensorsTests : IDisposable
     [Theory]
     [InlineData("not json")]
     [InlineData("[1,2]")]
-    [InlineData("{\"x\":{\"dtype\":\"I8\",\"shape\":[1],\"data_offsets\":[0,1]}}")]
+    [InlineData("{\"x\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}")]
     [InlineData("{\"x\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,4]}}")]
     [InlineData("{\"x\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}")]
     [InlineData("{\"x\":{\"dtype\":\"F32\",\"shape\":[1]}}")]

@@ -70,14 +70,16 @@ internal static class ZooWeights
     }
 
     /// <summary>The generated input "input.S": [1, 3, S, S] with values 2u − 1.</summary>
-    public static Tensor Input(int size)
+    public static Tensor Input(int size) => Input($"input.{size}", [1, 3, size, size]);
+
+    /// <summary>A generated input named <paramref name="name"/> of <paramref name="shape"/>: values 2u − 1.</summary>
+    public static Tensor Input(string name, Shape shape)
     {
-        string name = $"input.{size}";
         ulong h = Fnv1a(name);
-        var values = new float[3 * size * size];
+        var values = new float[shape.Length];
         for (int i = 0; i < values.Length; i++)
             values[i] = (float)(2.0 * Uniform(h, i) - 1.0);
-        return Tensor.Wrap(values, [1, 3, size, size]);
+        return Tensor.Wrap(values, shape);
     }
 
     /// <summary>The generated clip "clip.T.S": [1, 3, T, S, S] with values 2u − 1.</summary>

@@ -15,18 +15,23 @@ namespace Fovea.Models.Zoo;
 /// </summary>
 public static class ResNet
 {
+    /// <summary>ResNet-18 (torchvision <c>resnet18</c>); <paramref name="inputShape"/> defaults to [3, 224, 224].</summary>
     public static Model ResNet18(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0) =>
         Create("resnet18", [2, 2, 2, 2], bottleneck: false, classes, includeTop, inputShape, seed);
 
+    /// <summary>ResNet-34 (torchvision <c>resnet34</c>); <paramref name="inputShape"/> defaults to [3, 224, 224].</summary>
     public static Model ResNet34(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0) =>
         Create("resnet34", [3, 4, 6, 3], bottleneck: false, classes, includeTop, inputShape, seed);
 
+    /// <summary>ResNet-50 (torchvision <c>resnet50</c>); <paramref name="inputShape"/> defaults to [3, 224, 224].</summary>
     public static Model ResNet50(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0) =>
         Create("resnet50", [3, 4, 6, 3], bottleneck: true, classes, includeTop, inputShape, seed);
 
+    /// <summary>ResNet-101 (torchvision <c>resnet101</c>); <paramref name="inputShape"/> defaults to [3, 224, 224].</summary>
     public static Model ResNet101(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0) =>
         Create("resnet101", [3, 4, 23, 3], bottleneck: true, classes, includeTop, inputShape, seed);
 
+    /// <summary>ResNet-152 (torchvision <c>resnet152</c>); <paramref name="inputShape"/> defaults to [3, 224, 224].</summary>
     public static Model ResNet152(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0) =>
         Create("resnet152", [3, 8, 36, 3], bottleneck: true, classes, includeTop, inputShape, seed);
 

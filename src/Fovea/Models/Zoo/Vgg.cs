@@ -20,15 +20,19 @@ public static class Vgg
     private static readonly int[] s_vgg19 =
         [64, 64, M, 128, 128, M, 256, 256, 256, 256, M, 512, 512, 512, 512, M, 512, 512, 512, 512, M];
 
+    /// <summary>VGG-11 (torchvision <c>vgg11</c>; <c>vgg11_bn</c> with <paramref name="batchNorm"/>).</summary>
     public static Model Vgg11(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0,
         bool batchNorm = false) => Create(s_vgg11, "vgg11", batchNorm, classes, includeTop, inputShape, seed);
 
+    /// <summary>VGG-13 (torchvision <c>vgg13</c>; <c>vgg13_bn</c> with <paramref name="batchNorm"/>).</summary>
     public static Model Vgg13(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0,
         bool batchNorm = false) => Create(s_vgg13, "vgg13", batchNorm, classes, includeTop, inputShape, seed);
 
+    /// <summary>VGG-16 (torchvision <c>vgg16</c>; <c>vgg16_bn</c> with <paramref name="batchNorm"/>).</summary>
     public static Model Vgg16(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0,
         bool batchNorm = false) => Create(s_vgg16, "vgg16", batchNorm, classes, includeTop, inputShape, seed);
 
+    /// <summary>VGG-19 (torchvision <c>vgg19</c>; <c>vgg19_bn</c> with <paramref name="batchNorm"/>).</summary>
     public static Model Vgg19(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0,
         bool batchNorm = false) => Create(s_vgg19, "vgg19", batchNorm, classes, includeTop, inputShape, seed);
 
