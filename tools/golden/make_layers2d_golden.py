@@ -120,6 +120,12 @@ def layers2d():
         r, (dx,) = backward(y, x)
         g.case({"op": op, "keepdims": keep}, {"x": x, "y": y, "r": r, "dx": dx})
 
+    # Ties: integer-valued inputs, so several positions share a channel's maximum; amax shares the gradient evenly.
+    x = torch.randint(-2, 2, (2, 3, 3, 3)).float().requires_grad_(True)
+    y = torch.amax(x, dim=(2, 3))
+    r, (dx,) = backward(y, x)
+    g.case({"op": "global_max", "keepdims": False, "ties": True}, {"x": x, "y": y, "r": r, "dx": dx})
+
     # ZeroPadding2D and Cropping2D: ((top, bottom), (left, right)).
     for op, amounts, shape in (("zero_padding", [[1, 2], [0, 3]], (2, 2, 3, 4)), ("zero_padding", [[1, 1], [1, 1]],
                                (1, 3, 2, 2)), ("cropping", [[1, 0], [2, 1]], (2, 2, 5, 6)),

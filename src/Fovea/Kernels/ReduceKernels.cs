@@ -32,11 +32,27 @@ internal static class ReduceKernels
         }
     }
 
-    /// <summary>dx[i] = dy[map[i]] where x[i] is the extreme y[map[i]], else 0 (ties all receive it).</summary>
+    /// <summary>
+    /// dx[i] = dy[map[i]]/t where x[i] is the extreme y[map[i]] and t is how many elements tie for it, else 0: the
+    /// gradient is shared evenly among ties, as PyTorch's <c>amax</c>/<c>amin</c> and TensorFlow's <c>reduce_max</c>
+    /// do (one extreme receives all of it).
+    /// </summary>
     public static void ExtremeBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy,
         ReadOnlySpan<int> map, Span<float> dx)
     {
-        for (int i = 0; i < x.Length; i++)
-            dx[i] = x[i] == y[map[i]] ? dy[map[i]] : 0f;
+        var ties = System.Buffers.ArrayPool<int>.Shared.Rent(y.Length);
+        try
+        {
+            Array.Clear(ties, 0, y.Length);
+            for (int i = 0; i < x.Length; i++)
+                if (x[i] == y[map[i]])
+                    ties[map[i]]++;
+            for (int i = 0; i < x.Length; i++)
+                dx[i] = x[i] == y[map[i]] ? dy[map[i]] / ties[map[i]] : 0f;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(ties);
+        }
     }
 }

@@ -7,7 +7,8 @@ namespace Fovea.Layers;
 /// <summary>
 /// Stochastic depth (Huang et al. 2016; timm/Keras-CV <c>DropPath</c>, torchvision <c>StochasticDepth(mode="row")</c>):
 /// during training each sample's residual branch is dropped with probability <see cref="Rate"/> and kept branches are
-/// scaled by 1/(1 − rate). Put it on the branch before the <see cref="Add"/>.
+/// scaled by 1/(1 − rate). Put it on the branch before the <see cref="Add"/>. <see cref="StochasticDepth"/> is the
+/// same op under torchvision's name, with its "batch" mode too.
 /// </summary>
 [RegisterLayer]
 public sealed class DropPath : Layer

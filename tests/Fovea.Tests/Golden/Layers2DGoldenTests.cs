@@ -10,7 +10,7 @@ namespace Fovea.Tests.Golden;
 /// <summary>
 /// The 2D layers of issue 11 against <c>tests/golden/layers2d.safetensors</c> (<c>make_layers2d_golden.py</c>),
 /// forward and backward, each called as a layer in training mode with the file's weights: GlobalMaxPooling2D and
-/// GlobalAveragePooling2D with keepDims (torch.amax/mean), ZeroPadding2D and Cropping2D (F.pad, slicing),
+/// GlobalAveragePooling2D with keepDims (torch.amax/mean; a case with ties, whose gradient amax shares evenly), ZeroPadding2D and Cropping2D (F.pad, slicing),
 /// UpSampling2D (F.interpolate nearest and bilinear with align_corners=False), Conv2DTranspose (Keras's output sizes
 /// and TensorFlow's cropping written with F.conv_transpose2d; explicit padding checked in the script against
 /// F.conv_transpose2d's padding and output_padding), SeparableConv2D (F.conv2d depthwise then pointwise, Keras 'same')
