@@ -12,7 +12,7 @@
 #               dotnet build -c Release bench/Fovea.Bench): it runs right after Fovea in every round, its lines
 #               tagged "engine":"Fovea-baseline"; bench/compare_builds.py then gives new/old ratios
 #        NO_PEERS=1 skip the peers (old-vs-new comparisons)
-#        ZOO    the models of the zoo section (default: resnet50 mobilenet_v3_large efficientnet_b0 convnext_tiny);
+#        ZOO    the models of the zoo section (default: resnet50 mobilenet_v3_large efficientnet_b0 convnext_tiny maxvit_t);
 #               per model and round: Fovea's zoo_NAME and zoo_NAME_train, PyTorch (channels_last) infer and train,
 #               ONNX Runtime on the torchvision export (its records are named B4_resnet18_*: read them as NAME's)
 # Needs the Debian packages python3-torch python3-torchvision python3-numpy libopenblas0.
@@ -70,7 +70,7 @@ for s in ${*:-b1 b2 b3 b4 b5}; do
     log "B5 PyTorch channels_last"; (cd "$PEERS" && $PY bench_resnet_torch.py train --trials 5 --steps 5 --channels-last --tag env-Haswell) | json >> "$OUT/b5.jsonl"
     ;;
   zoo)
-    for m in ${ZOO:-resnet50 mobilenet_v3_large efficientnet_b0 convnext_tiny}; do
+    for m in ${ZOO:-resnet50 mobilenet_v3_large efficientnet_b0 convnext_tiny maxvit_t}; do
       log "zoo $m round $round: Fovea"; fovea "$OUT/zoo.jsonl" "zoo_$m" "zoo_${m}_train"; peers || continue
       log "zoo $m PyTorch channels_last"
       (cd "$PEERS" && $PY bench_zoo_torch.py "$m" infer --trials 5 --channels-last --tag env-Haswell) | json >> "$OUT/zoo.jsonl"

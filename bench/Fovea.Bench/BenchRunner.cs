@@ -17,9 +17,19 @@ public static class BenchRunner
         new ZooBench("B4_resnet18", "B4_resnet18", "ResNet-18", () => ResNet.ResNet18(), train: false),
         new ZooBench("B5_resnet18_train", "B5_resnet18", "ResNet-18", () => ResNet.ResNet18(), train: true),
         new AugmentBench(), new BatchNormShortRunBench(),
-        new ZooBench("zoo_resnet50", "zoo_resnet50", "ResNet-50", () => ResNet.ResNet50(), train: false),
-        new ZooBench("zoo_resnet50_train", "zoo_resnet50", "ResNet-50", () => ResNet.ResNet50(), train: true, steps: 3),
+        .. ZooModels.SelectMany(name => new IBenchmark[]
+        {
+            new ZooBench($"zoo_{name}", $"zoo_{name}", ModelZoo.Describe(name), () => ModelZoo.Create(name),
+                train: false),
+            new ZooBench($"zoo_{name}_train", $"zoo_{name}", ModelZoo.Describe(name), () => ModelZoo.Create(name),
+                train: true, steps: 3),
+        }),
     ];
+
+    /// <summary>The zoo models with benchmarks (issue 11's new hot paths: depthwise convolutions, SE, LayerNorm,
+    /// GELU, attention); any other zoo name runs the same way once added here.</summary>
+    private static readonly string[] ZooModels =
+        ["resnet50", "mobilenet_v3_large", "efficientnet_b0", "convnext_tiny", "maxvit_t"];
 
     /// <summary>The names and descriptions of every benchmark, in running order.</summary>
     public static IReadOnlyList<(string Name, string Description)> Benchmarks =>

@@ -48,15 +48,21 @@ public partial class Model
     /// <summary>
     /// Loads a PyTorch <c>state_dict</c> saved as safetensors (as <c>safetensors.torch.save_file(model.state_dict(),
     /// path)</c> writes it; F32, F16, BF16, F64 and the integer types are read) into this model, by the
-    /// names of <see cref="StateDictEntries"/>. See <see cref="LoadStateDict(IEnumerable{KeyValuePair{string, Tensor}}, string)"/>.
+    /// names of <see cref="StateDictEntries"/>. See <see cref="LoadStateDict(IEnumerable{KeyValuePair{string, Tensor}}, string, bool)"/>.
     /// </summary>
     /// <exception cref="FoveaException">The file cannot be read, or its tensors do not match the model; the message
     /// lists every missing, unexpected and mis-shaped tensor.</exception>
-    public void LoadStateDict(string path)
+    /// <param name="path">The safetensors file.</param>
+    /// <param name="strict">As PyTorch's <c>load_state_dict(strict=...)</c>: false loads the tensors whose names the
+    /// model has and returns the missing and unexpected names instead of refusing them (shapes must still match), e.g.
+    /// a torchvision backbone's weights into a model built with <c>includeTop: false</c>.</param>
+    /// <returns>The names the model expects but the file lacks, and those the model does not have (both empty when
+    /// <paramref name="strict"/>).</returns>
+    public StateDictKeys LoadStateDict(string path, bool strict = true)
     {
         RequireBuilt($"LoadStateDict('{path}')");
         var (tensors, _) = Safetensors.Load(path);
-        LoadStateDict(tensors, $"'{path}'");
+        return LoadStateDict(tensors, $"'{path}'", strict);
     }
 
     /// <summary>
@@ -68,7 +74,10 @@ public partial class Model
     /// </summary>
     /// <param name="stateDict">PyTorch name and value of each tensor.</param>
     /// <param name="source">How the error message names the tensors' origin (a file name).</param>
-    public void LoadStateDict(IEnumerable<KeyValuePair<string, Tensor>> stateDict, string source = "the state dict")
+    /// <param name="strict">False: missing and unexpected names are returned, not refused (PyTorch's
+    /// <c>strict=False</c>); weights not given keep their values.</param>
+    public StateDictKeys LoadStateDict(IEnumerable<KeyValuePair<string, Tensor>> stateDict,
+        string source = "the state dict", bool strict = true)
     {
         RequireBuilt("LoadStateDict");
         var given = new Dictionary<string, Tensor>();
@@ -80,12 +89,16 @@ public partial class Model
         }
         var entries = StateDictEntries();
         var expected = new HashSet<string>();
+        var missing = new List<string>();
+        var unexpected = new List<string>();
         foreach (var (name, shape, w) in entries)
         {
             expected.Add(name);
             if (!given.TryGetValue(name, out var t))
             {
-                if (w.ValueWhenMissing is null)
+                if (!strict)
+                    missing.Add(name);
+                else if (w.ValueWhenMissing is null)
                     problems.Add($"missing '{name}' (the model expects {shape})");
             }
             else if (t.Shape != shape && !(t.Length == 1 && shape.Length == 1 && shape.Rank <= 1 && t.Rank <= 1))
@@ -95,8 +108,12 @@ public partial class Model
         }
         foreach (var (name, t) in given)
         {
-            if (!expected.Contains(name))
+            if (expected.Contains(name))
+                continue;
+            if (strict)
                 problems.Add($"unexpected '{name}' {t.Shape}");
+            else
+                unexpected.Add(name);
         }
         if (problems.Count > 0)
         {
@@ -109,9 +126,10 @@ public partial class Model
         {
             if (given.TryGetValue(name, out var t))
                 w.Assign(t.AsReadOnlySpan());
-            else
+            else if (strict)
                 w.AsSpan().Fill(w.ValueWhenMissing!.Value);
         }
+        return new StateDictKeys(missing, unexpected);
     }
 
     /// <summary>
@@ -142,3 +160,9 @@ public partial class Model
             throw new FoveaException($"model '{Name}' must be built (Build(sampleShape)) before {what}");
     }
 }
+
+/// <summary>What a non-strict <see cref="Model.LoadStateDict(string, bool)"/> left out (PyTorch's
+/// <c>_IncompatibleKeys</c>).</summary>
+/// <param name="MissingKeys">Weights of the model the state dict does not give (they keep their values).</param>
+/// <param name="UnexpectedKeys">Tensors of the state dict the model does not have (ignored).</param>
+public sealed record StateDictKeys(IReadOnlyList<string> MissingKeys, IReadOnlyList<string> UnexpectedKeys);

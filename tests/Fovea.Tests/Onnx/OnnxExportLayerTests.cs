@@ -92,6 +92,7 @@ public sealed class OnnxExportLayerTests(ITestOutputHelper output)
         ["Activation elu 0.5"] = (() => new Activation(Activations.Elu(0.5f)), [6]),
         ["Activation selu"] = (() => new Activation(Activations.Selu), [2, 3, 3]),
         ["Activation softplus"] = (() => new Activation(Activations.Softplus), [6]),
+        ["Activation relu6"] = (() => new Activation(Activations.Relu6), [6]),
         ["Conv2D gelu"] = (() => new Conv2D(3, 3, padding: Padding.Same, activation: Activations.Gelu()), [2, 4, 4]),
         ["Dense hard_swish"] = (() => new Dense(4, Activations.HardSwish), [6]),
         ["GlobalAveragePooling2D keepDims"] = (() => new GlobalAveragePooling2D(keepDims: true), [3, 4, 5]),
@@ -166,7 +167,7 @@ public sealed class OnnxExportLayerTests(ITestOutputHelper output)
             .Append(Activations.Gelu(approximate: true).Name)
             .Append(Activations.Elu().Name)
             .ToList();
-        Assert.Equal(16, names.Count);
+        Assert.Equal(17, names.Count);
         foreach (string activation in names)
             Assert.Contains($"Activation {activation}", string.Join("|", s_cases.Keys));
     }

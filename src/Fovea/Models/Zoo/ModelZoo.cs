@@ -3,7 +3,7 @@ namespace Fovea.Models.Zoo;
 /// <summary>
 /// The zoo by torchvision name ("resnet50", "resnext50_32x4d", ...): each name builds a Fovea model with the
 /// structure and <c>state_dict</c> names of <c>torchvision.models.&lt;name&gt;()</c>, so a torchvision state dict
-/// saved as safetensors loads into it with <see cref="Model.LoadStateDict(string)"/>. <c>fovea zoo</c> lists
+/// saved as safetensors loads into it with <see cref="Model.LoadStateDict(string, bool)"/>. <c>fovea zoo</c> lists
 /// <see cref="Names"/>; <c>fovea run --model zoo:&lt;name&gt;</c> builds one with <see cref="Create"/>.
 /// </summary>
 public static class ModelZoo
@@ -84,7 +84,7 @@ public static class ModelZoo
 
     /// <summary>
     /// Loads a torchvision state dict (safetensors) into zoo model <paramref name="model"/> built by
-    /// <see cref="Create"/> for <paramref name="name"/>, as <see cref="Model.LoadStateDict(string)"/> does, except
+    /// <see cref="Create"/> for <paramref name="name"/>, as <see cref="Model.LoadStateDict(string, bool)"/> does, except
     /// that the auxiliary classifier of Inception-v3 ("AuxLogits.*") is skipped when the model was built for inputs
     /// too small to hold it (below 299×299; torchvision never runs it in eval mode).
     /// </summary>

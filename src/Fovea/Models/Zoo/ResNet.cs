@@ -11,7 +11,7 @@ namespace Fovea.Models.Zoo;
 /// Outputs logits (use a loss with <c>fromLogits: true</c>); <c>includeTop: false</c> stops after the pooling
 /// (512 or 2048 features). A bottleneck's 3×3 convolution has width ⌊planes·widthPerGroup/64⌋·groups (torchvision's
 /// rule: 32 groups of 4 per 64 planes for ResNeXt-50 32×4d, twice the width for Wide-ResNet-50-2). Weights load from
-/// a torchvision state dict with <see cref="Model.LoadStateDict(string)"/>.
+/// a torchvision state dict with <see cref="Model.LoadStateDict(string, bool)"/>.
 /// </summary>
 public static class ResNet
 {
