@@ -67,7 +67,7 @@ public sealed class EveryLayerTypeTests(ITestOutputHelper output) : IDisposable
             new Dense(3)), [[5]], [3]),
         [typeof(Model)] = new(NestedFunctionalModel, [[5]], [3]),
         [typeof(OnnxOp)] = new(ImportedMul, [[3, 4]], [3, 4]),
-        // 1-D and 3-D layers (channels first: [C, L] and [C, D, H, W]).
+        // 1-D and 3-D layers (channels first: [C, L] and [C, D, H, W]) and the attention blocks SE and CBAM.
         [typeof(Conv1D)] = new(() => new Conv1D(4, 3, padding: Padding.Causal, dilationRate: 2), [[2, 7]], [4, 7]),
         [typeof(Conv3D)] = new(() => new Conv3D(4, (3, 3, 2), strides: (1, 2, 1), padding: Padding.Same,
             activation: Activations.Swish), [[2, 4, 5, 5]], [4, 4, 3, 5]),
