@@ -13,8 +13,8 @@ namespace Fovea.Data;
 /// <remarks>
 /// <para>Frames are decoded as <see cref="ImageFolder"/> decodes images (same formats, resize, colour and
 /// normalisation options, all cores). A clip with a number of frames other than <c>frames</c> is resampled in time:
-/// frame t of the result is the clip's frame round(t·(n − 1)/(T − 1)), so a longer clip is subsampled evenly and a
-/// shorter one repeats frames. A clip folder without frames, or a frame that cannot be decoded, stops the load with a
+/// frame t of the result is the clip's frame round(t·(n − 1)/(T − 1)) (halves up), so a longer clip is subsampled
+/// evenly and a shorter one repeats frames. A clip folder without frames, or a frame that cannot be decoded, stops the load with a
 /// <see cref="FoveaException"/> naming it. Hidden files and folders are ignored.</para>
 /// </remarks>
 /// <example><code>
@@ -93,7 +93,9 @@ public sealed class ClipFolder
         {
             int i = job / frames, t = job % frames;
             var files = clips[i].Frames;
-            string file = files[frames == 1 ? 0 : (int)Math.Round(t * (files.Length - 1) / (double)(frames - 1))];
+            int source = frames == 1 ? 0
+                : (int)Math.Round(t * (files.Length - 1) / (double)(frames - 1), MidpointRounding.AwayFromZero);
+            string file = files[source];
             var image = new float[channels * plane];
             if (decoder.Decode(file, image) is string problem)
             {

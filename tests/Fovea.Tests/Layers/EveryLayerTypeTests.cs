@@ -82,7 +82,7 @@ public sealed class EveryLayerTypeTests(ITestOutputHelper output) : IDisposable
         [typeof(ZeroPadding2D)] = new(() => new ZeroPadding2D(((1, 2), (0, 1))), [[2, 3, 3]], [2, 6, 4]),
         [typeof(ZeroPadding3D)] = new(() => new ZeroPadding3D(((1, 0), (0, 2), (1, 1))), [[2, 2, 3, 3]],
             [2, 3, 5, 5]),
-        // 1-D and 3-D layers (channels first: [C, L] and [C, D, H, W]).
+        // 1-D and 3-D layers (channels first: [C, L] and [C, D, H, W]) and the attention blocks SE and CBAM.
         [typeof(Conv1D)] = new(() => new Conv1D(4, 3, padding: Padding.Causal, dilationRate: 2), [[2, 7]], [4, 7]),
         [typeof(Conv3D)] = new(() => new Conv3D(4, (3, 3, 2), strides: (1, 2, 1), padding: Padding.Same,
             activation: Activations.Swish), [[2, 4, 5, 5]], [4, 4, 3, 5]),
