@@ -16,12 +16,10 @@ public sealed class Activation(ActivationFunction function, string? name = null)
     public override JsonObject GetConfig()
     {
         var c = base.GetConfig();
-        c["activation"] = Function.Name;
-        if (Function.HasAlpha)
-            c["activation_alpha"] = Function.Alpha;
+        LayerConfig.WriteActivation(c, Function);
         return c;
     }
 
     public static Activation FromConfig(JsonObject c) => LayerConfig.Common(new Activation(
-        BaseConv2D.ActivationOf(c) ?? Activations.Linear, LayerConfig.Name(c)), c);
+        LayerConfig.ReadActivation(c) ?? Activations.Linear, LayerConfig.Name(c)), c);
 }

@@ -112,9 +112,7 @@ public abstract class BaseConv2D : Layer
         c["strides"] = LayerConfig.Pair(Strides);
         c["padding"] = Padding.ToConfig();
         c["dilation_rate"] = LayerConfig.Pair(DilationRate);
-        c["activation"] = Activation?.Name ?? "linear";
-        if (Activation is { HasAlpha: true })
-            c["activation_alpha"] = Activation.Alpha;
+        LayerConfig.WriteActivation(c, Activation);
         c["use_bias"] = UseBias;
         c["kernel_initializer"] = KernelInitializer.GetConfig();
         c["bias_initializer"] = BiasInitializer.GetConfig();
@@ -128,13 +126,6 @@ public abstract class BaseConv2D : Layer
         bool UseBias, Initializer KernelInit, Initializer BiasInit, Regularizer? Regularizer) ReadCommon(JsonObject c) =>
         (LayerConfig.ReadPair(c["kernel_size"], 1), LayerConfig.ReadPair(c["strides"], 1),
          Padding.FromConfig(c["padding"]), LayerConfig.ReadPair(c["dilation_rate"], 1),
-         ActivationOf(c), LayerConfig.Read(c, "use_bias", true), Initializers.FromConfig(c["kernel_initializer"]),
+         LayerConfig.ReadActivation(c), LayerConfig.Read(c, "use_bias", true), Initializers.FromConfig(c["kernel_initializer"]),
          Initializers.FromConfig(c["bias_initializer"]), Regularizers.FromConfig(c["kernel_regularizer"]));
-
-    internal static ActivationFunction? ActivationOf(JsonObject c)
-    {
-        string name = LayerConfig.Read(c, "activation", "linear");
-        return name == "linear" ? null : Activations.FromName(name,
-            c["activation_alpha"] is null ? null : LayerConfig.Read(c, "activation_alpha", 0f));
-    }
 }

@@ -158,9 +158,7 @@ public abstract class BaseConvNd : Layer
         c["padding"] = Padding.ToConfig();
         c["dilation_rate"] = Ints(DilationRates);
         c["groups"] = Groups;
-        c["activation"] = Activation?.Name ?? "linear";
-        if (Activation is { Name: "leaky_relu" })
-            c["activation_alpha"] = Activation.Alpha;
+        LayerConfig.WriteActivation(c, Activation);
         c["use_bias"] = UseBias;
         c["kernel_initializer"] = KernelInitializer.GetConfig();
         c["bias_initializer"] = BiasInitializer.GetConfig();
@@ -183,7 +181,7 @@ public abstract class BaseConvNd : Layer
     private protected static (int Filters, Padding Padding, int Groups, ActivationFunction? Activation, bool UseBias,
         Initializer KernelInit, Initializer BiasInit, Regularizer? Regularizer) ReadCommon(JsonObject c) =>
         (c["filters"]!.GetValue<int>(), Padding.FromConfig(c["padding"]), LayerConfig.Read(c, "groups", 1),
-            BaseConv2D.ActivationOf(c), LayerConfig.Read(c, "use_bias", true),
+            LayerConfig.ReadActivation(c), LayerConfig.Read(c, "use_bias", true),
             Initializers.FromConfig(c["kernel_initializer"]), Initializers.FromConfig(c["bias_initializer"]),
             Regularizers.FromConfig(c["kernel_regularizer"]));
 }

@@ -170,9 +170,7 @@ public sealed class Conv2DTranspose : Layer
         c["padding"] = Padding.ToConfig();
         c["output_padding"] = OutputPadding is { } p ? LayerConfig.Pair(p) : null;
         c["dilation_rate"] = LayerConfig.Pair(DilationRate);
-        c["activation"] = Activation?.Name ?? "linear";
-        if (Activation is { HasAlpha: true })
-            c["activation_alpha"] = Activation.Alpha;
+        LayerConfig.WriteActivation(c, Activation);
         c["use_bias"] = UseBias;
         c["kernel_initializer"] = KernelInitializer.GetConfig();
         c["bias_initializer"] = BiasInitializer.GetConfig();
@@ -184,7 +182,7 @@ public sealed class Conv2DTranspose : Layer
     public static Conv2DTranspose FromConfig(JsonObject c) => LayerConfig.Common(new Conv2DTranspose(
         c["filters"]!.GetValue<int>(), LayerConfig.ReadPair(c["kernel_size"], 1), LayerConfig.ReadPair(c["strides"], 1),
         Padding.FromConfig(c["padding"]), c["output_padding"] is { } p ? LayerConfig.ReadPair(p, 0) : null,
-        LayerConfig.ReadPair(c["dilation_rate"], 1), BaseConv2D.ActivationOf(c), LayerConfig.Read(c, "use_bias", true),
+        LayerConfig.ReadPair(c["dilation_rate"], 1), LayerConfig.ReadActivation(c), LayerConfig.Read(c, "use_bias", true),
         Initializers.FromConfig(c["kernel_initializer"]), Initializers.FromConfig(c["bias_initializer"]),
         Regularizers.FromConfig(c["kernel_regularizer"]), LayerConfig.Name(c)), c);
 }

@@ -65,9 +65,7 @@ public sealed class Dense : Layer
     {
         var c = base.GetConfig();
         c["units"] = Units;
-        c["activation"] = Activation?.Name ?? "linear";
-        if (Activation is { HasAlpha: true })
-            c["activation_alpha"] = Activation.Alpha;
+        LayerConfig.WriteActivation(c, Activation);
         c["use_bias"] = UseBias;
         c["kernel_initializer"] = KernelInitializer.GetConfig();
         c["bias_initializer"] = BiasInitializer.GetConfig();
@@ -77,7 +75,7 @@ public sealed class Dense : Layer
     }
 
     public static Dense FromConfig(JsonObject c) => LayerConfig.Common(new Dense(c["units"]!.GetValue<int>(),
-        BaseConv2D.ActivationOf(c), LayerConfig.Read(c, "use_bias", true), Initializers.FromConfig(c["kernel_initializer"]),
+        LayerConfig.ReadActivation(c), LayerConfig.Read(c, "use_bias", true), Initializers.FromConfig(c["kernel_initializer"]),
         Initializers.FromConfig(c["bias_initializer"]), Regularizers.FromConfig(c["kernel_regularizer"]),
         LayerConfig.Name(c)), c);
 }

@@ -21,6 +21,23 @@ internal static class LayerConfig
 
     public static string? Name(JsonObject config) => config["name"]?.GetValue<string>();
 
+    /// <summary>Writes a layer's activation as Keras does ("activation": name, "linear" for none), with
+    /// "activation_alpha" for the activations that take one (LeakyReLU, ELU).</summary>
+    public static void WriteActivation(JsonObject config, ActivationFunction? activation)
+    {
+        config["activation"] = activation?.Name ?? "linear";
+        if (activation is { HasAlpha: true })
+            config["activation_alpha"] = activation.Alpha;
+    }
+
+    /// <summary>The activation <see cref="WriteActivation"/> wrote; null for "linear" or none.</summary>
+    public static ActivationFunction? ReadActivation(JsonObject config)
+    {
+        string name = Read(config, "activation", "linear");
+        return name == "linear" ? null : Activations.FromName(name,
+            config["activation_alpha"] is null ? null : Read(config, "activation_alpha", 0f));
+    }
+
     /// <summary>Applies the common fields (trainable) after construction.</summary>
     public static T Common<T>(T layer, JsonObject config)
         where T : Layer

@@ -132,9 +132,7 @@ public sealed class SeparableConv2D : Layer
         c["padding"] = Padding.ToConfig();
         c["depth_multiplier"] = DepthMultiplier;
         c["dilation_rate"] = LayerConfig.Pair(DilationRate);
-        c["activation"] = Activation?.Name ?? "linear";
-        if (Activation is { HasAlpha: true })
-            c["activation_alpha"] = Activation.Alpha;
+        LayerConfig.WriteActivation(c, Activation);
         c["use_bias"] = UseBias;
         c["depthwise_initializer"] = DepthwiseInitializer.GetConfig();
         c["pointwise_initializer"] = PointwiseInitializer.GetConfig();
@@ -145,7 +143,7 @@ public sealed class SeparableConv2D : Layer
     public static SeparableConv2D FromConfig(JsonObject c) => LayerConfig.Common(new SeparableConv2D(
         c["filters"]!.GetValue<int>(), LayerConfig.ReadPair(c["kernel_size"], 1), LayerConfig.ReadPair(c["strides"], 1),
         Padding.FromConfig(c["padding"]), LayerConfig.Read(c, "depth_multiplier", 1),
-        LayerConfig.ReadPair(c["dilation_rate"], 1), BaseConv2D.ActivationOf(c), LayerConfig.Read(c, "use_bias", true),
+        LayerConfig.ReadPair(c["dilation_rate"], 1), LayerConfig.ReadActivation(c), LayerConfig.Read(c, "use_bias", true),
         Initializers.FromConfig(c["depthwise_initializer"]), Initializers.FromConfig(c["pointwise_initializer"]),
         Initializers.FromConfig(c["bias_initializer"]), LayerConfig.Name(c)), c);
 }
