@@ -60,7 +60,7 @@ public class ProjectRulesTests
     {
         // The CLI's metadata really references Fovea.Onnx: forbidding it must be reported.
         var cli = Load("Fovea.Cli");
-        Assert.Equal(["Fovea", "Fovea.Onnx"], ProjectRules.FoveaReferences(cli));
+        Assert.Contains("Fovea.Onnx", ProjectRules.FoveaReferences(cli));
         Assert.Equal(["Fovea.Onnx"], ProjectRules.ForbiddenReferences(cli, ["Fovea.Bench", "Fovea.Onnx"]));
     }
 
@@ -91,7 +91,8 @@ public class ProjectRulesTests
     [Fact]
     public void ProjectReferences_Cli_ReadsTheRealProjectFile()
     {
-        Assert.Equal(["src/Fovea.Onnx/Fovea.Onnx.csproj", "src/Fovea/Fovea.csproj"],
+        Assert.Equal(["src/Fovea.Explain/Fovea.Explain.csproj", "src/Fovea.Onnx/Fovea.Onnx.csproj",
+                "src/Fovea.Tuning/Fovea.Tuning.csproj", "src/Fovea.Vision/Fovea.Vision.csproj", "src/Fovea/Fovea.csproj"],
             ProjectRules.ProjectReferences(ProjectRules.SourceProject("Fovea.Cli")).Order(StringComparer.Ordinal));
     }
 
