@@ -24,6 +24,9 @@ public static partial class Functional
     /// <summary>1/x.</summary>
     public static Tensor Reciprocal(Tensor x) => UnaryFunction.Apply(x, UnaryKind.Reciprocal);
 
+    /// <summary>Arctangent, elementwise (radians); derivative 1 / (1 + x²).</summary>
+    public static Tensor Atan(Tensor x) => UnaryFunction.Apply(x, UnaryKind.Atan);
+
     /// <summary>The error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt.</summary>
     public static Tensor Erf(Tensor x) => UnaryFunction.Apply(x, UnaryKind.Erf);
 

@@ -32,6 +32,7 @@ internal enum UnaryKind
     Ceil,
     Round,
     Sign,
+    Atan,
 }
 
 /// <summary>
@@ -114,6 +115,7 @@ internal static class UnaryKernels
         UnaryKind.Floor => MathF.Floor(x),
         UnaryKind.Ceil => MathF.Ceiling(x),
         UnaryKind.Round => MathF.Round(x, MidpointRounding.ToEven),
+        UnaryKind.Atan => MathF.Atan(x),
         _ => MathF.Sign(x),
     };
 
@@ -139,6 +141,7 @@ internal static class UnaryKernels
         UnaryKind.Cos => -Math.Sin(x),
         UnaryKind.ThresholdedRelu => x > a ? 1 : 0,
         UnaryKind.Mish => MishDerivative(x),
+        UnaryKind.Atan => 1 / (1 + (double)x * x),
         _ => 0,
     };
 
