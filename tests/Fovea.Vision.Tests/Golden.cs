@@ -56,7 +56,8 @@ internal sealed class Golden
     }
 
     /// <summary>The first case whose "op" is <paramref name="op"/>.</summary>
-    public static string FirstCase(string name, string op) => (string)((IEnumerable<object[]>)CasesOf(name, op)).First()[0];
+    public static string FirstCase(string name, string op) =>
+        (string)((IEnumerable<object[]>)CasesOf(name, op)).First()[0];
 
     public JsonObject Params(string c) => (JsonObject)JsonNode.Parse(_metadata[c])!;
 
@@ -85,7 +86,8 @@ internal sealed class Golden
     {
         Assert.True(actual is not null, $"{Name} {name}: no tensor (no gradient?)");
         var expected = _tensors[name];
-        Assert.True(expected.Shape == actual!.Shape, $"{Name} {name}: expected shape {expected.Shape}, got {actual.Shape}");
+        Assert.True(expected.Shape == actual!.Shape,
+            $"{Name} {name}: expected shape {expected.Shape}, got {actual.Shape}");
         var e = expected.AsReadOnlySpan();
         var a = actual.AsReadOnlySpan();
         double max = 0;
@@ -97,7 +99,8 @@ internal sealed class Golden
             double d = Math.Abs((double)e[i] - a[i]);
             if (double.IsNaN(d) || d > atol + rtol * Math.Abs(e[i]))
             {
-                Assert.Fail($"{Name} {name}: element {i} expected {e[i]:G9}, got {a[i]:G9} (atol {atol:G3}, rtol {rtol:G3})");
+                Assert.Fail($"{Name} {name}: element {i} expected {e[i]:G9}, got {a[i]:G9} " +
+                    $"(atol {atol:G3}, rtol {rtol:G3})");
             }
             if (d > max)
             {

@@ -17,7 +17,8 @@ public sealed class DefaultBoxGenerator
     /// <param name="minRatio">Smallest scale when <paramref name="scales"/> is not given.</param>
     /// <param name="maxRatio">Largest scale when <paramref name="scales"/> is not given.</param>
     /// <param name="scales">Levels + 1 scales (relative to the image), or null to space them evenly.</param>
-    /// <param name="steps">Per level, the step in pixels that sets the centre spacing, or null for the grid size.</param>
+    /// <param name="steps">Per level, the step in pixels that sets the centre spacing, or null for the grid
+    /// size.</param>
     /// <param name="clip">Clamp the relative widths and heights to [0, 1].</param>
     public DefaultBoxGenerator(IReadOnlyList<IReadOnlyList<float>> aspectRatios, double minRatio = 0.15,
         double maxRatio = 0.9, IReadOnlyList<double>? scales = null, IReadOnlyList<int>? steps = null,
@@ -25,7 +26,8 @@ public sealed class DefaultBoxGenerator
     {
         int levels = aspectRatios.Count;
         if (steps is not null && steps.Count != levels)
-            throw new FoveaException($"DefaultBoxGenerator: expected {levels} steps (one per level), received {steps.Count}");
+            throw new FoveaException(
+                $"DefaultBoxGenerator: expected {levels} steps (one per level), received {steps.Count}");
         AspectRatios = aspectRatios;
         Steps = steps;
         Clip = clip;

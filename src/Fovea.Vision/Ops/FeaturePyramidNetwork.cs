@@ -11,9 +11,10 @@ namespace Fovea.Vision.Ops;
 /// down, the running top-down map is upsampled (nearest, to the lateral map's size, PyTorch's index ⌊o·in/out⌋) and
 /// added to the lateral; a 3×3 convolution (layer block, padding 1) smooths each sum. With
 /// <see cref="ExtraMaxPool"/> (torchvision's <c>LastLevelMaxPool</c>) a last output is the coarsest result
-/// max-pooled with kernel 1, stride 2. Built from <see cref="Fovea.Layers.Conv2D"/> layers whose weights carry torchvision's
-/// state-dict names (<c>inner_blocks.{i}.0.weight</c>, <c>.bias</c>, <c>layer_blocks.{i}.0.weight</c>, <c>.bias</c>),
-/// so <see cref="LoadStateDict"/> maps a torchvision state dict one to one.
+/// max-pooled with kernel 1, stride 2. Built from <see cref="Fovea.Layers.Conv2D"/> layers whose weights carry
+/// torchvision's state-dict names (<c>inner_blocks.{i}.0.weight</c>, <c>.bias</c>,
+/// <c>layer_blocks.{i}.0.weight</c>, <c>.bias</c>), so <see cref="LoadStateDict"/> maps a torchvision state dict
+/// one to one.
 /// Shape: features [N, C_i, H_i, W_i], finest first → outputs [N, OutChannels, H_i, W_i] (and the pooled level).
 /// </summary>
 public sealed class FeaturePyramidNetwork

@@ -8,8 +8,8 @@ namespace Fovea.Vision.Ops;
 /// 2^round(log2(feature height / largest image height)); a box of area A goes to level
 /// k = clamp(⌊k0 + log2(√A / s0) + eps⌋, k_min, k_max) (FPN paper, eq. 1; s0 = <see cref="CanonicalScale"/>,
 /// k0 = <see cref="CanonicalLevel"/>, eps = 1e-6, k_min and k_max from the first and last level's scales) and is
-/// pooled there with <see cref="Fovea.Autograd.Functional.RoiAlign"/> (aligned = false). Unlike torchvision, which caches the scales
-/// of its first call, the scales are inferred on every call. Differentiable in the features.
+/// pooled there with <see cref="Fovea.Autograd.Functional.RoiAlign"/> (aligned = false). Unlike torchvision, which
+/// caches the scales of its first call, the scales are inferred on every call. Differentiable in the features.
 /// </summary>
 /// <param name="outputSize">Bins per RoI (height, width).</param>
 /// <param name="samplingRatio">Samples per bin and axis, or ≤ 0 for adaptive (⌈roi size / bins⌉).</param>
@@ -77,9 +77,12 @@ public sealed class MultiScaleRoiAlign(Size2 outputSize, int samplingRatio, int 
         foreach (var f in features)
         {
             if (f.Rank != 4 || f.Shape[1] != features[0].Shape[1] || f.Shape[0] != features[0].Shape[0])
-                throw new FoveaException($"MultiScaleRoiAlign: expected feature maps [N, C, H, W] with equal N and C, " +
+                throw new FoveaException("MultiScaleRoiAlign: expected feature maps [N, C, H, W] with equal N and C, " +
                     $"received {string.Join(", ", features.Select(t => t.Shape))}");
         }
+        if (boxes.Count == 0 || boxes.Count != imageSizes.Count || boxes.Count != features[0].Shape[0])
+            throw new FoveaException($"MultiScaleRoiAlign: expected one box tensor and one image size per image " +
+                $"({features[0].Shape[0]} in the batch), received {boxes.Count} and {imageSizes.Count}");
         var all = Concat(boxes.Select(b => Check(b)).ToList(), 0).Detach();
         var roiValues = new float[all.Shape[0] * 5];
         int row = 0;

@@ -11,31 +11,32 @@ public static partial class Functional
     /// <paramref name="x"/> into a fixed <paramref name="outputSize"/> grid of bins, each the average of bilinear
     /// samples. Effectively computes, for RoI k = (b, x1, y1, x2, y2) scaled by <paramref name="spatialScale"/> (and
     /// shifted by −0.5 when <paramref name="aligned"/>), y[k, c, i, j] = mean over the sample grid of bin (i, j) of
-    /// bilinear(x[b, c], sample). The grid has <paramref name="samplingRatio"/> samples per axis when positive, else
-    /// ⌈roi size / bins⌉. Without <paramref name="aligned"/> a RoI is at least one cell wide and high (torchvision's
-    /// legacy behaviour). Gradients flow to <paramref name="x"/> only.
+    /// bilinear(x[b, c], sample). The grid has <paramref name="samplingRatio"/> samples per axis when positive,
+    /// else (0 or negative, as in torchvision) ⌈roi size / bins⌉. Without <paramref name="aligned"/> a RoI is at
+    /// least one cell wide and high (torchvision's legacy behaviour). A sample more than one cell outside the map
+    /// counts as 0, so a RoI outside the image pools zeros. Gradients flow to <paramref name="x"/> only.
     /// Shape: x [N, C, H, W]; rois [K, 5] (batch index, x1, y1, x2, y2 in image coordinates); output
     /// [K, C, outputSize.Height, outputSize.Width].
     /// </summary>
     /// <exception cref="FoveaException">x is not rank 4, rois is not [K, 5], a batch index is out of range, or the
-    /// output size or the sampling ratio is not valid.</exception>
+    /// output size is not positive.</exception>
     public static Tensor RoiAlign(Tensor x, Tensor rois, Size2 outputSize, float spatialScale = 1f,
         int samplingRatio = -1, bool aligned = false)
     {
         if (x.Rank != 4)
             throw new FoveaException($"RoiAlign: expected features [N, C, H, W], received {x.Shape}");
         if (rois.Rank != 2 || rois.Shape[1] != 5)
-            throw new FoveaException($"RoiAlign: expected rois [K, 5] (batch index, x1, y1, x2, y2), received {rois.Shape}");
+            throw new FoveaException(
+                $"RoiAlign: expected rois [K, 5] (batch index, x1, y1, x2, y2), received {rois.Shape}");
         if (outputSize.Height <= 0 || outputSize.Width <= 0)
             throw new FoveaException($"RoiAlign: output size must be positive, received {outputSize}");
-        if (samplingRatio == 0)
-            throw new FoveaException("RoiAlign: sampling ratio must be positive, or negative for adaptive, received 0");
         var r = rois.AsReadOnlySpan();
         for (int k = 0; k < rois.Shape[0]; k++)
         {
             float b = r[5 * k];
             if (b != MathF.Floor(b) || b < 0 || b >= x.Shape[0])
-                throw new FoveaException($"RoiAlign: RoI {k} has batch index {b}, expected an integer in [0, {x.Shape[0]})");
+                throw new FoveaException(
+                    $"RoiAlign: RoI {k} has batch index {b}, expected an integer in [0, {x.Shape[0]})");
         }
         var g = new RoiAlignGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], rois.Shape[0],
             outputSize.Height, outputSize.Width, spatialScale, samplingRatio, aligned);
@@ -89,6 +90,7 @@ public static partial class Functional
         if (boxes.Rank != 2 || boxes.Shape[1] != 4)
             throw new FoveaException($"{op}: expected boxes [N, 4] (x1, y1, x2, y2), received {boxes.Shape}");
         if (scores.Rank != 1 || scores.Shape[0] != boxes.Shape[0])
-            throw new FoveaException($"{op}: expected scores [{boxes.Shape[0]}] (one per box), received {scores.Shape}");
+            throw new FoveaException(
+                $"{op}: expected scores [{boxes.Shape[0]}] (one per box), received {scores.Shape}");
     }
 }

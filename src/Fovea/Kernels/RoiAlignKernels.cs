@@ -6,10 +6,10 @@ namespace Fovea.Kernels;
 /// RoIAlign (He et al., Mask R-CNN; <c>torchvision.ops.roi_align</c>) forward and backward.
 /// Shapes: x [N, C, H, W], rois [K, 5] (batch index, x1, y1, x2, y2), y [K, C, PH, PW]; see
 /// <see cref="RoiAlignGeometry"/>. Output bin (ph, pw) of RoI k averages GridH·GridW bilinear samples of its image's
-/// channel plane; a sample more than one cell outside the plane counts as 0, one within a cell of the border is clamped
-/// to the border. The sample positions and their four bilinear weights depend only on the RoI, so they are computed once
-/// per RoI into a table and reused for every channel; channels are split over the kernel threads (each thread owns
-/// whole channel planes of dx in backward, so the scatter needs no atomics and is deterministic).
+/// channel plane; a sample more than one cell outside the plane counts as 0, one within a cell of the border is
+/// clamped to the border. The sample positions and their four bilinear weights depend only on the RoI, so they are
+/// computed once per RoI into a table and reused for every channel; channels are split over the kernel threads (each
+/// thread owns whole channel planes of dx in backward, so the scatter needs no atomics and is deterministic).
 /// Twin: <see cref="Reference.ReferenceRoiAlign"/>, which recomputes every sample for every output element.
 /// </summary>
 internal static unsafe class RoiAlignKernels

@@ -24,7 +24,8 @@ public sealed class FeaturePyramidNetworkGoldenTests(ITestOutputHelper output)
     {
         var p = G.Params(c);
         var inCh = p["in_channels"]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
-        var fpn = new FeaturePyramidNetwork(inCh, p["out_channels"]!.GetValue<int>(), p["extra_pool"]!.GetValue<bool>());
+        var fpn = new FeaturePyramidNetwork(inCh, p["out_channels"]!.GetValue<int>(),
+            p["extra_pool"]!.GetValue<bool>());
         var torchNames = p["state_dict"]!.AsArray().Select(v => v!.GetValue<string>()).ToArray();
         Assert.Equal(torchNames, fpn.StateDict().Select(kv => kv.Key)); // one to one, same order
         fpn.LoadStateDict(torchNames.ToDictionary(n => n, n => G.Get($"{c}.w.{n}")));

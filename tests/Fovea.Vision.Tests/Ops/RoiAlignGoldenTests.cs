@@ -29,7 +29,8 @@ public sealed class RoiAlignGoldenTests(ITestOutputHelper output)
         var p = G.Params(c);
         var x = G.Input($"{c}.x");
         var y = Functional.RoiAlign(x, G.Get($"{c}.rois"), Size(p["output_size"]!),
-            p["spatial_scale"]!.GetValue<float>(), p["sampling_ratio"]!.GetValue<int>(), p["aligned"]!.GetValue<bool>());
+            p["spatial_scale"]!.GetValue<float>(), p["sampling_ratio"]!.GetValue<int>(),
+            p["aligned"]!.GetValue<bool>());
         y.Backward(G.Get($"{c}.r"));
         // Averages of bilinear samples of N(0, 1) features, same float32 operations in the same order as
         // torchvision's CPU kernel: differences of a few ulp; gradients sum a few dozen shares.
@@ -75,5 +76,41 @@ public sealed class RoiAlignGoldenTests(ITestOutputHelper output)
         var x = Tensor.Ones([1, 1, 4, 4]);
         var y = Functional.RoiAlign(x, Tensor.FromArray([0f, 10, 10, 14, 14], [1, 5]), 2, aligned: true);
         Assert.All(y.ToArray(), v => Assert.Equal(0f, v)); // every sample is more than a cell outside the plane
+    }
+
+    [Fact]
+    public void RoiAlign_NoRois_GivesEmptyOutputAndZeroGradient()
+    {
+        var x = Tensor.Ones([1, 2, 4, 4]);
+        x.RequiresGrad = true;
+        var y = Functional.RoiAlign(x, Tensor.Zeros([0, 5]), 2);
+        Assert.Equal(new Shape(0, 2, 2, 2), y.Shape);
+        Functional.Sum(y).Backward();
+        Assert.All(x.Grad!.ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void MultiScaleRoiAlign_NoBoxes_GivesEmptyOutput()
+    {
+        var feats = new[] { Tensor.Ones([2, 3, 8, 8]), Tensor.Ones([2, 3, 4, 4]) };
+        var y = new MultiScaleRoiAlign(2, 2).Call(feats, [Tensor.Zeros([0, 4]), Tensor.Zeros([0, 4])],
+            [(32, 32), (32, 32)]);
+        Assert.Equal(new Shape(0, 3, 2, 2), y.Shape);
+    }
+
+    [Fact]
+    public void MultiScaleRoiAlign_BadInputs_ThrowFoveaException()
+    {
+        var pooler = new MultiScaleRoiAlign(2, 2);
+        var feats = new[] { Tensor.Ones([2, 3, 8, 8]), Tensor.Ones([2, 3, 4, 4]) };
+        var e = Assert.Throws<FoveaException>(() => pooler.Call(feats, [Tensor.Zeros([1, 4])], [(32, 32)]));
+        Assert.Contains("2 in the batch", e.Message);
+        e = Assert.Throws<FoveaException>(() =>
+            pooler.Call(feats, [Tensor.Zeros([1, 5]), Tensor.Zeros([0, 4])], [(32, 32), (32, 32)]));
+        Assert.Contains("[1, 5]", e.Message);
+        e = Assert.Throws<FoveaException>(() =>
+            pooler.Call([feats[0], Tensor.Ones([2, 4, 4, 4])], [Tensor.Zeros([0, 4]), Tensor.Zeros([0, 4])],
+                [(32, 32), (32, 32)]));
+        Assert.Contains("[2, 4, 4, 4]", e.Message);
     }
 }
