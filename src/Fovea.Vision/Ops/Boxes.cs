@@ -16,13 +16,11 @@ public static class Boxes
 
     /// <summary>
     /// Converts boxes from <paramref name="from"/> to <paramref name="to"/> (<c>torchvision.ops.box_convert</c>:
-    /// through (x1, y1, x2, y2) when neither format is that). Shape: [N, 4] → [N, 4].
+    /// through (x1, y1, x2, y2) when neither format is that); always a new tensor. Shape: [N, 4] → [N, 4].
     /// </summary>
     public static Tensor Convert(Tensor boxes, BoxFormat from, BoxFormat to)
     {
         BoxColumns.Check("Boxes.Convert", boxes);
-        if (from == to)
-            return boxes;
         var c = BoxColumns.Of(boxes);
         var xyxy = from switch
         {

@@ -20,6 +20,32 @@ public sealed class DistanceBoxCoder(int regMax = 16)
         : throw new FoveaException($"DistanceBoxCoder: regMax must be positive, received {regMax}");
 
     /// <summary>
+    /// The anchor points of a pyramid: for each level (grid H×W, stride s) the cell centres ((j + offset)·s,
+    /// (i + offset)·s), row-major, levels in order, and each point's stride. Shape: points [Σ H·W, 2] (x, y),
+    /// strides [Σ H·W].
+    /// </summary>
+    public static (Tensor Points, Tensor Strides) AnchorPoints(IReadOnlyList<(int Height, int Width)> gridSizes,
+        IReadOnlyList<float> strides, float offset = 0.5f)
+    {
+        if (gridSizes.Count != strides.Count)
+            throw new FoveaException($"DistanceBoxCoder.AnchorPoints: expected one stride per grid ({gridSizes.Count}), " +
+                $"received {strides.Count}");
+        var points = new List<float>();
+        var perPoint = new List<float>();
+        for (int l = 0; l < gridSizes.Count; l++)
+        {
+            var (h, w) = gridSizes[l];
+            for (int i = 0; i < h; i++)
+            for (int j = 0; j < w; j++)
+            {
+                points.AddRange([(j + offset) * strides[l], (i + offset) * strides[l]]);
+                perPoint.Add(strides[l]);
+            }
+        }
+        return (Tensor.Wrap([.. points], [perPoint.Count, 2]), Tensor.Wrap([.. perPoint], [perPoint.Count]));
+    }
+
+    /// <summary>
     /// Distance targets (l, t, r, b) / stride of <paramref name="boxes"/> from <paramref name="points"/>, clamped to
     /// [0, RegMax − 0.01] so that every target has a right neighbour bin. Not differentiable.
     /// Shape: points [N, 2] (x, y), boxes [N, 4] (x1, y1, x2, y2) → [N, 4].

@@ -129,4 +129,26 @@ public sealed class AnchorsAndCodersGoldenTests(ITestOutputHelper output)
             Tensor.Zeros([3, 4])));
         Assert.Contains("[3, 5]", e.Message);
     }
+
+    [Fact]
+    public void AnchorPoints_TwoLevels_AreCellCentres()
+    {
+        // Hand-checked: a 2×3 grid of stride 8 then a 1×1 grid of stride 16, offset 0.5.
+        var (points, strides) = DistanceBoxCoder.AnchorPoints([(2, 3), (1, 1)], [8f, 16f]);
+        Assert.Equal([4f, 4, 12, 4, 20, 4, 4, 12, 12, 12, 20, 12, 8, 8], points.ToArray());
+        Assert.Equal([8f, 8, 8, 8, 8, 8, 16], strides.ToArray());
+    }
+
+    [Fact]
+    public void DistanceBoxCoder_EncodeThenDecode_RecoversBoxesInsideRange()
+    {
+        // Decode(Encode(b)) = b whenever every distance is below RegMax strides (a property of the definition).
+        var coder = new DistanceBoxCoder(15);
+        var points = Tensor.FromArray([20f, 30, 50, 40], [2, 2]);
+        var boxes = Tensor.FromArray([10f, 12, 40, 44, 45, 30, 90, 41], [2, 4]);
+        var back = coder.Decode(points, coder.Encode(points, boxes, 4f), 4f).ToArray();
+        var expected = boxes.ToArray();
+        for (int i = 0; i < expected.Length; i++)
+            Assert.Equal(expected[i], back[i], 4);
+    }
 }
