@@ -28,7 +28,8 @@ public sealed class DistanceBoxCoder(int regMax = 16)
         IReadOnlyList<float> strides, float offset = 0.5f)
     {
         if (gridSizes.Count != strides.Count)
-            throw new FoveaException($"DistanceBoxCoder.AnchorPoints: expected one stride per grid ({gridSizes.Count}), " +
+            throw new FoveaException(
+                $"DistanceBoxCoder.AnchorPoints: expected one stride per grid ({gridSizes.Count}), " +
                 $"received {strides.Count}");
         var points = new List<float>();
         var perPoint = new List<float>();
