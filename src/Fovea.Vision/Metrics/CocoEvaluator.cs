@@ -1,0 +1,391 @@
+using Fovea.Vision.Formats;
+
+namespace Fovea.Vision.Metrics;
+
+/// <summary>COCO box evaluation, the same computation as pycocotools' <c>COCOeval(gt, dt, "bbox")</c> followed by
+/// <c>evaluate()</c>, <c>accumulate()</c> and <c>summarize()</c>.</summary>
+/// <remarks>
+/// What it reproduces, detail for detail:
+/// <list type="bullet">
+/// <item>IoU thresholds 0.50:0.05:0.95 and recall thresholds 0:0.01:1 computed as <c>numpy.linspace</c> does
+/// (start + i·step, so the ninth IoU threshold is 0.8999999999999999);</item>
+/// <item>area ranges all [0, 1e10], small [0, 32²], medium [32², 96²], large [96², 1e10], inclusive at both ends,
+/// judged on a ground truth's <c>area</c> field and on a detection's w×h;</item>
+/// <item>maxDets 1, 10, 100 per image and category, taken after a stable sort by score (tied scores keep the results
+/// file's order);</item>
+/// <item>crowd ground truth is ignored: a detection matched to it is neither a true nor a false positive, several
+/// detections may match it, and its IoU divides by the detection's area instead of the union;</item>
+/// <item>greedy matching per IoU threshold, best IoU first, preferring non-ignored ground truth; unmatched detections
+/// outside the area range are ignored;</item>
+/// <item>101-point interpolated precision: the precision envelope (running maximum from the right), read at the first
+/// detection whose recall reaches each threshold (<c>searchsorted</c> 'left'), 0 past the last recall;</item>
+/// <item>-1 for settings without ground truth; a summary number is the mean over the entries that are not -1, or -1.
+/// </item>
+/// </list>
+/// Differences from pycocotools: an empty results list evaluates (every AP and AR is 0 where ground truth exists)
+/// instead of failing; a detection for an image the ground truth does not list throws, as pycocotools asserts.
+/// </remarks>
+public static class CocoEvaluator
+{
+    private static readonly double[] s_iouThresholds = Linspace(0.5, 0.95, 10);
+    private static readonly double[] s_recallThresholds = Linspace(0.0, 1.0, 101);
+    private static readonly int[] s_maxDetections = [1, 10, 100];
+    private static readonly (double Min, double Max)[] s_areaRanges =
+        [(0, 1e10), (0, 32 * 32), (32 * 32, 96 * 96), (96 * 96, 1e10)];
+
+    /// <summary>The 10 IoU thresholds, 0.5 to 0.95 (as <c>numpy.linspace</c> computes them).</summary>
+    public static IReadOnlyList<double> IouThresholds => s_iouThresholds;
+
+    /// <summary>The 101 recall thresholds, 0 to 1.</summary>
+    public static IReadOnlyList<double> RecallThresholds => s_recallThresholds;
+
+    /// <summary>The maximum numbers of detections per image and category: 1, 10, 100.</summary>
+    public static IReadOnlyList<int> MaxDetections => s_maxDetections;
+
+    /// <summary>The area ranges all, small, medium, large as [min, max] in square pixels, both ends inclusive.
+    /// </summary>
+    public static IReadOnlyList<(double Min, double Max)> AreaRanges => s_areaRanges;
+
+    /// <summary>Evaluates detections against ground truth exactly as pycocotools' COCOeval for boxes.</summary>
+    /// <param name="groundTruth">Images, categories and annotations; every image and category listed is evaluated.
+    /// </param>
+    /// <param name="detections">The results list; detections of categories the ground truth does not list are
+    /// ignored.</param>
+    /// <exception cref="FoveaException">A detection names an image the ground truth does not list.</exception>
+    public static CocoEvaluation Evaluate(CocoDataset groundTruth, IReadOnlyList<CocoDetection> detections)
+    {
+        ArgumentNullException.ThrowIfNull(groundTruth);
+        ArgumentNullException.ThrowIfNull(detections);
+        long[] imageIds = [.. groundTruth.Images.Select(i => i.Id).Distinct().Order()];
+        int[] categoryIds = [.. groundTruth.Categories.Select(c => c.Id).Distinct().Order()];
+        var imageSet = imageIds.ToHashSet();
+        var categorySet = categoryIds.ToHashSet();
+
+        var gts = new Dictionary<(long, int), List<CocoAnnotation>>();
+        foreach (var a in groundTruth.Annotations)
+        {
+            if (imageSet.Contains(a.ImageId) && categorySet.Contains(a.CategoryId))
+                Bucket(gts, (a.ImageId, a.CategoryId)).Add(a);
+        }
+        var dts = new Dictionary<(long, int), List<Det>>();
+        for (int i = 0; i < detections.Count; i++)
+        {
+            var d = detections[i];
+            if (!imageSet.Contains(d.ImageId))
+                throw new FoveaException($"detection [{i}] is for image id {d.ImageId}, which the ground truth " +
+                    "does not list; results must correspond to the ground-truth images");
+            if (categorySet.Contains(d.CategoryId))
+                Bucket(dts, (d.ImageId, d.CategoryId)).Add(new Det(i + 1, d.Box, d.Box.Area, d.Score));
+        }
+
+        int maxDet = s_maxDetections[^1];
+        var perImage = new ImageEval?[categoryIds.Length, s_areaRanges.Length, imageIds.Length];
+        for (int k = 0; k < categoryIds.Length; k++)
+        {
+            for (int i = 0; i < imageIds.Length; i++)
+            {
+                var key = (imageIds[i], categoryIds[k]);
+                var gt = gts.GetValueOrDefault(key) ?? [];
+                var dt = dts.GetValueOrDefault(key) ?? [];
+                if (gt.Count == 0 && dt.Count == 0)
+                    continue;
+                // Stable sort, highest score first, then keep maxDet (pycocotools' mergesort on -score).
+                var sorted = dt.OrderByDescending(d => d.Score).Take(maxDet).ToArray();
+                var ious = BoxIou([.. sorted.Select(d => d.Box)], [.. gt.Select(g => g.Box)],
+                    [.. gt.Select(g => g.IsCrowd)]);
+                for (int a = 0; a < s_areaRanges.Length; a++)
+                    perImage[k, a, i] = EvaluateImage(gt, sorted, ious, s_areaRanges[a]);
+            }
+        }
+        var (precision, recall) = Accumulate(perImage, categoryIds.Length, imageIds.Length);
+        return new CocoEvaluation(Summarize(precision, recall), categoryIds, precision, recall);
+    }
+
+    /// <summary>IoU of every detection box with every ground-truth box as pycocotools' <c>maskUtils.iou</c> computes
+    /// it for boxes: intersection over union, except that for a crowd ground truth the denominator is the
+    /// detection's area. Boxes that do not overlap (zero or negative width or height of the intersection) give 0.
+    /// </summary>
+    /// <returns>[detections, groundTruth] IoU matrix.</returns>
+    public static double[,] BoxIou(IReadOnlyList<CocoBox> detections, IReadOnlyList<CocoBox> groundTruth,
+        IReadOnlyList<bool> isCrowd)
+    {
+        ArgumentNullException.ThrowIfNull(detections);
+        ArgumentNullException.ThrowIfNull(groundTruth);
+        ArgumentNullException.ThrowIfNull(isCrowd);
+        var o = new double[detections.Count, groundTruth.Count];
+        for (int g = 0; g < groundTruth.Count; g++)
+        {
+            var gb = groundTruth[g];
+            double ga = gb.Width * gb.Height;
+            for (int d = 0; d < detections.Count; d++)
+            {
+                var db = detections[d];
+                double da = db.Width * db.Height;
+                double w = Math.Min(db.Width + db.X, gb.Width + gb.X) - Math.Max(db.X, gb.X);
+                if (w <= 0)
+                    continue;
+                double h = Math.Min(db.Height + db.Y, gb.Height + gb.Y) - Math.Max(db.Y, gb.Y);
+                if (h <= 0)
+                    continue;
+                double inter = w * h;
+                o[d, g] = inter / (isCrowd[g] ? da : da + ga - inter);
+            }
+        }
+        return o;
+    }
+
+    /// <summary>Per image, category and area range: greedy matching at every IoU threshold (evaluateImg).</summary>
+    private static ImageEval EvaluateImage(List<CocoAnnotation> gt, Det[] dt, double[,] ious, (double Min, double Max) range)
+    {
+        int T = s_iouThresholds.Length, G = gt.Count, D = dt.Length;
+        bool[] ignoreOriginal = [.. gt.Select(g => g.IsCrowd || g.Area < range.Min || g.Area > range.Max)];
+        // Non-ignored ground truth first, stable.
+        int[] order = [.. Enumerable.Range(0, G).OrderBy(g => ignoreOriginal[g] ? 1 : 0)];
+        var gtIgnore = new bool[G];
+        for (int j = 0; j < G; j++)
+            gtIgnore[j] = ignoreOriginal[order[j]];
+        var gtMatched = new long[T, G];
+        var dtMatched = new long[T, D];
+        var dtIgnore = new bool[T, D];
+        if (G > 0 && D > 0)
+        {
+            for (int t = 0; t < T; t++)
+            {
+                for (int d = 0; d < D; d++)
+                {
+                    double best = Math.Min(s_iouThresholds[t], 1 - 1e-10);
+                    int m = -1;
+                    for (int j = 0; j < G; j++)
+                    {
+                        var g = gt[order[j]];
+                        if (gtMatched[t, j] != 0 && !g.IsCrowd)
+                            continue;
+                        if (m > -1 && !gtIgnore[m] && gtIgnore[j])
+                            break;
+                        double iou = ious[d, order[j]];
+                        if (iou < best)
+                            continue;
+                        best = iou;
+                        m = j;
+                    }
+                    if (m == -1)
+                        continue;
+                    dtIgnore[t, d] = gtIgnore[m];
+                    dtMatched[t, d] = gt[order[m]].Id;
+                    gtMatched[t, m] = dt[d].Id;
+                }
+            }
+        }
+        for (int d = 0; d < D; d++)
+        {
+            bool outside = dt[d].Area < range.Min || dt[d].Area > range.Max;
+            for (int t = 0; t < T; t++)
+                dtIgnore[t, d] |= dtMatched[t, d] == 0 && outside;
+        }
+        return new ImageEval([.. dt.Select(d => d.Score)], dtMatched, dtIgnore, gtIgnore);
+    }
+
+    /// <summary>Precision/recall tables over images (accumulate).</summary>
+    private static (double[,,,,] Precision, double[,,,] Recall) Accumulate(ImageEval?[,,] perImage, int K, int I)
+    {
+        int T = s_iouThresholds.Length, R = s_recallThresholds.Length, A = s_areaRanges.Length;
+        int M = s_maxDetections.Length;
+        var precision = new double[T, R, K, A, M];
+        var recall = new double[T, K, A, M];
+        Fill(precision, -1);
+        Fill(recall, -1);
+        for (int k = 0; k < K; k++)
+        {
+            for (int a = 0; a < A; a++)
+            {
+                var images = new List<ImageEval>();
+                for (int i = 0; i < I; i++)
+                {
+                    if (perImage[k, a, i] is { } e)
+                        images.Add(e);
+                }
+                if (images.Count == 0)
+                    continue;
+                int npig = images.Sum(e => e.GtIgnore.Count(ig => !ig));
+                for (int m = 0; m < M; m++)
+                {
+                    int maxDet = s_maxDetections[m];
+                    // Concatenate the first maxDet detections of every image, then a stable sort by score.
+                    var entries = new List<(ImageEval E, int D)>();
+                    foreach (var e in images)
+                    {
+                        for (int d = 0; d < Math.Min(maxDet, e.Scores.Length); d++)
+                            entries.Add((e, d));
+                    }
+                    var ranked = entries.OrderByDescending(x => x.E.Scores[x.D]).ToArray();
+                    if (npig == 0)
+                        continue;
+                    int nd = ranked.Length;
+                    var pr = new double[nd];
+                    var rc = new double[nd];
+                    for (int t = 0; t < T; t++)
+                    {
+                        double tp = 0, fp = 0;
+                        for (int n = 0; n < nd; n++)
+                        {
+                            var (e, d) = ranked[n];
+                            if (e.DtIgnore[t, d])
+                            {
+                                // neither a true nor a false positive
+                            }
+                            else if (e.DtMatched[t, d] != 0)
+                            {
+                                tp++;
+                            }
+                            else
+                            {
+                                fp++;
+                            }
+                            rc[n] = tp / npig;
+                            pr[n] = tp / (fp + tp + Spacing1);
+                        }
+                        recall[t, k, a, m] = nd > 0 ? rc[nd - 1] : 0;
+                        for (int n = nd - 1; n > 0; n--)
+                        {
+                            if (pr[n] > pr[n - 1])
+                                pr[n - 1] = pr[n];
+                        }
+                        // Read the envelope at the first detection reaching each recall threshold; pycocotools
+                        // stops at the first threshold past the last recall, so the rest stay 0.
+                        for (int r = 0; r < R; r++)
+                        {
+                            int idx = SearchSortedLeft(rc, s_recallThresholds[r]);
+                            precision[t, r, k, a, m] = idx < nd ? pr[idx] : 0;
+                        }
+                    }
+                }
+            }
+        }
+        return (precision, recall);
+    }
+
+    /// <summary>numpy's <c>np.spacing(1)</c>: the distance from 1 to the next double, 2^-52.</summary>
+    private const double Spacing1 = 2.220446049250313e-16;
+
+    private static double[] Summarize(double[,,,,] precision, double[,,,] recall)
+    {
+        int[] allT = [.. Enumerable.Range(0, s_iouThresholds.Length)];
+        int t50 = Array.IndexOf(s_iouThresholds, 0.5);
+        int t75 = Array.IndexOf(s_iouThresholds, 0.75);
+        int[] at50 = t50 >= 0 ? [t50] : [];
+        int[] at75 = t75 >= 0 ? [t75] : [];
+        int K = precision.GetLength(2);
+        double Ap(int[] ts, int area, int maxDets)
+        {
+            var values = new List<double>();
+            foreach (int t in ts)
+            {
+                for (int r = 0; r < precision.GetLength(1); r++)
+                {
+                    for (int k = 0; k < K; k++)
+                        values.Add(precision[t, r, k, area, maxDets]);
+                }
+            }
+            return MeanAboveMinusOne(values);
+        }
+        double Ar(int area, int maxDets)
+        {
+            var values = new List<double>();
+            foreach (int t in allT)
+            {
+                for (int k = 0; k < K; k++)
+                    values.Add(recall[t, k, area, maxDets]);
+            }
+            return MeanAboveMinusOne(values);
+        }
+        return
+        [
+            Ap(allT, 0, 2), Ap(at50, 0, 2), Ap(at75, 0, 2), Ap(allT, 1, 2), Ap(allT, 2, 2), Ap(allT, 3, 2),
+            Ar(0, 0), Ar(0, 1), Ar(0, 2), Ar(1, 2), Ar(2, 2), Ar(3, 2),
+        ];
+    }
+
+    /// <summary>Mean of precision[t in ts, :, k, area, maxDets] over entries above -1, or -1 if none.</summary>
+    internal static double MeanOfValid(double[,,,,] precision, int[] ts, int k, int area, int maxDets)
+    {
+        var values = new List<double>();
+        foreach (int t in ts)
+        {
+            for (int r = 0; r < precision.GetLength(1); r++)
+                values.Add(precision[t, r, k, area, maxDets]);
+        }
+        return MeanAboveMinusOne(values);
+    }
+
+    private static double MeanAboveMinusOne(List<double> values)
+    {
+        double sum = 0;
+        int n = 0;
+        foreach (double v in values)
+        {
+            if (v > -1)
+            {
+                sum += v;
+                n++;
+            }
+        }
+        return n == 0 ? -1 : sum / n;
+    }
+
+    /// <summary>First index i with sorted[i] ≥ value (numpy <c>searchsorted</c>, side 'left').</summary>
+    private static int SearchSortedLeft(double[] sorted, double value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>numpy.linspace(start, stop, num): start + i·(stop − start)/(num − 1), the last one exactly stop.
+    /// </summary>
+    private static double[] Linspace(double start, double stop, int num)
+    {
+        double step = (stop - start) / (num - 1);
+        var y = new double[num];
+        for (int i = 0; i < num; i++)
+            y[i] = i * step + start;
+        y[^1] = stop;
+        return y;
+    }
+
+    private static List<T> Bucket<T>(Dictionary<(long, int), List<T>> map, (long, int) key)
+    {
+        if (!map.TryGetValue(key, out var list))
+            map[key] = list = [];
+        return list;
+    }
+
+    private static void Fill(double[,,,,] array, double value)
+    {
+        for (int t = 0; t < array.GetLength(0); t++)
+            for (int r = 0; r < array.GetLength(1); r++)
+                for (int k = 0; k < array.GetLength(2); k++)
+                    for (int a = 0; a < array.GetLength(3); a++)
+                        for (int m = 0; m < array.GetLength(4); m++)
+                            array[t, r, k, a, m] = value;
+    }
+
+    private static void Fill(double[,,,] array, double value)
+    {
+        for (int t = 0; t < array.GetLength(0); t++)
+            for (int k = 0; k < array.GetLength(1); k++)
+                for (int a = 0; a < array.GetLength(2); a++)
+                    for (int m = 0; m < array.GetLength(3); m++)
+                        array[t, k, a, m] = value;
+    }
+
+    private sealed record Det(long Id, CocoBox Box, double Area, double Score);
+
+    private sealed record ImageEval(double[] Scores, long[,] DtMatched, bool[,] DtIgnore, bool[] GtIgnore);
+}
