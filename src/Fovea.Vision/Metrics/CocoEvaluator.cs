@@ -19,8 +19,8 @@ namespace Fovea.Vision.Metrics;
 /// outside the area range are ignored;</item>
 /// <item>101-point interpolated precision: the precision envelope (running maximum from the right), read at the first
 /// detection whose recall reaches each threshold (<c>searchsorted</c> 'left'), 0 past the last recall;</item>
-/// <item>-1 for settings without ground truth; a summary number is the mean over the entries that are not -1, or -1.
-/// </item>
+/// <item>-1 for settings without ground truth; a summary number is the mean over the entries that are not -1, or -1,
+/// summed pairwise as numpy sums, so the numbers are the same doubles pycocotools prints.</item>
 /// </list>
 /// Differences from pycocotools: an empty results list evaluates (every AP and AR is 0 where ground truth exists)
 /// instead of failing; a detection for an image the ground truth does not list throws, as pycocotools asserts.
@@ -317,19 +317,44 @@ public static class CocoEvaluator
         return MeanAboveMinusOne(values);
     }
 
+    /// <summary>numpy's <c>np.mean(s[s &gt; -1])</c>, or -1 if no entry is above -1. The sum is numpy's pairwise
+    /// summation, so the result is the same double numpy gives, not just a close one.</summary>
     private static double MeanAboveMinusOne(List<double> values)
     {
-        double sum = 0;
-        int n = 0;
-        foreach (double v in values)
+        double[] kept = [.. values.Where(v => v > -1)];
+        return kept.Length == 0 ? -1 : PairwiseSum(kept) / kept.Length;
+    }
+
+    /// <summary>numpy's pairwise summation (<c>pairwise_sum</c> in its loops): plain below 8 values, 8 interleaved
+    /// partial sums up to 128, halves (at a multiple of 8) above.</summary>
+    private static double PairwiseSum(ReadOnlySpan<double> a)
+    {
+        int n = a.Length;
+        if (n < 8)
         {
-            if (v > -1)
-            {
-                sum += v;
-                n++;
-            }
+            double res = 0;
+            foreach (double v in a)
+                res += v;
+            return res;
         }
-        return n == 0 ? -1 : sum / n;
+        if (n <= 128)
+        {
+            Span<double> r = stackalloc double[8];
+            a[..8].CopyTo(r);
+            int i = 8;
+            for (; i < n - n % 8; i += 8)
+            {
+                for (int j = 0; j < 8; j++)
+                    r[j] += a[i + j];
+            }
+            double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+            for (; i < n; i++)
+                res += a[i];
+            return res;
+        }
+        int half = n / 2;
+        half -= half % 8;
+        return PairwiseSum(a[..half]) + PairwiseSum(a[half..]);
     }
 
     /// <summary>First index i with sorted[i] ≥ value (numpy <c>searchsorted</c>, side 'left').</summary>

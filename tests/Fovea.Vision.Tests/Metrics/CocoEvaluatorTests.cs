@@ -9,7 +9,7 @@ namespace Fovea.Vision.Tests.Metrics;
 /// cases.</summary>
 public sealed class CocoEvaluatorTests
 {
-    // pycocotools computes in float64 too; 1e-9 leaves room only for summation order in the means.
+    // Same float64 operations in the same order (numpy pairwise means included); 1e-9 is the bar.
     private const double Tolerance = 1e-9;
 
     internal static string CaseFolder(int n) => Path.Combine(AppContext.BaseDirectory, "coco-eval", $"case_{n:D2}");
