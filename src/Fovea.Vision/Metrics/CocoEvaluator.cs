@@ -322,39 +322,7 @@ public static class CocoEvaluator
     private static double MeanAboveMinusOne(List<double> values)
     {
         double[] kept = [.. values.Where(v => v > -1)];
-        return kept.Length == 0 ? -1 : PairwiseSum(kept) / kept.Length;
-    }
-
-    /// <summary>numpy's pairwise summation (<c>pairwise_sum</c> in its loops): plain below 8 values, 8 interleaved
-    /// partial sums up to 128, halves (at a multiple of 8) above.</summary>
-    private static double PairwiseSum(ReadOnlySpan<double> a)
-    {
-        int n = a.Length;
-        if (n < 8)
-        {
-            double res = 0;
-            foreach (double v in a)
-                res += v;
-            return res;
-        }
-        if (n <= 128)
-        {
-            Span<double> r = stackalloc double[8];
-            a[..8].CopyTo(r);
-            int i = 8;
-            for (; i < n - n % 8; i += 8)
-            {
-                for (int j = 0; j < 8; j++)
-                    r[j] += a[i + j];
-            }
-            double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-            for (; i < n; i++)
-                res += a[i];
-            return res;
-        }
-        int half = n / 2;
-        half -= half % 8;
-        return PairwiseSum(a[..half]) + PairwiseSum(a[half..]);
+        return kept.Length == 0 ? -1 : NumpySum.Pairwise(kept) / kept.Length;
     }
 
     /// <summary>First index i with sorted[i] ≥ value (numpy <c>searchsorted</c>, side 'left').</summary>
