@@ -16,5 +16,6 @@ internal static class FoveaCommand
         ExportCommand.Create(),
         ZooCommand.Create(),
         EvaluateDetectionsCommand.Create(),
+        DetectCommand.Create(),
     };
 }

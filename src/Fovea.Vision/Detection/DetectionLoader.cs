@@ -59,7 +59,7 @@ public sealed class DetectionLoader
         int epoch = _epoch++;
         int[] order = [.. Enumerable.Range(0, _count)];
         if (Shuffle)
-            new Random(HashCode.Combine(Seed, epoch)).Shuffle(order);
+            new Random(Seeds.Mix(Seed, epoch)).Shuffle(order);
         for (int start = 0; start < _count; start += BatchSize)
         {
             var samples = new List<DetectionSample>();
@@ -67,7 +67,7 @@ public sealed class DetectionLoader
             {
                 var s = _get(order[i]);
                 if (_transform is not null)
-                    s = _transform(s, new Random(HashCode.Combine(Seed, epoch, order[i])));
+                    s = _transform(s, new Random(Seeds.Mix(Seed, epoch, order[i])));
                 samples.Add(s);
             }
             yield return Collate(samples);
