@@ -39,7 +39,8 @@ internal static class DetectCommand
             string dir = r.GetValue(output)!;
             var options = new FashionDetectionOptions { CanvasWidth = side, CanvasHeight = side };
             if (side < options.MaxObjectSize)
-                throw new FoveaException($"--size {side}: expected at least {options.MaxObjectSize} (the largest object)");
+                throw new FoveaException($"--size {side}: expected at least {options.MaxObjectSize} (the largest " +
+                    "object)");
             var clock = Stopwatch.StartNew();
             FashionDetection.Generate(dir, nTrain, nVal, r.GetValue(seed), options, r.GetValue(data));
             Console.WriteLine($"wrote {nTrain} train and {nVal} val images ({side}x{side}, seed {r.GetValue(seed)}) " +

@@ -93,7 +93,10 @@ public static class FashionDetection
                         if (a > 0)
                         {
                             for (int c = 0; c < 3; c++)
-                                image[c * h * w + p] = a * tint[c] * (0.45f + 0.55f * v) + (1 - a) * image[c * h * w + p];
+                            {
+                                int q = c * h * w + p;
+                                image[q] = a * tint[c] * (0.45f + 0.55f * v) + (1 - a) * image[q];
+                            }
                         }
                         if (v > MaskThreshold)
                         {
@@ -260,9 +263,10 @@ public static class FashionDetection
                 ? Path.Combine(key.Item1, name + ".gz") : Path.Combine(key.Item1, name);
             var x = IdxReader.Read(Pick(images));
             var y = IdxReader.Read(Pick(labels));
-            if (x.Dimensions.Rank != 3 || x.Dimensions[1] != 28 || x.Dimensions[2] != 28 || y.Dimensions[0] != x.Dimensions[0])
-                throw new FoveaException($"Fashion-MNIST in {key.Item1}: images {x.Dimensions}, labels {y.Dimensions}; " +
-                    "expected [N, 28, 28] and [N]");
+            if (x.Dimensions.Rank != 3 || x.Dimensions[1] != 28 || x.Dimensions[2] != 28
+                || y.Dimensions[0] != x.Dimensions[0])
+                throw new FoveaException($"Fashion-MNIST in {key.Item1}: images {x.Dimensions}, labels " +
+                    $"{y.Dimensions}; expected [N, 28, 28] and [N]");
             return (x.Values, y.Values);
         });
     }

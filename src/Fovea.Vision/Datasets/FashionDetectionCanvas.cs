@@ -33,7 +33,8 @@ internal static class FashionDetectionCanvas
                 {
                     0 => (int)MathF.Floor((x * ca + y * sa) / period * 2) % 2 == 0 ? 1 : -1,
                     1 => ((x / period) + (y / period)) % 2 == 0 ? 1 : -1,
-                    _ => Square(x % period - period / 2f) + Square(y % period - period / 2f) < period * period / 9f ? 1 : -1,
+                    _ => Square(x % period - period / 2f) + Square(y % period - period / 2f)
+                        < period * period / 9f ? 1 : -1,
                 };
                 for (int c = 0; c < 3; c++)
                 {

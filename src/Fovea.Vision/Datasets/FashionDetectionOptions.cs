@@ -32,14 +32,17 @@ public sealed record FashionDetectionOptions
     public void Validate()
     {
         if (CanvasWidth < 32 || CanvasHeight < 32)
-            throw new FoveaException($"FashionDetectionOptions: canvas {CanvasWidth}x{CanvasHeight}; expected at least 32x32");
+            throw new FoveaException($"FashionDetectionOptions: canvas {CanvasWidth}x{CanvasHeight}; expected at " +
+                "least 32x32");
         if (MinObjects < 0 || MaxObjects < MinObjects)
-            throw new FoveaException($"FashionDetectionOptions: objects [{MinObjects}, {MaxObjects}]; expected 0 ≤ min ≤ max");
+            throw new FoveaException($"FashionDetectionOptions: objects [{MinObjects}, {MaxObjects}]; expected " +
+                "0 ≤ min ≤ max");
         if (MinObjectSize < 4 || MaxObjectSize < MinObjectSize || MaxObjectSize > Math.Min(CanvasWidth, CanvasHeight))
             throw new FoveaException($"FashionDetectionOptions: object size [{MinObjectSize}, {MaxObjectSize}]; " +
                 "expected 4 ≤ min ≤ max ≤ the canvas side");
         if (MinVisibleFraction is < 0 or > 1)
-            throw new FoveaException($"FashionDetectionOptions: MinVisibleFraction {MinVisibleFraction}; expected [0, 1]");
+            throw new FoveaException($"FashionDetectionOptions: MinVisibleFraction {MinVisibleFraction}; expected " +
+                "[0, 1]");
         if (MaxClutter < 0)
             throw new FoveaException($"FashionDetectionOptions: MaxClutter {MaxClutter}; expected ≥ 0");
     }

@@ -10,8 +10,8 @@ namespace Fovea.Vision.Detection;
 /// (x1, y1, x2, y2) in pixels, with pixel i covering [i, i + 1). Inputs are never modified.</remarks>
 public static class BoxAugmentations
 {
-    /// <summary>Mirrors the image left-right: pixel column x goes to W − 1 − x and a box (x1, x2) to (W − x2, W − x1).
-    /// </summary>
+    /// <summary>Mirrors the image left-right: pixel column x goes to W − 1 − x and a box (x1, x2) to
+    /// (W − x2, W − x1).</summary>
     public static DetectionSample HorizontalFlip(DetectionSample sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
@@ -78,9 +78,9 @@ public static class BoxAugmentations
     }
 
     /// <summary>Random brightness, contrast and saturation (torchvision's <c>ColorJitter</c> factors, applied in that
-    /// order): each factor is drawn from [1 − amount, 1 + amount]; brightness multiplies, contrast blends with the mean
-    /// grey level, saturation blends with the per-pixel grey (ITU-R 601 luma; skipped for one channel). Values are
-    /// clamped to [0, 1]. Boxes are unchanged.</summary>
+    /// order): each factor is drawn from [1 − amount, 1 + amount]; brightness multiplies, contrast blends with the
+    /// mean grey level, saturation blends with the per-pixel grey (ITU-R 601 luma; skipped for one channel). Values
+    /// are clamped to [0, 1]. Boxes are unchanged.</summary>
     public static DetectionSample ColorJitter(DetectionSample sample, Random random, float brightness = 0.2f,
         float contrast = 0.2f, float saturation = 0.2f)
     {

@@ -7,7 +7,8 @@ namespace Fovea.Vision.Detection;
 /// <param name="Images">[N, C, H, W].</param>
 /// <param name="Boxes">Per image, [Mᵢ, 4] (x1, y1, x2, y2) in pixels.</param>
 /// <param name="Labels">Per image, Mᵢ labels.</param>
-public sealed record DetectionBatch(Tensor Images, IReadOnlyList<Tensor> Boxes, IReadOnlyList<IReadOnlyList<int>> Labels)
+public sealed record DetectionBatch(Tensor Images, IReadOnlyList<Tensor> Boxes,
+    IReadOnlyList<IReadOnlyList<int>> Labels)
 {
     /// <summary>Number of images N.</summary>
     public int Count => Boxes.Count;

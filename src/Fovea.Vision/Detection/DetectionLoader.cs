@@ -87,8 +87,9 @@ public sealed class DetectionLoader
         for (int i = 0; i < samples.Count; i++)
         {
             if (samples[i].Image.Shape != shape)
-                throw new FoveaException($"DetectionLoader: image {i} of the batch has shape {samples[i].Image.Shape}, " +
-                    $"image 0 has {shape}; a batch stacks images of one size (resize them first)");
+                throw new FoveaException($"DetectionLoader: image {i} of the batch has shape " +
+                    $"{samples[i].Image.Shape}, image 0 has {shape}; a batch stacks images of one size (resize them " +
+                    "first)");
             samples[i].Image.AsReadOnlySpan().CopyTo(data.AsSpan(i * size, size));
         }
         return new DetectionBatch(Tensor.FromArray(data, [samples.Count, shape[0], shape[1], shape[2]]),

@@ -19,7 +19,8 @@ public sealed class DetectionSample
         if (image.Shape.Rank != 3)
             throw new FoveaException($"DetectionSample: image has shape {image.Shape}; expected [C, H, W]");
         if (boxes.Shape.Rank != 2 || boxes.Shape[1] != 4)
-            throw new FoveaException($"DetectionSample: boxes have shape {boxes.Shape}; expected [N, 4] (x1, y1, x2, y2)");
+            throw new FoveaException($"DetectionSample: boxes have shape {boxes.Shape}; expected [N, 4] " +
+                "(x1, y1, x2, y2)");
         if (boxes.Shape[0] != labels.Count)
             throw new FoveaException($"DetectionSample: {boxes.Shape[0]} boxes but {labels.Count} labels; expected " +
                 "one label per box");

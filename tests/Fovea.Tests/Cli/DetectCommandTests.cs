@@ -27,7 +27,8 @@ public sealed class DetectCommandTests : IDisposable
         var coco = Fovea.Vision.Formats.CocoJson.ReadDataset(gt);
         string dt = Path.Combine(_dir, "dt.json");
         Fovea.Vision.Formats.CocoJson.WriteDetections(
-            coco.Annotations.Select(a => new Fovea.Vision.Formats.CocoDetection(a.ImageId, a.CategoryId, a.Box, 1)), dt);
+            coco.Annotations.Select(a => new Fovea.Vision.Formats.CocoDetection(a.ImageId, a.CategoryId, a.Box, 1)),
+            dt);
         (code, output, err) = CliHarness.Run("evaluate-detections", "--gt", gt, "--detections", dt);
         Assert.True(code == 0, err);
         // Precision is tp / (tp + fp + 2^-52), as in pycocotools, so a perfect AP prints as 0.9999999999999998.

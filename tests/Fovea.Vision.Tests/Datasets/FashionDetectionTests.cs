@@ -19,13 +19,14 @@ public sealed class FashionDetectionTests : IDisposable
         FashionDetection.Generate(a, 2, 1, seed: 11);
         FashionDetection.Generate(b, 2, 1, seed: 11);
         FashionDetection.Generate(c, 2, 1, seed: 12);
-        string[] files = [.. Directory.GetFiles(a, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(a, f))
-            .Order(StringComparer.Ordinal)];
+        string[] files = Files(a);
         Assert.Equal(2 * 2 + 1 * 2 + 2, files.Length); // images + masks + two annotation files
-        Assert.Equal(files, Directory.GetFiles(b, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(b, f))
-            .Order(StringComparer.Ordinal));
+        Assert.Equal(files, Files(b));
         foreach (string f in files)
-            Assert.True(File.ReadAllBytes(Path.Combine(a, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, f))), f);
+        {
+            byte[] first = File.ReadAllBytes(Path.Combine(a, f));
+            Assert.True(first.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, f))), f);
+        }
         Assert.False(File.ReadAllBytes(Path.Combine(a, "train", "images", "000000.png")).AsSpan()
             .SequenceEqual(File.ReadAllBytes(Path.Combine(c, "train", "images", "000000.png"))));
     }
@@ -77,9 +78,11 @@ public sealed class FashionDetectionTests : IDisposable
         Assert.Equal("T-shirt/top", coco.Categories[0].Name);
         foreach (var image in coco.Images)
         {
-            var (mask, h, w) = FashionDetection.ReadMask(Path.Combine(split, image.FileName.Replace("images/", "masks/")));
+            string maskFile = Path.Combine(split, image.FileName.Replace("images/", "masks/"));
+            var (mask, h, w) = FashionDetection.ReadMask(maskFile);
             Assert.Equal((image.Height, image.Width), (h, w));
-            Assert.Equal([.. FashionDetection.Render(FashionDetectionSplit.Train, 5, (int)image.Id - 1).ClassMask], mask);
+            var rendered = FashionDetection.Render(FashionDetectionSplit.Train, 5, (int)image.Id - 1);
+            Assert.Equal([.. rendered.ClassMask], mask);
             var boxes = coco.Annotations.Where(a => a.ImageId == image.Id).ToList();
             for (int p = 0; p < w * h; p++)
             {
@@ -105,6 +108,12 @@ public sealed class FashionDetectionTests : IDisposable
         Assert.Equal(coco.Annotations.Count(a => a.ImageId == 1), samples[0].Count);
         Assert.Equal(new[] { 3, 320, 320 }, samples[0].Image.Shape.ToArray());
     }
+
+    private static string[] Files(string root) =>
+    [
+        .. Directory.GetFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f))
+            .Order(StringComparer.Ordinal),
+    ];
 
     [Fact]
     public void Render_InvalidOptions_Throws()

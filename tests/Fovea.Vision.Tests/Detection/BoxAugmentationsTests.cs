@@ -47,17 +47,20 @@ public sealed class BoxAugmentationsTests
             for (int i = 0; i < r.Count; i++)
             {
                 var (x1, y1, x2, y2) = r.Box(i);
-                Assert.True(x1 >= 0 && y1 >= 0 && x2 <= 40 && y2 <= 32, $"seed {seed}: box {r.Box(i)} leaves the image");
+                Assert.True(x1 >= 0 && y1 >= 0 && x2 <= 40 && y2 <= 32,
+                    $"seed {seed}: box {r.Box(i)} leaves the image");
                 Assert.True(x2 - x1 >= 3 && y2 - y1 >= 3, $"seed {seed}: box {r.Box(i)} below minBoxSize");
             }
             // Every clearly lit pixel lies in the box (bilinear edges spread at most one pixel); when the box was
             // dropped, what is left of the object is thinner than minBoxSize (+ that spread on each side).
-            var lit = Enumerable.Range(0, 32 * 40).Where(p => img[p] > 0.5f).Select(p => (X: p % 40, Y: p / 40)).ToList();
+            var lit = Enumerable.Range(0, 32 * 40).Where(p => img[p] > 0.5f)
+                .Select(p => (X: p % 40, Y: p / 40)).ToList();
             if (r.Count == 0)
             {
                 if (lit.Count > 0)
                 {
-                    int litW = lit.Max(p => p.X) - lit.Min(p => p.X) + 1, litH = lit.Max(p => p.Y) - lit.Min(p => p.Y) + 1;
+                    int litW = lit.Max(p => p.X) - lit.Min(p => p.X) + 1;
+                    int litH = lit.Max(p => p.Y) - lit.Min(p => p.Y) + 1;
                     Assert.True(Math.Min(litW, litH) < 3 + 2, $"seed {seed}: a {litW}x{litH} object lost its box");
                 }
                 continue;

@@ -31,7 +31,8 @@ public sealed class CocoJsonTests : IDisposable
     [Fact]
     public void WriteDetections_ThenRead_SameDetections()
     {
-        CocoDetection[] dets = [new(1, 3, new CocoBox(1.5, 2.25, 3, 4), 0.123456789012345), new(2, 1, new(0, 0, 1, 1), 1)];
+        CocoDetection[] dets =
+            [new(1, 3, new CocoBox(1.5, 2.25, 3, 4), 0.123456789012345), new(2, 1, new(0, 0, 1, 1), 1)];
         string path = Path.Combine(_dir, "dt.json");
         CocoJson.WriteDetections(dets, path);
         Assert.Equal(dets, CocoJson.ReadDetections(path));
@@ -45,7 +46,8 @@ public sealed class CocoJsonTests : IDisposable
         Assert.Equal(6, gt.Images.Count);
         Assert.Equal(3, gt.Categories.Count);
         Assert.Equal(35, gt.Annotations.Count);
-        Assert.Equal(new CocoAnnotation(1, 1, 1, new CocoBox(160.21, 469.25, 12.11, 15.84), 191.822), gt.Annotations[0]);
+        Assert.Equal(new CocoAnnotation(1, 1, 1, new CocoBox(160.21, 469.25, 12.11, 15.84), 191.822),
+            gt.Annotations[0]);
         Assert.Equal(new CocoImage(2, "", 84, 147), gt.Images[1]);
     }
 
