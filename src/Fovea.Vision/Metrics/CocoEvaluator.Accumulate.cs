@@ -141,7 +141,7 @@ public static partial class CocoEvaluator
     private static double MeanAboveMinusOne(List<double> values)
     {
         double[] kept = [.. values.Where(v => v > -1)];
-        return kept.Length == 0 ? -1 : NumpySum.Pairwise(kept) / kept.Length;
+        return kept.Length == 0 ? -1 : NumpySum.Sum(kept) / kept.Length;
     }
 
     /// <summary>First index i with sorted[i] ≥ value (numpy <c>searchsorted</c>, side 'left').</summary>

@@ -4,6 +4,17 @@ namespace Fovea.Vision.Metrics;
 /// references (pycocotools, voc_eval.py).</summary>
 internal static class NumpySum
 {
+    /// <summary>numpy's <c>np.add.reduce</c> of a 1-D float64 array: pairwise sums of blocks of 8192 values (its
+    /// buffer size), added in order.</summary>
+    public static double Sum(ReadOnlySpan<double> a)
+    {
+        const int block = 8192;
+        double res = 0;
+        for (int i = 0; i < a.Length; i += block)
+            res += Pairwise(a.Slice(i, Math.Min(block, a.Length - i)));
+        return res;
+    }
+
     /// <summary>numpy's pairwise summation (<c>pairwise_sum</c> in its loops): plain below 8 values, 8 interleaved
     /// partial sums up to 128, halves (at a multiple of 8) above.</summary>
     public static double Pairwise(ReadOnlySpan<double> a)

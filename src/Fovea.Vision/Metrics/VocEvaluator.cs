@@ -67,7 +67,7 @@ public static class VocEvaluator
             if (mrec[j + 1] != mrec[j])
                 terms.Add((mrec[j + 1] - mrec[j]) * mpre[j + 1]);
         }
-        return NumpySum.Pairwise([.. terms]);
+        return NumpySum.Sum([.. terms]);
     }
 
     /// <summary>Evaluates one class.</summary>

@@ -45,6 +45,20 @@ public sealed class CocoEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_LargeCase_BitIdenticalToPycocotools()
+    {
+        // 150 images × 40 categories (tests/data/coco-eval-large): the means run over 40,400 values, past numpy's
+        // 8,192-value reduction blocks. Same float64 operations in the same order, so the doubles are equal.
+        string dir = Path.Combine(AppContext.BaseDirectory, "coco-eval-large");
+        var result = CocoEvaluator.Evaluate(CocoJson.ReadDataset(Path.Combine(dir, "gt.json")),
+            CocoJson.ReadDetections(Path.Combine(dir, "dt.json")));
+        using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "expected.json")));
+        double[] stats = [.. expected.RootElement.GetProperty("stats").EnumerateArray().Select(e => e.GetDouble())];
+        for (int i = 0; i < 12; i++)
+            Assert.True(stats[i] == result.Stats[i], $"stats[{i}]: expected {stats[i]:R}, got {result.Stats[i]:R}");
+    }
+
+    [Fact]
     public void BoxIou_CrowdGroundTruth_DividesByDetectionArea()
     {
         // Detection [0,0,10,10] (area 100) against [5,0,10,10]: intersection 50; union 150, crowd uses 100.
