@@ -45,6 +45,29 @@ public sealed class DetectionLoaderTests
     }
 
     [Fact]
+    public void Epoch_SeededTransform_ReproducibleAndApplied()
+    {
+        // Flip with probability 1/2 per sample: box x1 of sample i becomes either i or W − (i + 1) = 1 − i.
+        static float[][] Run(int seed) =>
+        [
+            .. new DetectionLoader(12, Sample, 5, shuffle: false, seed: seed,
+                transform: (s, rng) => BoxAugmentations.RandomHorizontalFlip(s, rng))
+                .Epoch().SelectMany(b => b.Boxes).Select(t => t.ToArray()),
+        ];
+        var a = Run(9);
+        Assert.Equal(a, Run(9));
+        int flipped = 0;
+        for (int i = 0; i < 12; i++)
+        {
+            if (a[i].Length == 0)
+                continue;
+            Assert.Contains(a[i][0], new[] { (float)i, 2f - (i + 1) });
+            flipped += a[i][0] == i ? 0 : 1;
+        }
+        Assert.InRange(flipped, 1, 8); // 9 samples have boxes; with p = 1/2 neither none nor all flipped here
+    }
+
+    [Fact]
     public void Collate_DifferentImageSizes_ErrorNamesShapes()
     {
         var small = DetectionSample.Create(Tensor.Zeros([3, 4, 4]), [], []);
