@@ -112,6 +112,9 @@ public static partial class CocoEvaluator
         ArgumentNullException.ThrowIfNull(detections);
         ArgumentNullException.ThrowIfNull(groundTruth);
         ArgumentNullException.ThrowIfNull(isCrowd);
+        if (isCrowd.Count != groundTruth.Count)
+            throw new FoveaException($"CocoEvaluator.BoxIou: {groundTruth.Count} ground-truth boxes but " +
+                $"{isCrowd.Count} crowd flags; expected one flag per box");
         var o = new double[detections.Count, groundTruth.Count];
         for (int g = 0; g < groundTruth.Count; g++)
         {
