@@ -15,5 +15,7 @@ internal static class FoveaCommand
         FinetuneCommand.Create(),
         ExportCommand.Create(),
         ZooCommand.Create(),
+        EvaluateDetectionsCommand.Create(),
+        DetectCommand.Create(),
     };
 }
