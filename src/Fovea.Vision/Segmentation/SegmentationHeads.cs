@@ -5,7 +5,7 @@ namespace Fovea.Vision.Segmentation;
 /// <summary>
 /// torchvision's segmentation heads as Fovea layers named by torchvision's module paths, so that state dicts map one
 /// to one: <c>DeepLabHead</c> (ASPP, 3×3 convolution, BatchNorm, ReLU, 1×1 classifier), <c>ASPP</c>, <c>FCNHead</c>
-/// and <c>LRASPPHead</c>. BatchNorm as <c>nn.BatchNorm2d</c>'s defaults (ε = 1e−5, PyTorch momentum 0.1).
+/// and <c>LRASPPHead</c> (torchvision's class names). BatchNorm as <c>nn.BatchNorm2d</c>'s defaults (ε = 1e−5, PyTorch momentum 0.1).
 /// </summary>
 internal static class SegmentationHeads
 {
@@ -79,12 +79,12 @@ internal static class SegmentationHeads
     }
 
     /// <summary>
-    /// torchvision's <c>LRASPPHead(low, high, classes, inter)</c>: cbr(high) = 1×1 convolution, BatchNorm, ReLU;
+    /// torchvision's <c>LrasppHead(low, high, classes, inter)</c>: cbr(high) = 1×1 convolution, BatchNorm, ReLU;
     /// scale(high) = sigmoid(1×1 convolution of the global average); their product resized bilinearly to the low-level
     /// map's size, classified (<c>high_classifier</c>) and added to the low-level map's classification
     /// (<c>low_classifier</c>).
     /// </summary>
-    public static SymbolicTensor LRASPPHead(SymbolicTensor low, SymbolicTensor high, int classes, string prefix,
+    public static SymbolicTensor LrasppHead(SymbolicTensor low, SymbolicTensor high, int classes, string prefix,
         int inter = 128)
     {
         var x = ConvBnRelu(high, inter, 1, prefix + ".cbr");

@@ -21,7 +21,7 @@ public static class SegmentationZoo
         ["deeplabv3_mobilenet_v3_large"] = new((c, s, r) =>
             TorchvisionSegmentation.DeepLabV3MobileNetV3Large(c, true, s, r),
             "DeepLabV3, MobileNetV3-Large backbone (segmentation: out, aux)"),
-        ["lraspp_mobilenet_v3_large"] = new((c, s, r) => TorchvisionSegmentation.LRASPPMobileNetV3Large(c, s, r),
+        ["lraspp_mobilenet_v3_large"] = new((c, s, r) => TorchvisionSegmentation.LrasppMobileNetV3Large(c, s, r),
             "LR-ASPP, MobileNetV3-Large backbone (segmentation: out)"),
     };
 

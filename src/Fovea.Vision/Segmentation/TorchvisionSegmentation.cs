@@ -56,11 +56,11 @@ public static class TorchvisionSegmentation
 
     /// <summary>torchvision's <c>lraspp_mobilenet_v3_large(num_classes=classes)</c> (one output, no auxiliary
     /// head).</summary>
-    public static Model LRASPPMobileNetV3Large(int classes = 21, int[]? inputShape = null, int seed = 0)
+    public static Model LrasppMobileNetV3Large(int classes = 21, int[]? inputShape = null, int seed = 0)
     {
         var (input, low, high) = MobileNetBackbone(inputShape, seed);
         using var seeded = Layer.Seeded(seed);
-        var outputs = Finish(input, LRASPPHead(low, high, classes, "classifier"), null);
+        var outputs = Finish(input, LrasppHead(low, high, classes, "classifier"), null);
         return new Model([input], outputs, "lraspp_mobilenet_v3_large", seed);
     }
 

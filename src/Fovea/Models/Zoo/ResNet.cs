@@ -89,10 +89,9 @@ public static class ResNet
                 int stride = b == 0 ? stageStride : 1;
                 int blockDilation = b == 0 ? previousDilation : dilation;
                 string prefix = $"layer{stage + 1}.{b}";
-                bool projection = b == 0 && (stride != 1 || inChannels != (bottleneck ? planes * 4 : planes));
                 x = bottleneck
                     ? Bottleneck(x, inChannels, planes, planes * widthPerGroup / 64 * groups, groups, stride, prefix,
-                        blockDilation, projection)
+                        blockDilation)
                     : Basic(x, inChannels, planes, stride, prefix);
                 inChannels = bottleneck ? planes * 4 : planes;
             }
@@ -116,7 +115,7 @@ public static class ResNet
     }
 
     private static SymbolicTensor Bottleneck(SymbolicTensor x, int inChannels, int planes, int width, int groups, int stride,
-        string prefix, int dilation = 1, bool projection = false)
+        string prefix, int dilation = 1)
     {
         var y = Conv(width, 1, 1, 0, prefix + ".conv1").Call(x);
         y = Bn(prefix + ".bn1").Call(y);
@@ -126,15 +125,14 @@ public static class ResNet
         y = new ReLU(name: prefix + ".relu2").Call(y);
         y = Conv(planes * 4, 1, 1, 0, prefix + ".conv3").Call(y);
         y = Bn(prefix + ".bn3").Call(y);
-        var shortcut = Shortcut(x, inChannels, planes * 4, stride, prefix, projection);
+        var shortcut = Shortcut(x, inChannels, planes * 4, stride, prefix);
         y = new Add(name: prefix + ".add").Call([y, shortcut]);
         return new ReLU(name: prefix + ".relu3").Call(y);
     }
 
-    private static SymbolicTensor Shortcut(SymbolicTensor x, int inChannels, int outChannels, int stride, string prefix,
-        bool projection = false)
+    private static SymbolicTensor Shortcut(SymbolicTensor x, int inChannels, int outChannels, int stride, string prefix)
     {
-        if (!projection && stride == 1 && inChannels == outChannels)
+        if (stride == 1 && inChannels == outChannels)
             return x;
         var s = Conv(outChannels, 1, stride, 0, prefix + ".downsample.0").Call(x);
         return Bn(prefix + ".downsample.1").Call(s);
