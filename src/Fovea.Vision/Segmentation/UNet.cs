@@ -1,5 +1,6 @@
 using Fovea.Layers;
 using Fovea.Models;
+using Fovea.Models.Zoo;
 
 namespace Fovea.Vision.Segmentation;
 
@@ -57,6 +58,67 @@ public static class UNet
         var logits = new Conv2D(classes, 1, name: "classifier").Call(x);
         return new Model(input, logits, "unet", seed);
     }
+
+    /// <summary>
+    /// A U-Net on a torchvision encoder (as segmentation_models_pytorch builds them): the encoder's maps at strides 2,
+    /// 4, 8 and 16 are the skips, its stride-32 map the bottom; each of the five decoder levels upsamples by 2
+    /// (bilinear, <c>decoder{i}.up</c>), concatenates the skip of that size (none at the last level) and applies two
+    /// 3×3 convolutions with BatchNorm and ReLU (widths <paramref name="decoderFilters"/>, default 256, 128, 64, 32,
+    /// 16); a 1×1 convolution gives the logits [N, classes, H, W]. The encoder's layers keep torchvision's names
+    /// ("layer1.0.conv1", "features.3.0.block.0.0"), so <c>LoadStateDict(torchvisionClassifier, strict: false)</c>
+    /// fills it and reports the decoder as missing and the classifier as unexpected.
+    /// </summary>
+    /// <param name="classes">Output channels.</param>
+    /// <param name="inputShape">The sample shape [3, H, W]; H and W multiples of 32.</param>
+    /// <param name="encoder">The torchvision network.</param>
+    /// <param name="decoderFilters">Widths of the five decoder levels, deepest first.</param>
+    /// <param name="seed">Seed of the initial weights.</param>
+    /// <exception cref="FoveaException">A shape the encoder cannot take, or not five decoder widths.</exception>
+    public static Model WithEncoder(int classes, int[] inputShape, UNetEncoder encoder = UNetEncoder.ResNet34,
+        int[]? decoderFilters = null, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        decoderFilters ??= [256, 128, 64, 32, 16];
+        if (classes < 1 || inputShape.Length != 3 || inputShape[0] != 3 || inputShape[1] < 32 || inputShape[2] < 32
+            || inputShape[1] % 32 != 0 || inputShape[2] % 32 != 0 || decoderFilters.Length != 5
+            || decoderFilters.Any(f => f < 1))
+        {
+            throw new FoveaException($"UNet.WithEncoder: expected classes ≥ 1, input [3, H, W] with H, W multiples of " +
+                $"32 and five positive decoder widths; received classes {classes}, input " +
+                $"[{string.Join(", ", inputShape)}], decoder [{string.Join(", ", decoderFilters)}]");
+        }
+        var (net, stages) = encoder switch
+        {
+            UNetEncoder.ResNet18 => (ResNet.ResNet18(includeTop: false, inputShape: inputShape, seed: seed),
+                s_resNetStages),
+            UNetEncoder.ResNet34 => (ResNet.ResNet34(includeTop: false, inputShape: inputShape, seed: seed),
+                s_resNetStages),
+            UNetEncoder.ResNet50 => (ResNet.ResNet50(includeTop: false, inputShape: inputShape, seed: seed),
+                s_resNetStages),
+            UNetEncoder.MobileNetV3Large => (MobileNetV3.Large(includeTop: false, inputShape: inputShape, seed: seed),
+                ["features.1.", "features.3.", "features.6.", "features.12.", "features.16."]),
+            UNetEncoder.EfficientNetB0 => (EfficientNet.B0(includeTop: false, inputShape: inputShape, seed: seed),
+                ["features.1.", "features.2.", "features.3.", "features.5.", "features.8."]),
+            _ => throw new ArgumentOutOfRangeException(nameof(encoder), encoder, "UNet.WithEncoder: encoder"),
+        };
+        var features = stages.Select(stage => net.Layers.Last(l => l.Name == stage
+            || l.Name!.StartsWith(stage, StringComparison.Ordinal)).Output).ToList();
+        using var seeded = Layer.Seeded(seed);
+        var x = features[^1];
+        for (int level = 0; level < 5; level++)
+        {
+            string prefix = $"decoder{5 - level}";
+            x = new UpSampling2D(2, Interpolation.Bilinear, name: prefix + ".up").Call(x);
+            if (level < 4)
+                x = new Concatenate(name: prefix + ".concat").Call([x, features[3 - level]]);
+            x = DoubleConv(x, decoderFilters[level], batchNorm: true, prefix);
+        }
+        var logits = new Conv2D(classes, 1, name: "classifier").Call(x);
+        return new Model(net.Inputs[0], logits, $"unet_{encoder.ToString().ToLowerInvariant()}", seed);
+    }
+
+    /// <summary>ResNet's maps at strides 2 (the stem's ReLU), 4, 8, 16 and 32.</summary>
+    private static readonly string[] s_resNetStages = ["relu", "layer1.", "layer2.", "layer3.", "layer4."];
 
     private static SymbolicTensor DoubleConv(SymbolicTensor x, int width, bool batchNorm, string prefix)
     {

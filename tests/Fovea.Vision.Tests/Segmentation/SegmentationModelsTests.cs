@@ -1,4 +1,5 @@
 using Fovea.Models;
+using Fovea.Models.Zoo;
 using Fovea.Tensors;
 using Fovea.Training;
 using Fovea.Vision.Segmentation;
@@ -103,6 +104,53 @@ public sealed class SegmentationModelsTests : IDisposable
         model.Save(_dir);
         var loaded = Model.Load(_dir);
         Assert.Equal(before.ToArray(), loaded.Predict(x).ToArray());
+    }
+
+    [Theory]
+    [InlineData(UNetEncoder.ResNet18)]
+    [InlineData(UNetEncoder.ResNet50)]
+    [InlineData(UNetEncoder.MobileNetV3Large)]
+    [InlineData(UNetEncoder.EfficientNetB0)]
+    public void UNetWithEncoder_Shapes_OutputHasTheInputSize(UNetEncoder encoder)
+    {
+        var model = UNet.WithEncoder(4, [3, 64, 32], encoder);
+        Assert.Equal(new Shape(2, 4, 64, 32), model.Call(Tensor.Zeros([2, 3, 64, 32])).Shape);
+        // The deepest decoder level reads the stride-32 map, upsampled to stride 16.
+        Assert.Equal(new Shape(256, 4, 2), model.GetLayer("decoder5.conv2").Output.Shape);
+    }
+
+    [Fact]
+    public void UNetWithEncoder_TorchvisionClassifierStateDict_FillsTheEncoder()
+    {
+        var classifier = ModelZoo.Create("resnet18", classes: 10, inputShape: [3, 32, 32], seed: 5);
+        string path = Path.Combine(_dir, "resnet18.safetensors");
+        classifier.SaveStateDict(path);
+        var model = UNet.WithEncoder(2, [3, 32, 32], UNetEncoder.ResNet18, seed: 6);
+
+        var keys = model.LoadStateDict(path, strict: false);
+        Assert.Equal(["fc.weight", "fc.bias"], keys.UnexpectedKeys);
+        Assert.NotEmpty(keys.MissingKeys);
+        Assert.All(keys.MissingKeys, k => Assert.True(k.StartsWith("decoder", StringComparison.Ordinal)
+            || k.StartsWith("classifier", StringComparison.Ordinal), k));
+        var loaded = model.StateDictEntries().ToDictionary(e => e.Name, e => e.Weight.ToArray());
+        foreach (var (name, _, weight) in classifier.StateDictEntries().Where(e => !e.Name.StartsWith("fc.")))
+            Assert.Equal(weight.ToArray(), loaded[name]);
+    }
+
+    [Fact]
+    public void UNetWithEncoder_TrainingSteps_LowerTheLoss()
+    {
+        var (x, y) = HalfPlanes(2, 32);
+        var model = UNet.WithEncoder(2, [3, 32, 32], UNetEncoder.ResNet18, [32, 16, 16, 8, 8], seed: 7);
+        var losses = Train(model, x, y, steps: 6, learningRate: 1e-3);
+        Assert.True(losses[^1] < losses[0], $"loss {losses[0]:F4} → {losses[^1]:F4}");
+    }
+
+    [Fact]
+    public void UNetWithEncoder_SizeNotAMultipleOf32_Throws()
+    {
+        var e = Assert.Throws<FoveaException>(() => UNet.WithEncoder(2, [3, 48, 40]));
+        Assert.Contains("multiples of 32", e.Message);
     }
 
     [Theory]
