@@ -46,7 +46,8 @@ internal sealed class Golden
 
     public double MaxAbs(string name) => _tensors[name].ToArray().Max(v => Math.Abs((double)v));
 
-    /// <summary>Asserts |actual − expected| ≤ atol + rtol·|expected| elementwise; logs the largest difference.</summary>
+    /// <summary>Asserts |actual − expected| ≤ atol + rtol·|expected| elementwise; logs the largest difference.
+    /// </summary>
     public void Close(string name, Tensor actual, double atol, double rtol = 0) =>
         AssertClose(name, _tensors[name], actual, atol, rtol, _output);
 
@@ -62,7 +63,10 @@ internal sealed class Golden
             double d = Math.Abs((double)a[i] - e[i]);
             Assert.False(float.IsNaN(a[i]), $"{name}: NaN at element {i}");
             if (d > atol + rtol * Math.Abs(e[i]))
-                Assert.Fail($"{name}: element {i} is {a[i]}, expected {e[i]} (|diff| {d:E3} > {atol + rtol * Math.Abs(e[i]):E3})");
+            {
+                Assert.Fail($"{name}: element {i} is {a[i]}, expected {e[i]} " +
+                    $"(|diff| {d:E3} > {atol + rtol * Math.Abs(e[i]):E3})");
+            }
         }
     }
 

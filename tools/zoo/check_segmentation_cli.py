@@ -9,7 +9,8 @@ as safetensors as `safetensors.torch.save_file(model.state_dict(), path)` writes
 `fovea run` runs the model from those two files and its y.npy is compared with torchvision's eval-mode
 `model(x)["out"]`. Prints one line per model (max |diff| / max |out|) and a summary.
 
-Usage: /usr/bin/python3 tools/zoo/check_segmentation_cli.py [--fovea "dotnet src/Fovea.Cli/bin/Release/net10.0/Fovea.Cli.dll"] [names]
+Usage: /usr/bin/python3 tools/zoo/check_segmentation_cli.py [names]
+       [--fovea "dotnet src/Fovea.Cli/bin/Release/net10.0/Fovea.Cli.dll"]
 Build the tool first: dotnet build -c Release src/Fovea.Cli
 """
 import argparse, os, shlex, subprocess, sys, tempfile, time

@@ -6,8 +6,8 @@ namespace Fovea.Vision.Segmentation;
 
 /// <summary>
 /// Per-pixel cross-entropy of logits [N, C, H, W] against class indices [N, H, W] (or [N, 1, H, W]), as PyTorch's
-/// <c>F.cross_entropy(logits, target, weight=classWeights, ignore_index=ignoreIndex)</c> with mean reduction: effectively
-/// computes Σᵢ w[tᵢ]·(−log softmax(xᵢ)[tᵢ]) / Σᵢ w[tᵢ] over the pixels i whose target is not
+/// <c>F.cross_entropy(logits, target, weight=classWeights, ignore_index=ignoreIndex)</c> with mean reduction:
+/// effectively computes Σᵢ w[tᵢ]·(−log softmax(xᵢ)[tᵢ]) / Σᵢ w[tᵢ] over the pixels i whose target is not
 /// <see cref="IgnoreIndex"/> (w = 1 without class weights, so the mean over kept pixels). When every pixel is ignored
 /// the loss is 0 with a zero gradient (PyTorch gives NaN).
 /// </summary>

@@ -5,7 +5,8 @@ namespace Fovea.Vision.Segmentation;
 /// <summary>
 /// torchvision's segmentation heads as Fovea layers named by torchvision's module paths, so that state dicts map one
 /// to one: <c>DeepLabHead</c> (ASPP, 3×3 convolution, BatchNorm, ReLU, 1×1 classifier), <c>ASPP</c>, <c>FCNHead</c>
-/// and <c>LRASPPHead</c> (torchvision's class names). BatchNorm as <c>nn.BatchNorm2d</c>'s defaults (ε = 1e−5, PyTorch momentum 0.1).
+/// and <c>LRASPPHead</c> (torchvision's class names).
+/// BatchNorm as <c>nn.BatchNorm2d</c>'s defaults (ε = 1e−5, PyTorch momentum 0.1).
 /// </summary>
 internal static class SegmentationHeads
 {

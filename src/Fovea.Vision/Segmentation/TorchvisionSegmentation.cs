@@ -104,7 +104,8 @@ public static class TorchvisionSegmentation
     {
         var shape = inputShape ?? DefaultInputShape;
         if (shape.Length != 3 || shape[0] != 3 || shape[1] < 1 || shape[2] < 1)
-            throw new FoveaException($"segmentation models take input [3, H, W], received [{string.Join(", ", shape)}]");
+            throw new FoveaException(
+                $"segmentation models take input [3, H, W], received [{string.Join(", ", shape)}]");
         return shape;
     }
 

@@ -83,7 +83,7 @@ public static class UNet
             || inputShape[1] % 32 != 0 || inputShape[2] % 32 != 0 || decoderFilters.Length != 5
             || decoderFilters.Any(f => f < 1))
         {
-            throw new FoveaException($"UNet.WithEncoder: expected classes ≥ 1, input [3, H, W] with H, W multiples of " +
+            throw new FoveaException("UNet.WithEncoder: expected classes ≥ 1, input [3, H, W] with H, W multiples of " +
                 $"32 and five positive decoder widths; received classes {classes}, input " +
                 $"[{string.Join(", ", inputShape)}], decoder [{string.Join(", ", decoderFilters)}]");
         }

@@ -6,10 +6,10 @@ using Xunit.Abstractions;
 namespace Fovea.Vision.Tests.Segmentation;
 
 /// <summary>
-/// <see cref="ConfusionMatrix"/> and <see cref="MeanIoU"/> against NumPy (<c>tests/golden/segmentation_metrics.safetensors</c>,
-/// <c>tools/golden/make_segmentation_metrics_golden.py</c>): three batches of random label maps with ignored pixels
-/// (255) and a class that never occurs, accumulated into one matrix: the counts, per-class IoU and Dice (NaN for the
-/// absent class), their NaN-skipping means, pixel accuracy.
+/// <see cref="ConfusionMatrix"/> and <see cref="MeanIoU"/> against NumPy
+/// (<c>tests/golden/segmentation_metrics.safetensors</c>, <c>tools/golden/make_segmentation_metrics_golden.py</c>):
+/// three batches of random label maps with ignored pixels (255) and a class that never occurs, accumulated into one
+/// matrix: the counts, per-class IoU and Dice (NaN for the absent class), their NaN-skipping means, pixel accuracy.
 /// </summary>
 public sealed class ConfusionMatrixGoldenTests(ITestOutputHelper output)
 {

@@ -10,7 +10,8 @@ namespace Fovea.Vision.Tests.Segmentation;
 /// The per-pixel losses against PyTorch (<c>tests/golden/segmentation_metrics.safetensors</c>, written by
 /// <c>tools/golden/make_segmentation_metrics_golden.py</c>): the loss and its gradient with respect to the logits,
 /// with ignored pixels (255) and class weights. <see cref="PixelCrossentropy"/> is checked against
-/// <c>F.cross_entropy(weight=, ignore_index=)</c> itself; Dice, focal and Tversky against the formulas written in torch.
+/// <c>F.cross_entropy(weight=, ignore_index=)</c> itself; Dice, focal and Tversky against the formulas written in
+/// torch.
 /// </summary>
 public sealed class SegmentationLossesGoldenTests(ITestOutputHelper output)
 {
@@ -69,7 +70,8 @@ public sealed class SegmentationLossesGoldenTests(ITestOutputHelper output)
     public void Losses_AllPixelsIgnored_ZeroLossAndGradient()
     {
         var t = Tensor.Full([2, 2, 2], Ignore);
-        foreach (var loss in new Loss[] { new PixelCrossentropy(ignoreIndex: Ignore), new FocalLoss(ignoreIndex: Ignore) })
+        Loss[] losses = [new PixelCrossentropy(ignoreIndex: Ignore), new FocalLoss(ignoreIndex: Ignore)];
+        foreach (var loss in losses)
         {
             var x = Tensor.Wrap(Enumerable.Range(0, 24).Select(i => (float)Math.Sin(i)).ToArray(), [2, 3, 2, 2]);
             x.RequiresGrad = true;

@@ -35,7 +35,10 @@ public sealed class SegmentationModelsTests : IDisposable
                     bool right = j >= border;
                     y[(b * s + i) * s + j] = right ? 1 : 0;
                     for (int c = 0; c < 3; c++)
-                        x[((b * 3 + c) * s + i) * s + j] = (right ? 0.8f : -0.8f) + 0.3f * (float)(rng.NextDouble() - 0.5);
+                    {
+                        float noise = 0.3f * (float)(rng.NextDouble() - 0.5);
+                        x[((b * 3 + c) * s + i) * s + j] = (right ? 0.8f : -0.8f) + noise;
+                    }
                 }
             }
         }

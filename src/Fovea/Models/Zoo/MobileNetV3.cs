@@ -37,8 +37,8 @@ public static class MobileNetV3
     private static readonly Norm s_norm = new(1e-3f, 0.01f);
 
     /// <summary>torchvision's <c>mobilenet_v3_large()</c>: 5,483,032 parameters with 1000 classes.
-    /// <paramref name="dilated"/>: torchvision's <c>dilated=True</c> (the segmentation backbones): the last three blocks
-    /// keep stride 1 and dilate their depthwise convolutions by 2 (output stride 16).</summary>
+    /// <paramref name="dilated"/>: torchvision's <c>dilated=True</c> (the segmentation backbones): the last three
+    /// blocks keep stride 1 and dilate their depthwise convolutions by 2 (output stride 16).</summary>
     public static Model Large(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0,
         bool dilated = false) =>
         Create("mobilenet_v3_large", s_large, 1280, classes, includeTop, inputShape, seed, dilated);
@@ -77,7 +77,8 @@ public static class MobileNetV3
         var y = x;
         if (b.Expanded != b.In)
             y = ConvNormActivation(y, b.Expanded, 1, 1, 1, activation, s_norm, $"{prefix}.block.{k++}");
-        // torchvision: a dilated block's depthwise convolution has stride 1 (the residual rule keeps the configured stride).
+        // torchvision: a dilated block's depthwise convolution has stride 1 (the residual rule keeps the configured
+        // stride).
         y = ConvNormActivation(y, b.Expanded, b.Kernel, dilation > 1 ? 1 : b.Stride, b.Expanded, activation, s_norm,
             $"{prefix}.block.{k++}", dilation);
         if (b.Se)
