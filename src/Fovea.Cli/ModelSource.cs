@@ -1,6 +1,7 @@
 using Fovea.Models;
 using Fovea.Models.Zoo;
 using Fovea.Onnx;
+using Fovea.Vision.Segmentation;
 
 namespace Fovea.Cli;
 
@@ -14,10 +15,20 @@ internal static class ModelSource
     public static bool IsZoo(string source) => source.StartsWith(ZooPrefix, StringComparison.Ordinal);
 
     /// <summary>Builds zoo model "zoo:name" for samples of <paramref name="sampleShape"/> and loads the torchvision
-    /// state dict <paramref name="weightsPath"/> into it.</summary>
+    /// state dict <paramref name="weightsPath"/> into it. Segmentation models (Fovea.Vision's
+    /// <see cref="SegmentationZoo"/>) take their number of classes from the state dict; their first output is
+    /// torchvision's <c>out</c>.</summary>
     public static Model LoadZoo(string source, int[] sampleShape, string weightsPath)
     {
         string name = source[ZooPrefix.Length..];
+        if (SegmentationZoo.Contains(name))
+        {
+            var (tensors, _) = IO.Safetensors.Load(weightsPath);
+            var stateDict = tensors.ToDictionary(kv => kv.Key, kv => kv.Value);
+            var segmenter = SegmentationZoo.Create(name, SegmentationZoo.ClassesOf(name, stateDict), sampleShape);
+            segmenter.LoadStateDict(tensors, $"'{weightsPath}'");
+            return segmenter;
+        }
         var m = ModelZoo.Create(name, inputShape: sampleShape);
         ModelZoo.LoadStateDict(m, name, weightsPath);
         return m;

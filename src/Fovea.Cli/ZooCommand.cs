@@ -1,10 +1,11 @@
 using System.CommandLine;
 using Fovea.Models.Zoo;
+using Fovea.Vision.Segmentation;
 
 namespace Fovea.Cli;
 
 /// <summary><c>fovea zoo</c>: lists the zoo's torchvision names, one per line, for <c>fovea run --model
-/// zoo:&lt;name&gt;</c>.</summary>
+/// zoo:&lt;name&gt;</c>: the classifiers of the core's zoo, then the segmentation models of Fovea.Vision.</summary>
 internal static class ZooCommand
 {
     public static Command Create()
@@ -13,7 +14,7 @@ internal static class ZooCommand
             "--weights state_dict.safetensors)");
         command.SetAction(_ =>
         {
-            foreach (string name in ModelZoo.Names)
+            foreach (string name in ModelZoo.Names.Concat(SegmentationZoo.Names))
                 Console.WriteLine(name);
             return 0;
         });

@@ -7,23 +7,35 @@ using Xunit.Abstractions;
 namespace Fovea.Vision.Tests;
 
 /// <summary>
-/// One golden file of <c>tests/golden/</c> (written by a script of <c>tools/golden/</c>): tensors "caseNN.what" and,
-/// in the metadata, each case's parameters as JSON under "caseNN" (with the op under "op"). Found by walking up from
-/// the test binaries to the folder holding <c>Fovea.sln</c>, as Fovea.Tests does.
+/// One golden file of <c>tests/golden/</c> (written by a script of <c>tools/golden/</c>), read with the public
+/// <see cref="Safetensors"/> reader: tensors by name, JSON metadata (each case's parameters under "caseNN", with the op
+/// under "op"), and a comparison that logs the largest difference. Found by walking up from the test binaries to the
+/// folder holding <c>Fovea.sln</c>, as Fovea.Tests does. A file is read once; <see cref="Load"/> with an output
+/// helper gives a view that logs to it.
 /// </summary>
 internal sealed class Golden
 {
-    private static readonly Dictionary<string, Golden> s_cache = [];
-    private readonly Dictionary<string, Tensor> _tensors = [];
-    private readonly IReadOnlyDictionary<string, string> _metadata;
+    private static readonly Dictionary<string, (Dictionary<string, Tensor> Tensors,
+        IReadOnlyDictionary<string, string> Metadata)> s_cache = [];
 
-    private Golden(string name)
+    private readonly Dictionary<string, Tensor> _tensors;
+    private readonly IReadOnlyDictionary<string, string> _metadata;
+    private readonly ITestOutputHelper? _output;
+
+    private Golden(string name, ITestOutputHelper? output)
     {
         Name = name;
-        var (tensors, metadata) = Safetensors.Load(Path.Combine(Root, "tests", "golden", name + ".safetensors"));
-        foreach (var (k, t) in tensors)
-            _tensors[k] = t;
-        _metadata = metadata;
+        lock (s_cache)
+        {
+            if (!s_cache.TryGetValue(name, out var file))
+            {
+                var (tensors, metadata) = Safetensors.Load(PathOf(name));
+                file = (tensors.ToDictionary(kv => kv.Key, kv => kv.Value), metadata);
+                s_cache[name] = file;
+            }
+            (_tensors, _metadata) = file;
+        }
+        _output = output;
     }
 
     public string Name { get; }
@@ -31,15 +43,10 @@ internal sealed class Golden
     /// <summary>The repository root: the nearest parent of the test binaries holding Fovea.sln.</summary>
     public static string Root { get; } = FindRoot();
 
-    public static Golden Load(string name)
-    {
-        lock (s_cache)
-        {
-            if (!s_cache.TryGetValue(name, out var g))
-                s_cache[name] = g = new Golden(name);
-            return g;
-        }
-    }
+    public static string PathOf(string name) => Path.Combine(Root, "tests", "golden", name + ".safetensors");
+
+    /// <summary>Golden file <paramref name="name"/>; comparisons log to <paramref name="output"/> when given.</summary>
+    public static Golden Load(string name, ITestOutputHelper? output = null) => new(name, output);
 
     /// <summary>Case names whose "op" is <paramref name="op"/>, for [MemberData].</summary>
     public static TheoryData<string> CasesOf(string name, string op)
@@ -59,7 +66,11 @@ internal sealed class Golden
     public static string FirstCase(string name, string op) =>
         (string)((IEnumerable<object[]>)CasesOf(name, op)).First()[0];
 
-    public JsonObject Params(string c) => (JsonObject)JsonNode.Parse(_metadata[c])!;
+    public JsonObject Params(string c) => Json(c);
+
+    public string Meta(string key) => _metadata[key];
+
+    public JsonObject Json(string key) => (JsonObject)JsonNode.Parse(_metadata[key])!;
 
     public bool Has(string name) => _tensors.ContainsKey(name);
 
@@ -80,9 +91,12 @@ internal sealed class Golden
     /// <summary>The integers stored (as float32) in tensor <paramref name="name"/>.</summary>
     public int[] Ints(string name) => _tensors[name].ToArray().Select(v => (int)v).ToArray();
 
+    /// <summary>The largest absolute value of tensor <paramref name="name"/>.</summary>
+    public double MaxAbs(string name) => _tensors[name].ToArray().Max(v => Math.Abs((double)v));
+
     /// <summary>Same shape, and every element within atol + rtol·|expected| (NaN matches NaN); logs the largest
-    /// difference.</summary>
-    public void Close(string name, Tensor? actual, double atol, double rtol, ITestOutputHelper? output = null)
+    /// difference to <paramref name="output"/>, or to the helper given to <see cref="Load"/>.</summary>
+    public void Close(string name, Tensor? actual, double atol, double rtol = 0, ITestOutputHelper? output = null)
     {
         Assert.True(actual is not null, $"{Name} {name}: no tensor (no gradient?)");
         var expected = _tensors[name];
@@ -108,7 +122,7 @@ internal sealed class Golden
                 worst = i;
             }
         }
-        output?.WriteLine($"{Name} {name}: maxdiff {max:G3} at {worst} (atol {atol:G3}, rtol {rtol:G3})");
+        (output ?? _output)?.WriteLine($"{Name} {name}: maxdiff {max:G3} at {worst} (atol {atol:G3}, rtol {rtol:G3})");
     }
 
     private static string FindRoot()

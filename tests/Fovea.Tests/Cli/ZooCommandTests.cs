@@ -28,7 +28,8 @@ public sealed class ZooCommandTests(ITestOutputHelper output) : IDisposable
         var (code, stdout, err) = CliHarness.Run("zoo");
         Assert.True(code == 0, err);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal(ModelZoo.Names, lines);
+        // The core's classifiers, then Fovea.Vision's segmentation models.
+        Assert.Equal(ModelZoo.Names.Concat(Fovea.Vision.Segmentation.SegmentationZoo.Names), lines);
         Assert.Contains("resnet50", lines);
     }
 

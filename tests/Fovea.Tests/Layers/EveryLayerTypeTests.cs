@@ -79,6 +79,7 @@ public sealed class EveryLayerTypeTests(ITestOutputHelper output) : IDisposable
             [[2, 5, 5]], [4, 5, 5]),
         [typeof(StochasticDepth)] = new(() => new StochasticDepth(0.2), [[3, 4]], [3, 4]), // batch mode: Layers2DTests
         [typeof(UpSampling2D)] = new(() => new UpSampling2D((2, 1), Interpolation.Bilinear), [[2, 3, 3]], [2, 6, 3]),
+        [typeof(Resizing)] = new(() => new Resizing(5, 2), [[2, 3, 4]], [2, 5, 2]),
         [typeof(ZeroPadding2D)] = new(() => new ZeroPadding2D(((1, 2), (0, 1))), [[2, 3, 3]], [2, 6, 4]),
         [typeof(ZeroPadding3D)] = new(() => new ZeroPadding3D(((1, 0), (0, 2), (1, 1))), [[2, 2, 3, 3]],
             [2, 3, 5, 5]),

@@ -36,22 +36,27 @@ public static class MobileNetV3
 
     private static readonly Norm s_norm = new(1e-3f, 0.01f);
 
-    /// <summary>torchvision's <c>mobilenet_v3_large()</c>: 5,483,032 parameters with 1000 classes.</summary>
-    public static Model Large(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0) =>
-        Create("mobilenet_v3_large", s_large, 1280, classes, includeTop, inputShape, seed);
+    /// <summary>torchvision's <c>mobilenet_v3_large()</c>: 5,483,032 parameters with 1000 classes.
+    /// <paramref name="dilated"/>: torchvision's <c>dilated=True</c> (the segmentation backbones): the last three
+    /// blocks keep stride 1 and dilate their depthwise convolutions by 2 (output stride 16).</summary>
+    public static Model Large(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0,
+        bool dilated = false) =>
+        Create("mobilenet_v3_large", s_large, 1280, classes, includeTop, inputShape, seed, dilated);
 
-    /// <summary>torchvision's <c>mobilenet_v3_small()</c>: 2,542,856 parameters with 1000 classes.</summary>
-    public static Model Small(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0) =>
-        Create("mobilenet_v3_small", s_small, 1024, classes, includeTop, inputShape, seed);
+    /// <summary>torchvision's <c>mobilenet_v3_small()</c>: 2,542,856 parameters with 1000 classes;
+    /// <paramref name="dilated"/> as for <see cref="Large"/>.</summary>
+    public static Model Small(int classes = 1000, bool includeTop = true, int[]? inputShape = null, int seed = 0,
+        bool dilated = false) =>
+        Create("mobilenet_v3_small", s_small, 1024, classes, includeTop, inputShape, seed, dilated);
 
     private static Model Create(string name, Block[] blocks, int lastChannel, int classes, bool includeTop,
-        int[]? inputShape, int seed)
+        int[]? inputShape, int seed, bool dilated)
     {
         using var seeded = Layer.Seeded(seed);
         var inputs = Input.Create(inputShape ?? [3, 224, 224], "input");
         var x = ConvNormActivation(inputs, blocks[0].In, 3, 2, 1, Activations.HardSwish, s_norm, "features.0");
         for (int i = 0; i < blocks.Length; i++)
-            x = InvertedResidual(x, blocks[i], $"features.{i + 1}");
+            x = InvertedResidual(x, blocks[i], $"features.{i + 1}", dilated && i >= blocks.Length - 3 ? 2 : 1);
         int lastConv = 6 * blocks[^1].Out;
         x = ConvNormActivation(x, lastConv, 1, 1, 1, Activations.HardSwish, s_norm, $"features.{blocks.Length + 1}");
         x = new GlobalAveragePooling2D(name: "avgpool").Call(x);
@@ -65,15 +70,17 @@ public static class MobileNetV3
         return new Model(inputs, x, name, seed);
     }
 
-    private static SymbolicTensor InvertedResidual(SymbolicTensor x, Block b, string prefix)
+    private static SymbolicTensor InvertedResidual(SymbolicTensor x, Block b, string prefix, int dilation)
     {
         var activation = b.HardSwish ? Activations.HardSwish : Activations.Relu;
         int k = 0;
         var y = x;
         if (b.Expanded != b.In)
             y = ConvNormActivation(y, b.Expanded, 1, 1, 1, activation, s_norm, $"{prefix}.block.{k++}");
-        y = ConvNormActivation(y, b.Expanded, b.Kernel, b.Stride, b.Expanded, activation, s_norm,
-            $"{prefix}.block.{k++}");
+        // torchvision: a dilated block's depthwise convolution has stride 1 (the residual rule keeps the configured
+        // stride).
+        y = ConvNormActivation(y, b.Expanded, b.Kernel, dilation > 1 ? 1 : b.Stride, b.Expanded, activation, s_norm,
+            $"{prefix}.block.{k++}", dilation);
         if (b.Se)
         {
             y = SqueezeExcitation(y, b.Expanded, MakeDivisible(b.Expanded / 4), Activations.Relu,
