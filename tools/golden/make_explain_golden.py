@@ -18,6 +18,9 @@ Tensors:
 Plus the zoo ResNet-18 (weights generated from their names as make_zoo_golden.py does; input "input.64"
 [1, 3, 64, 64], generated the same way): "resnet18.logits" [1, 1000] and "resnet18.<method>", the maps of layer4
 [1, 1, 2, 2] for class RESNET_TARGET.
+And "slic.image" [3, 48, 64] (a synthetic RGB image) with "slic.labels" [48, 64], scikit-image's slic (n_segments 40,
+compactness 10, start_label 0) of it; "ridge.*": scikit-learn's Ridge(alpha=1) fitted with sample weights (LIME's
+surrogate) on 30 random binary rows of 5 features.
 
 Run with Debian's interpreter: /usr/bin/python3 tools/golden/make_explain_golden.py
 """
@@ -37,6 +40,8 @@ from make_zoo_golden import generated  # noqa: E402
 TARGET = 2
 STEPS = 8
 RESNET_TARGET = 7
+SLIC_SIZE = (48, 64)
+SLIC_SEGMENTS = 40
 RULES = ["riemann_left", "riemann_right", "riemann_middle", "riemann_trapezoid", "gausslegendre"]
 
 
@@ -129,6 +134,42 @@ def resnet18_cam(tensors, meta):
     meta["resnet18"] = json.dumps({"input": "input.64", "target": RESNET_TARGET, "layer": "layer4"})
 
 
+def slic_case(tensors, meta):
+    """scikit-image's SLIC on a synthetic RGB image: smooth background, three coloured discs, a bar, mild noise."""
+    from skimage.segmentation import slic
+    rng = np.random.default_rng(0)
+    h, w = SLIC_SIZE
+    yy, xx = np.mgrid[:h, :w]
+    img = np.stack([0.3 + 0.4 * xx / w, 0.2 + 0.5 * yy / h, 0.5 + 0 * xx], axis=-1)
+    for cy, cx, r, colour in [(12, 14, 9, (0.9, 0.1, 0.1)), (30, 44, 12, (0.1, 0.8, 0.2)),
+                              (36, 12, 7, (0.1, 0.2, 0.9))]:
+        img[(yy - cy) ** 2 + (xx - cx) ** 2 < r * r] = colour
+    img[4:10, 30:60] = (0.95, 0.9, 0.2)
+    img = np.clip(img + rng.normal(0, 0.02, img.shape), 0, 1).astype(np.float32)
+    labels = slic(img.astype(np.float64), n_segments=SLIC_SEGMENTS, compactness=10.0, start_label=0)
+    tensors["slic.image"] = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))
+    tensors["slic.labels"] = torch.from_numpy(labels.astype(np.float32))
+    meta["slic"] = json.dumps({"n_segments": SLIC_SEGMENTS, "compactness": 10.0, "segments": int(labels.max() + 1)})
+
+
+def ridge_case(tensors):
+    """scikit-learn's Ridge(alpha=1) with sample weights: LIME's surrogate."""
+    from sklearn.linear_model import Ridge
+    rng = np.random.default_rng(1)
+    x = (rng.random((30, 5)) < 0.5).astype(np.float64)
+    y = x @ np.array([0.5, -1.0, 2.0, 0.0, 0.3]) + 0.2 + rng.normal(0, 0.1, 30)
+    w = rng.random(30) + 0.1
+    r = Ridge(alpha=1.0).fit(x, y, sample_weight=w)
+    tensors["ridge.x"] = torch.from_numpy(x.astype(np.float32))
+    tensors["ridge.y"] = torch.from_numpy(y.astype(np.float32))
+    tensors["ridge.w"] = torch.from_numpy(w.astype(np.float32))
+    # the fit of the float32-rounded data, so that both sides fit the same numbers
+    r = Ridge(alpha=1.0).fit(x.astype(np.float32).astype(np.float64), y.astype(np.float32).astype(np.float64),
+                             sample_weight=w.astype(np.float32).astype(np.float64))
+    tensors["ridge.coef"] = torch.from_numpy(r.coef_.astype(np.float32))
+    tensors["ridge.intercept"] = torch.tensor([r.intercept_], dtype=torch.float32)
+
+
 def generated_input(name, shape):
     # inputs of make_zoo_golden.py: 2u - 1 from the same counter-based generator (a "bias" rule would scale by 0.1)
     from make_zoo_golden import uniform
@@ -161,6 +202,8 @@ def main():
     tensors["guided"] = grad_of(lambda t: small_cnn(p, t, relu=GuidedRelu.apply), x, TARGET)
     meta = {"torch_version": torch.__version__, "target": str(TARGET), "steps": str(STEPS)}
     resnet18_cam(tensors, meta)
+    slic_case(tensors, meta)
+    ridge_case(tensors)
     path = os.path.join(OUT, "explain.safetensors")
     write_safetensors(path, tensors, meta)
     print(f"wrote {path}: {len(tensors)} tensors")
