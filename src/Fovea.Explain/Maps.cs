@@ -49,7 +49,7 @@ public static class Maps
         ArgumentNullException.ThrowIfNull(maps);
         if (maps.Rank < 3)
             throw new FoveaException($"Maps.Normalize: expected maps [N, C, h, w], received {maps.Shape}");
-        int plane = maps.Shape[^2] * maps.Shape[^1];
+        int plane = maps.Shape[maps.Rank - 2] * maps.Shape[maps.Rank - 1];
         var v = maps.ToArray();
         for (int p = 0; p < v.Length; p += plane)
         {
