@@ -54,7 +54,12 @@ internal sealed class ClassScore
     }
 
     /// <summary>The target logits of every sample of <paramref name="x"/>, without gradients, in batches.</summary>
-    public float[] Scores(Tensor x, int target, int batchSize)
+    public float[] Scores(Tensor x, int target, int batchSize) => Scores(x, target, batchSize, softmax: false);
+
+    /// <summary>The softmax probability of the target class for every sample of <paramref name="x"/>.</summary>
+    public float[] Probabilities(Tensor x, int target, int batchSize) => Scores(x, target, batchSize, softmax: true);
+
+    private float[] Scores(Tensor x, int target, int batchSize, bool softmax)
     {
         int n = x.Shape[0];
         var result = new float[n];
@@ -70,7 +75,19 @@ internal sealed class ClassScore
             int k = logits.Shape[1];
             var span = logits.AsReadOnlySpan();
             for (int i = 0; i < b; i++)
-                result[start + i] = span[i * k + target];
+            {
+                var row = span.Slice(i * k, k);
+                if (!softmax)
+                {
+                    result[start + i] = row[target];
+                    continue;
+                }
+                float max = System.Numerics.Tensors.TensorPrimitives.Max(row);
+                double sum = 0;
+                foreach (float v in row)
+                    sum += Math.Exp(v - max);
+                result[start + i] = (float)(Math.Exp(row[target] - max) / sum);
+            }
         }
         return result;
     }
