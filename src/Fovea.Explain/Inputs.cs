@@ -16,7 +16,7 @@ internal static class Inputs
     {
         if (baseline is null)
             return;
-        if (baseline.Shape != inputs.Shape && baseline.Shape != inputs.Shape.WithBatch(1).With(0, 1)
+        if (baseline.Shape != inputs.Shape && baseline.Shape != inputs.Shape.With(0, 1)
             && baseline.Shape != inputs.Shape.WithoutBatch())
             throw new FoveaException($"{method}: baseline of shape {baseline.Shape} does not match inputs " +
                 $"{inputs.Shape}; expected {inputs.Shape}, one sample [1, ...] or [...]");

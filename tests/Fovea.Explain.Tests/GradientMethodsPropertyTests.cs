@@ -42,6 +42,32 @@ public sealed class GradientMethodsPropertyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void IntegratedGradients_OneBaselineForAll_EqualsRepeatedBaseline()
+    {
+        var model = ExplainGolden.SmallCnn();
+        var one = Tensor.RandomUniform([1, 3, 8, 8], new Rng(9), -0.1f, 0.1f);
+        var repeated = Tensor.Wrap([.. one.ToArray(), .. one.ToArray()], [2, 3, 8, 8]);
+        var ig = new IntegratedGradients(model) { Steps = 6 };
+        var a = ig.Attribute(X, 0, one);
+        var b = ig.Attribute(X, 0, repeated);
+        var c = ig.Attribute(X, 0, Tensor.Wrap(one.ToArray(), [3, 8, 8]));
+        Assert.Equal(b.Values.ToArray(), a.Values.ToArray());
+        Assert.Equal(b.Values.ToArray(), c.Values.ToArray());
+        Assert.Throws<FoveaException>(() => ig.Attribute(X, 0, Tensor.Zeros([3, 3, 8, 8])));
+    }
+
+    [Fact]
+    public void GradCam_TorchvisionModuleName_ResolvesToItsLastLayer()
+    {
+        // torchvision's "features" of MobileNetV2 ends with the 1×1 convolution block features.18 (1280 channels).
+        var model = Models.Zoo.ModelZoo.Create("mobilenet_v2", inputShape: [3, 32, 32]);
+        var cam = new GradCam(model, "features");
+        Assert.StartsWith("features.18", cam.Layer);
+        var a = cam.Attribute(Tensor.RandomUniform([1, 3, 32, 32], new Rng(2), -1, 1), 3);
+        Assert.Equal(new Shape(1, 1, 1, 1), a.Values.Shape);
+    }
+
+    [Fact]
     public void SmoothGrad_ZeroNoise_EqualsGradient()
     {
         var sg = new SmoothGrad(ExplainGolden.SmallCnn()) { NoiseLevel = 0, Samples = 3 };
