@@ -59,23 +59,38 @@ internal static class ExplainCommand
             DefaultValueFactory = _ => 32,
         };
         var seed = new Option<long>("--seed") { Description = "Seed of the sampling methods", DefaultValueFactory = _ => 0 };
+        var window = new Option<int>("--window")
+        {
+            Description = "Occlusion: side of the square window in pixels",
+            DefaultValueFactory = _ => 8,
+        };
+        var stride = new Option<int>("--stride") { Description = "Occlusion: step of the window", DefaultValueFactory = _ => 4 };
+        var segments = new Option<int>("--segments")
+        {
+            Description = "LIME and KernelSHAP: approximate number of SLIC superpixels",
+            DefaultValueFactory = _ => 50,
+        };
         var command = new Command("explain", "Explain a model's predictions: attribution maps as .npy and PNG overlays")
         {
-            model, weights, input, method, layer, target, output, overlays, steps, batchSize, seed,
+            model, weights, input, method, layer, target, output, overlays, steps, batchSize, seed, window, stride,
+            segments,
         };
         command.SetAction(r => Run(new Request(r.GetValue(model)!, r.GetValue(weights), r.GetValue(input)!,
             r.GetValue(method)!, r.GetValue(layer), r.GetValue(target), r.GetValue(output)!, r.GetValue(overlays),
-            r.GetValue(steps), r.GetValue(batchSize), r.GetValue(seed))));
+            r.GetValue(steps), r.GetValue(batchSize), r.GetValue(seed), r.GetValue(window), r.GetValue(stride),
+            r.GetValue(segments))));
         return command;
     }
 
     private sealed record Request(string Model, string? Weights, string Input, string Method, string? Layer,
-        int? Target, string Output, string? Overlays, int Steps, int BatchSize, long Seed);
+        int? Target, string Output, string? Overlays, int Steps, int BatchSize, long Seed, int Window, int Stride,
+        int Segments);
 
     private static int Run(Request q)
     {
-        if (q.BatchSize <= 0 || q.Steps <= 0)
-            return CliRunner.Fail($"--batch-size and --steps must be positive, received {q.BatchSize} and {q.Steps}");
+        if (q.BatchSize <= 0 || q.Steps <= 0 || q.Window <= 0 || q.Stride <= 0 || q.Segments <= 0)
+            return CliRunner.Fail("--batch-size, --steps, --window, --stride and --segments must be positive, received " +
+                $"{q.BatchSize}, {q.Steps}, {q.Window}, {q.Stride} and {q.Segments}");
         bool cam = q.Method is "gradcam" or "gradcampp" or "hirescam" or "layercam";
         if (cam && q.Layer is null)
             return CliRunner.Fail($"--method {q.Method} needs --layer NAME (e.g. layer4 for a torchvision ResNet)");
@@ -156,9 +171,17 @@ internal static class ExplainCommand
         "ig" => new IntegratedGradients(m) { Steps = q.Steps, InternalBatchSize = q.BatchSize },
         "guidedbackprop" => new GuidedBackprop(m) { InternalBatchSize = q.BatchSize },
         "gradientshap" => new GradientShap(m) { Samples = q.Steps, Seed = q.Seed, InternalBatchSize = q.BatchSize },
-        "occlusion" => new Occlusion(m) { BatchSize = q.BatchSize },
-        "lime" => new Lime(m) { Samples = Math.Max(q.Steps, 2), Seed = q.Seed, BatchSize = q.BatchSize },
-        "kernelshap" => new KernelShap(m) { Samples = q.Steps, Seed = q.Seed, BatchSize = q.BatchSize },
+        "occlusion" => new Occlusion(m) { Window = q.Window, Stride = q.Stride, BatchSize = q.BatchSize },
+        "lime" => new Lime(m)
+        {
+            Samples = Math.Max(q.Steps, 2), Seed = q.Seed, BatchSize = q.BatchSize,
+            Superpixels = new SuperpixelOptions { Segments = q.Segments },
+        },
+        "kernelshap" => new KernelShap(m)
+        {
+            Samples = q.Steps, Seed = q.Seed, BatchSize = q.BatchSize,
+            Superpixels = new SuperpixelOptions { Segments = q.Segments, HideValue = 0f },
+        },
         _ => throw new FoveaException($"unknown method '{q.Method}'; expected one of {string.Join(", ", s_methods)}"),
     };
 

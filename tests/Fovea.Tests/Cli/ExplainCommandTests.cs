@@ -87,6 +87,30 @@ public sealed class ExplainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Explain_Occlusion_EqualsLogitDropOfTheWindow()
+    {
+        // Window 2, stride 2 (no overlap): every pixel of the top-left window gets F(x) − F(x with it zeroed), the
+        // logits (the tiny model has no softmax) from a plain forward pass.
+        var (model, _) = SaveTinyModel();
+        var x = Tensor.RandomUniform([1, 3, 6, 6], new Rng(8), 0, 1);
+        Npy.Save(File("x.npy"), x);
+        var (code, _, err) = CliHarness.Run("explain", "--model", File("tiny"), "--input", File("x.npy"),
+            "--method", "occlusion", "--window", "2", "--stride", "2", "--target", "1", "--output", File("o.npy"));
+        Assert.True(code == 0, err);
+        var o = Npy.Load(File("o.npy"));
+        Assert.Equal(x.Shape, o.Shape);
+        var occluded = x.Clone();
+        var span = occluded.AsSpan();
+        for (int c = 0; c < 3; c++)
+        for (int y = 0; y < 2; y++)
+        for (int xx = 0; xx < 2; xx++)
+            span[c * 36 + y * 6 + xx] = 0f;
+        float drop = model.Predict(x).ToArray()[1] - model.Predict(occluded).ToArray()[1];
+        foreach (int p in new[] { 0, 1, 6, 7, 36 + 7, 72 })
+            Assert.Equal(drop, o.ToArray()[p], 1e-5);
+    }
+
+    [Fact]
     public void Explain_CamWithoutLayer_FailsWithOneLine()
     {
         SaveTinyModel();
