@@ -73,7 +73,8 @@ public static class ExplainExample
         // Faithfulness: deletion (lower is better) and insertion (higher is better) AUC of the predicted class.
         var faith = new Dictionary<string, (double, double)>();
         foreach (var (name, a) in maps.Append(("random", randomMaps)))
-            faith[name] = PerClass(x, predicted, (xs, k, idx) => Faithfulness.DeletionInsertion(model, xs, k, Select(a, idx)));
+            faith[name] = PerClass(x, predicted,
+                (xs, k, idx) => Faithfulness.DeletionInsertion(model, xs, k, Select(a, idx)));
         log.WriteLine("method                  deletion AUC  insertion AUC");
         foreach (var (name, (d, ins)) in faith)
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-22}  {d,12:F3}  {ins,13:F3}"));
@@ -85,7 +86,8 @@ public static class ExplainExample
         var randomization = SanityChecks.ModelRandomization(model, sanityMethods, Select(x, idx0), cls, seed: 3);
         foreach (var step in randomization)
             log.WriteLine($"randomised down to {step.Layer,-5}: " + string.Join(", ",
-                step.Correlations.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} ρ={kv.Value:F2}"))));
+                step.Correlations.Select(kv =>
+                    string.Create(CultureInfo.InvariantCulture, $"{kv.Key} ρ={kv.Value:F2}"))));
 
         WriteFigures(folder, x, captions, maps, faith, randomization, Select(x, idx0));
         return new Result(accuracy, faith, randomization);
@@ -136,7 +138,10 @@ public static class ExplainExample
         IReadOnlyList<RandomizationResult> randomization, Tensor sanityImages)
     {
         var scores = faith.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, double>)
-            new Dictionary<string, double> { ["deletion AUC"] = kv.Value.Deletion, ["insertion AUC"] = kv.Value.Insertion });
+            new Dictionary<string, double>
+            {
+                ["deletion AUC"] = kv.Value.Deletion, ["insertion AUC"] = kv.Value.Insertion,
+            });
         ExplanationPage.Write(Path.Combine(folder, "explanations.html"), "Fashion-MNIST CNN: where did it look?", x,
             maps, captions, scores);
         // Grid: images × (image, Grad-CAM, KernelSHAP, LIME).

@@ -31,7 +31,11 @@ internal static class ExplainCommand
             Required = true,
         };
         var weights = new Option<string?>("--weights") { Description = "For zoo:<name>: the torchvision state dict" };
-        var input = new Option<string>("--input") { Description = "A .npy file with images [N, C, H, W]", Required = true };
+        var input = new Option<string>("--input")
+        {
+            Description = "A .npy file with images [N, C, H, W]",
+            Required = true,
+        };
         var method = new Option<string>("--method")
         {
             Description = "One of " + string.Join(", ", s_methods),
@@ -58,13 +62,21 @@ internal static class ExplainCommand
             Description = "Samples per model call",
             DefaultValueFactory = _ => 32,
         };
-        var seed = new Option<long>("--seed") { Description = "Seed of the sampling methods", DefaultValueFactory = _ => 0 };
+        var seed = new Option<long>("--seed")
+        {
+            Description = "Seed of the sampling methods",
+            DefaultValueFactory = _ => 0,
+        };
         var window = new Option<int>("--window")
         {
             Description = "Occlusion: side of the square window in pixels",
             DefaultValueFactory = _ => 8,
         };
-        var stride = new Option<int>("--stride") { Description = "Occlusion: step of the window", DefaultValueFactory = _ => 4 };
+        var stride = new Option<int>("--stride")
+        {
+            Description = "Occlusion: step of the window",
+            DefaultValueFactory = _ => 4,
+        };
         var segments = new Option<int>("--segments")
         {
             Description = "LIME and KernelSHAP: approximate number of SLIC superpixels",
@@ -89,7 +101,8 @@ internal static class ExplainCommand
     private static int Run(Request q)
     {
         if (q.BatchSize <= 0 || q.Steps <= 0 || q.Window <= 0 || q.Stride <= 0 || q.Segments <= 0)
-            return CliRunner.Fail("--batch-size, --steps, --window, --stride and --segments must be positive, received " +
+            return CliRunner.Fail("--batch-size, --steps, --window, --stride and --segments must be positive, " +
+                "received " +
                 $"{q.BatchSize}, {q.Steps}, {q.Window}, {q.Stride} and {q.Segments}");
         bool cam = q.Method is "gradcam" or "gradcampp" or "hirescam" or "layercam";
         if (cam && q.Layer is null)
@@ -195,7 +208,8 @@ internal static class ExplainCommand
             var image = Tensor.FromArray(x.AsReadOnlySpan().Slice(i * sample, sample), x.Shape.WithoutBatch());
             if (image.Shape[0] != 1 && image.Shape[0] != 3)
                 continue;
-            var map = Tensor.FromArray(pixel.AsReadOnlySpan().Slice(i * plane, plane), [pixel.Shape[1], pixel.Shape[2]]);
+            var map = Tensor.FromArray(pixel.AsReadOnlySpan().Slice(i * plane, plane),
+                [pixel.Shape[1], pixel.Shape[2]]);
             int scale = Math.Max(1, 256 / Math.Max(image.Shape[1], image.Shape[2]));
             byte[] png = Overlay.ToPng(image, map, scale: scale);
             AtomicFile.Write(Path.Combine(dir, $"sample{i:D4}_class{targets[i]}.png"), s => s.Write(png));

@@ -14,7 +14,8 @@ public enum CamMethod
     /// paper's exponential-score derivation.</summary>
     GradCamPlusPlus,
 
-    /// <summary>HiResCAM (Draelos and Carin 2020): Σ_c G_c ⊙ A_c, the element-wise product summed over channels.</summary>
+    /// <summary>HiResCAM (Draelos and Carin 2020): Σ_c G_c ⊙ A_c, the element-wise product summed over channels.
+    /// </summary>
     HiResCam,
 
     /// <summary>LayerCAM (Jiang et al. 2021): Σ_c ReLU(G_c) ⊙ A_c.</summary>

@@ -152,7 +152,8 @@ internal sealed class ClassScore
                 $"model '{_model.Name}': expected class scores [N, K], received an output of shape {logits.Shape}");
         if (target < 0 || target >= logits.Shape[1])
             throw new FoveaException(
-                $"model '{_model.Name}': target class {target} is out of range; the model has {logits.Shape[1]} classes");
+                $"model '{_model.Name}': target class {target} is out of range; the model has " +
+                $"{logits.Shape[1]} classes");
     }
 
     /// <summary>The result of <see cref="Backward"/>: target logits [N], d logit / d input (the input's shape) and,

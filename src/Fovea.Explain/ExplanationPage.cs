@@ -29,7 +29,8 @@ public static class ExplanationPage
         int n = images.Shape[0], sample = images.Length / n;
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").Append(Enc(title))
-            .Append("</title><style>body{font-family:sans-serif}td,th{padding:4px;text-align:center}</style></head><body><h1>")
+            .Append("</title><style>body{font-family:sans-serif}td,th{padding:4px;text-align:center}</style>")
+            .Append("</head><body><h1>")
             .Append(Enc(title)).Append("</h1><table><tr><th></th><th>image</th>");
         foreach (var (name, _) in methods)
             html.Append("<th>").Append(Enc(name)).Append("</th>");
@@ -37,13 +38,15 @@ public static class ExplanationPage
         var pixelMaps = methods.Select(m => Overlay.PixelMaps(m.Attributions)).ToList();
         for (int i = 0; i < n; i++)
         {
-            var image = Tensor.FromArray(images.AsReadOnlySpan().Slice(i * sample, sample), images.Shape.WithoutBatch());
+            var image = Tensor.FromArray(images.AsReadOnlySpan().Slice(i * sample, sample),
+                images.Shape.WithoutBatch());
             html.Append("<tr><td>").Append(Enc(captions?[i] ?? $"#{i}")).Append("</td>");
             html.Append(Img(Overlay.ToPng(image, null, scale: scale)));
             foreach (var maps in pixelMaps)
             {
                 int plane = maps.Shape[1] * maps.Shape[2];
-                var map = Tensor.FromArray(maps.AsReadOnlySpan().Slice(i * plane, plane), [maps.Shape[1], maps.Shape[2]]);
+                var map = Tensor.FromArray(maps.AsReadOnlySpan().Slice(i * plane, plane),
+                    [maps.Shape[1], maps.Shape[2]]);
                 html.Append(Img(Overlay.ToPng(image, map, scale: scale)));
             }
             html.Append("</tr>");
@@ -72,7 +75,8 @@ public static class ExplanationPage
         File.WriteAllText(path, html.ToString());
     }
 
-    private static string Img(byte[] png) => $"<td><img src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"></td>";
+    private static string Img(byte[] png) =>
+        $"<td><img src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"></td>";
 
     private static string Enc(string s) => WebUtility.HtmlEncode(s);
 }

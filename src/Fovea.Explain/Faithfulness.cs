@@ -20,8 +20,8 @@ public static class Faithfulness
         ArgumentNullException.ThrowIfNull(model);
         Inputs.Check(inputs, nameof(Faithfulness));
         if (inputs.Rank != 4 || attributions.Rank != 4 || attributions.Shape[0] != inputs.Shape[0])
-            throw new FoveaException($"Faithfulness: expected images [N, C, H, W] and attributions [N, 1 or C, h, w], " +
-                $"received {inputs.Shape} and {attributions.Shape}");
+            throw new FoveaException("Faithfulness: expected images [N, C, H, W] and attributions " +
+                $"[N, 1 or C, h, w], received {inputs.Shape} and {attributions.Shape}");
         int n = inputs.Shape[0], c = inputs.Shape[1], h = inputs.Shape[2], w = inputs.Shape[3], plane = h * w;
         var score = new ClassScore(model);
         var pixel = attributions.Shape[1] == 1

@@ -37,8 +37,8 @@ public sealed class GradientShap(Model model) : IAttributionMethod
         Inputs.Check(inputs, nameof(GradientShap));
         int n = inputs.Shape[0], sample = inputs.Length / n;
         if (baselines is not null && (baselines.Length % sample != 0 || baselines.Length == 0))
-            throw new FoveaException($"GradientShap: baselines of shape {baselines.Shape} are not samples shaped like " +
-                $"the inputs {inputs.Shape}");
+            throw new FoveaException($"GradientShap: baselines of shape {baselines.Shape} are not samples shaped " +
+                $"like the inputs {inputs.Shape}");
         var b = baselines?.ToArray() ?? new float[sample];
         int nb = b.Length / sample;
         var sampleShape = inputs.Shape.WithoutBatch();

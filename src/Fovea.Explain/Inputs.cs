@@ -36,7 +36,8 @@ internal static class Inputs
     public static void ForEachBatch(Tensor inputs, int batch, Action<Tensor, int> body)
     {
         if (batch <= 0)
-            throw new ArgumentOutOfRangeException(nameof(batch), $"internal batch size must be positive, received {batch}");
+            throw new ArgumentOutOfRangeException(nameof(batch),
+                $"internal batch size must be positive, received {batch}");
         int n = inputs.Shape[0], sample = inputs.Length / n;
         for (int start = 0; start < n; start += batch)
         {

@@ -16,7 +16,8 @@ internal static class LayerNames
             return name;
         foreach (string prefix in new[] { name + ".", "/" + name + "/" })
         {
-            var match = layers.LastOrDefault(l => l.Name is not null && l.Name.StartsWith(prefix, StringComparison.Ordinal));
+            var match = layers.LastOrDefault(l =>
+                l.Name is not null && l.Name.StartsWith(prefix, StringComparison.Ordinal));
             if (match is not null)
                 return match.Name!;
         }

@@ -19,7 +19,8 @@ internal static class PointBatches
         SpanAction fill, GradientAction consume)
     {
         if (batch <= 0)
-            throw new ArgumentOutOfRangeException(nameof(batch), $"internal batch size must be positive, received {batch}");
+            throw new ArgumentOutOfRangeException(nameof(batch),
+                $"internal batch size must be positive, received {batch}");
         int sample = sampleShape.Length;
         for (int start = 0; start < count; start += batch)
         {

@@ -48,7 +48,8 @@ public static class SanityChecks
                         span[i] = (float)(rng.NextNormal() * std);
                 }
                 var maps = methods.ToDictionary(m => m.Name, m => m.Method.Attribute(inputs, target).Values);
-                var rho = methods.ToDictionary(m => m.Name, m => MeanAbsRankCorrelation(reference[m.Name], maps[m.Name]));
+                var rho = methods.ToDictionary(m => m.Name,
+                    m => MeanAbsRankCorrelation(reference[m.Name], maps[m.Name]));
                 results.Add(new RandomizationResult(layer.Name ?? "?", rho, maps));
             }
             return results;

@@ -52,7 +52,8 @@ public static class Shapley
     {
         ArgumentNullException.ThrowIfNull(value);
         if (features < 1)
-            throw new ArgumentOutOfRangeException(nameof(features), $"KernelShap: features must be ≥ 1, received {features}");
+            throw new ArgumentOutOfRangeException(nameof(features),
+                $"KernelShap: features must be ≥ 1, received {features}");
         var ends = value([new bool[features], Enumerable.Repeat(true, features).ToArray()]);
         double v0 = ends[0], delta = ends[1] - ends[0];
         if (features == 1)

@@ -22,7 +22,8 @@ public static class Slic
         if (channels <= 0 || height <= 0 || width <= 0 || image.Length != channels * height * width)
             throw new FoveaException($"Slic: image of {image.Length} values is not [{channels}, {height}, {width}]");
         if (segments <= 0)
-            throw new ArgumentOutOfRangeException(nameof(segments), $"Slic: segments must be positive, received {segments}");
+            throw new ArgumentOutOfRangeException(nameof(segments),
+                $"Slic: segments must be positive, received {segments}");
         int hw = height * width;
         var feat = Features(image, channels, hw, convertToLab && channels == 3, 1f / compactness);
         int c = feat.Length / hw;

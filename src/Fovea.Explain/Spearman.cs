@@ -3,12 +3,13 @@ namespace Fovea.Explain;
 /// <summary>Spearman's rank correlation: Pearson's correlation of the ranks, ties given their mean rank.</summary>
 public static class Spearman
 {
-    /// <summary>ρ of <paramref name="a"/> and <paramref name="b"/> (same length ≥ 2); 0 when either is constant.</summary>
+    /// <summary>ρ of <paramref name="a"/> and <paramref name="b"/> (same length ≥ 2); 0 when either is constant.
+    /// </summary>
     public static double Correlation(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         if (a.Length != b.Length || a.Length < 2)
-            throw new ArgumentException($"Spearman: expected two sequences of the same length ≥ 2, received {a.Length} " +
-                $"and {b.Length}");
+            throw new ArgumentException("Spearman: expected two sequences of the same length ≥ 2, received " +
+                $"{a.Length} and {b.Length}");
         var ra = Ranks(a);
         var rb = Ranks(b);
         double ma = ra.Average(), mb = rb.Average(), sab = 0, saa = 0, sbb = 0;

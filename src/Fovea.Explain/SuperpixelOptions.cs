@@ -12,7 +12,8 @@ public sealed class SuperpixelOptions
     /// <summary>SLIC compactness (default 10, scikit-image's default).</summary>
     public float Compactness { get; init; } = 10f;
 
-    /// <summary>The value of hidden pixels; null (default) for each superpixel's mean colour (LIME's default).</summary>
+    /// <summary>The value of hidden pixels; null (default) for each superpixel's mean colour (LIME's default).
+    /// </summary>
     public float? HideValue { get; init; }
 
     /// <summary>

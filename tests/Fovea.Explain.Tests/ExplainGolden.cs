@@ -29,7 +29,8 @@ internal static class ExplainGolden
         s_file.Value.Tensors.TryGetValue(name, out var t) ? Tensor.Wrap(t.ToArray(), t.Shape)
             : throw new KeyNotFoundException($"explain.safetensors has no '{name}'");
 
-    /// <summary>tests/golden/&lt;name&gt;.safetensors from the repository root (the folder holding Fovea.sln).</summary>
+    /// <summary>tests/golden/&lt;name&gt;.safetensors from the repository root (the folder holding Fovea.sln).
+    /// </summary>
     public static string PathOf(string name) => Path.Combine(RepositoryRoot, "tests", "golden", name + ".safetensors");
 
     public static string RepositoryRoot { get; } = FindRoot();

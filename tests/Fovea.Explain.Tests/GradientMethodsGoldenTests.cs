@@ -49,7 +49,8 @@ public sealed class GradientMethodsGoldenTests(ITestOutputHelper output)
         var a = new Saliency(ExplainGolden.SmallCnn(softmax: true)).Attribute(X, Target);
         ExplainGolden.Close(ExplainGolden.Get("saliency"), a.Values, Atol, Rtol, "saliency (softmax model)", output);
         var cam = new GradCam(ExplainGolden.SmallCnn(fused: true, softmax: true), "relu2").Attribute(X, Target);
-        ExplainGolden.Close(ExplainGolden.Get("cam.gradcam"), cam.Values, Atol, Rtol, "gradcam (softmax model)", output);
+        ExplainGolden.Close(ExplainGolden.Get("cam.gradcam"), cam.Values, Atol, Rtol, "gradcam (softmax model)",
+            output);
     }
 
     [Theory]

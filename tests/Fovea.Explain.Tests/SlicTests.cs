@@ -5,12 +5,13 @@ namespace Fovea.Explain.Tests;
 
 /// <summary>
 /// Our SLIC against scikit-image's <c>slic</c> on the same image (tests/golden/explain.safetensors, "slic.*").
-/// Exact equality is not expected: the two place the initial grid differently (scikit-image's regular_grid rounds the
-/// step per axis), break distance ties and merge small pieces in different orders, and a single pixel assigned
-/// differently in an early iteration moves a centre and everything after it. (scikit-image starts its centres with
-/// colour 0, so its first iteration assigns by position alone; ours does the same explicitly.) What must agree is the segmentation:
-/// about the same number of segments, each of ours lying mostly inside one of theirs and vice versa, and boundaries
-/// in the same places.
+/// Both use the same grid (scikit-image's regular_grid: start ⌊S/2⌋, step round(S)) and, as scikit-image starts its
+/// centres with colour 0, a first iteration by position alone. Exact equality is still not expected: connectivity is
+/// enforced differently (scikit-image merges a small piece into the last labelled neighbour its flood fill meets and
+/// caps pieces at 3× the mean size; ours merges into the neighbour before the piece's first pixel and does not cap),
+/// distance ties and float rounding (Lab conversion, centre means in another order) differ, and one pixel assigned
+/// differently moves a centre and everything after it. What must agree is the segmentation: about the same number of
+/// segments, each of ours lying mostly inside one of theirs and vice versa, and boundaries in the same places.
 /// </summary>
 public sealed class SlicTests(ITestOutputHelper output)
 {
