@@ -49,7 +49,17 @@ internal sealed class ClassScore
         if (_logitLayer is not null)
             return run[_logitLayer];
         if (_softmaxDense is not null)
-            return Functional.Linear(run[_denseInput!], _softmaxDense.Kernel, _softmaxDense.Bias);
+        {
+            var features = run[_denseInput!];
+            if (features.Rank != 2 || features.Shape[1] != _softmaxDense.Kernel.Shape[1])
+            {
+                throw new FoveaException($"model '{_model.Name}' ends in Dense '{_softmaxDense.Name}' with a " +
+                    $"softmax; its logits are recomputed from the layer before it, '{_denseInput}', whose output " +
+                    $"{features.Shape} is not its input [N, {_softmaxDense.Kernel.Shape[1]}]: give the model a " +
+                    "linear last layer");
+            }
+            return Functional.Linear(features, _softmaxDense.Kernel, _softmaxDense.Bias);
+        }
         return run.Output;
     }
 
