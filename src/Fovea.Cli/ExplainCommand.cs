@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Fovea.Data;
 using Fovea.Explain;
 using Fovea.IO;
 using Fovea.Models;
@@ -31,11 +32,21 @@ internal static class ExplainCommand
             Required = true,
         };
         var weights = new Option<string?>("--weights") { Description = "For zoo:<name>: the torchvision state dict" };
-        var input = new Option<string>("--input")
+        var input = new Option<string?>("--input") { Description = "A .npy file with images [N, C, H, W]" };
+        var images = new Option<string?>("--images")
         {
-            Description = "A .npy file with images [N, C, H, W]",
-            Required = true,
+            Description = "Instead of --input: a folder of image files (JPEG, PNG, ...), read in name order, " +
+                "centre-cropped to --image-size and scaled to [0, 1]",
         };
+        var imageSize = new Option<int?>("--image-size")
+        {
+            Description = "With --images: the square size (default: the model's input size, else 224)",
+        };
+        var normalize = new Option<string>("--normalize")
+        {
+            Description = "With --images: imagenet (torchvision's mean and std; the default for zoo models) or none",
+        };
+        normalize.AcceptOnlyFromAmong("imagenet", "none");
         var method = new Option<string>("--method")
         {
             Description = "One of " + string.Join(", ", s_methods),
@@ -84,45 +95,46 @@ internal static class ExplainCommand
         };
         var command = new Command("explain", "Explain a model's predictions: attribution maps as .npy and PNG overlays")
         {
-            model, weights, input, method, layer, target, output, overlays, steps, batchSize, seed, window, stride,
-            segments,
+            model, weights, input, images, imageSize, normalize, method, layer, target, output, overlays, steps,
+            batchSize, seed, window, stride, segments,
         };
-        command.SetAction(r => Run(new Request(r.GetValue(model)!, r.GetValue(weights), r.GetValue(input)!,
+        command.SetAction(r => Run(new Request(r.GetValue(model)!, r.GetValue(weights), r.GetValue(input),
+            new ImageSource(r.GetValue(images), r.GetValue(imageSize), r.GetValue(normalize)),
             r.GetValue(method)!, r.GetValue(layer), r.GetValue(target), r.GetValue(output)!, r.GetValue(overlays),
             r.GetValue(steps), r.GetValue(batchSize), r.GetValue(seed), r.GetValue(window), r.GetValue(stride),
             r.GetValue(segments))));
         return command;
     }
 
-    private sealed record Request(string Model, string? Weights, string Input, string Method, string? Layer,
-        int? Target, string Output, string? Overlays, int Steps, int BatchSize, long Seed, int Window, int Stride,
-        int Segments);
+    private sealed record ImageSource(string? Folder, int? Size, string? Normalize);
+
+    private sealed record Request(string Model, string? Weights, string? Input, ImageSource Images, string Method,
+        string? Layer, int? Target, string Output, string? Overlays, int Steps, int BatchSize, long Seed, int Window,
+        int Stride, int Segments);
 
     private static int Run(Request q)
     {
         if (q.BatchSize <= 0 || q.Steps <= 0 || q.Window <= 0 || q.Stride <= 0 || q.Segments <= 0)
             return CliRunner.Fail("--batch-size, --steps, --window, --stride and --segments must be positive, " +
-                "received " +
-                $"{q.BatchSize}, {q.Steps}, {q.Window}, {q.Stride} and {q.Segments}");
+                $"received {q.BatchSize}, {q.Steps}, {q.Window}, {q.Stride} and {q.Segments}");
         bool cam = q.Method is "gradcam" or "gradcampp" or "hirescam" or "layercam";
         if (cam && q.Layer is null)
             return CliRunner.Fail($"--method {q.Method} needs --layer NAME (e.g. layer4 for a torchvision ResNet)");
-        var x = Npy.Load(q.Input);
+        if ((q.Input is null) == (q.Images.Folder is null))
+            return CliRunner.Fail("give either --input x.npy or --images DIR");
+        bool zoo = ModelSource.IsZoo(q.Model);
+        if (zoo && q.Weights is null)
+            return CliRunner.Fail($"--model {q.Model} needs --weights FILE.safetensors (a torchvision state dict)");
+        if (!zoo && q.Weights is not null)
+            return CliRunner.Fail($"--weights is for zoo:<name> models; '{q.Model}' carries its own weights");
+        Model? m = zoo ? null : ModelSource.Load(q.Model);
+        var x = q.Input is not null ? Npy.Load(q.Input) : LoadImages(q.Images, m, zoo);
         if (x.Rank != 4 || x.Shape[0] == 0)
-            return CliRunner.Fail($"'{q.Input}' holds an array of shape {x.Shape}; expected images [N, C, H, W]");
-        Model m;
-        if (ModelSource.IsZoo(q.Model))
         {
-            if (q.Weights is null)
-                return CliRunner.Fail($"--model {q.Model} needs --weights FILE.safetensors (a torchvision state dict)");
-            m = ModelSource.LoadZoo(q.Model, x.Shape.WithoutBatch().ToArray(), q.Weights);
+            return CliRunner.Fail($"'{q.Input ?? q.Images.Folder}' gives an array of shape {x.Shape}; expected " +
+                "images [N, C, H, W]");
         }
-        else
-        {
-            if (q.Weights is not null)
-                return CliRunner.Fail($"--weights is for zoo:<name> models; '{q.Model}' carries its own weights");
-            m = ModelSource.Load(q.Model);
-        }
+        m ??= ModelSource.LoadZoo(q.Model, x.Shape.WithoutBatch().ToArray(), q.Weights!);
         var explainer = Method(q, m);
         var clock = Stopwatch.StartNew();
         int n = x.Shape[0], sample = x.Length / n;
@@ -158,6 +170,23 @@ internal static class ExplainCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {q.Output}: {maps.Shape} ({q.Method}, {clock.Elapsed.TotalSeconds:F2} s)"));
         return 0;
+    }
+
+    /// <summary>The images of <c>--images DIR</c>: square, of the model's input size when it has one.</summary>
+    private static Tensor LoadImages(ImageSource source, Model? model, bool zoo)
+    {
+        var files = ImageFolder.ImageFiles(source.Folder!);
+        if (files.Count == 0)
+        {
+            throw new FoveaException($"'{source.Folder}' holds no image files " +
+                $"({string.Join(", ", ImageFolder.Extensions)})");
+        }
+        var shape = model is { Inputs.Count: 1 } && model.Inputs[0].Shape.Rank == 3 ? model.Inputs[0].Shape : default;
+        int size = source.Size ?? (shape.Rank == 3 ? shape[1] : 224);
+        var color = shape.Rank == 3 && shape[0] == 1 ? ColorMode.Grayscale : ColorMode.Rgb;
+        bool imagenet = (source.Normalize ?? (zoo ? "imagenet" : "none")) == "imagenet";
+        var normalization = imagenet ? new Normalization([0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]) : null;
+        return ImageFolder.LoadFiles(files, size, color, normalization: normalization);
     }
 
     private static Tensor Reorder(List<Tensor> parts, List<int[]> groups, int n)

@@ -2,6 +2,7 @@ using Fovea.IO;
 using Fovea.Layers;
 using Fovea.Models;
 using Fovea.Tensors;
+using SkiaSharp;
 using Xunit;
 
 namespace Fovea.Tests.Cli;
@@ -108,6 +109,43 @@ public sealed class ExplainCommandTests : IDisposable
         float drop = model.Predict(x).ToArray()[1] - model.Predict(occluded).ToArray()[1];
         foreach (int p in new[] { 0, 1, 6, 7, 36 + 7, 72 })
             Assert.Equal(drop, o.ToArray()[p], 1e-5);
+    }
+
+    [Fact]
+    public void Explain_ImagesFolder_ReadsFilesInNameOrderAsTheNpyInput()
+    {
+        // Two 6×6 PNGs (the model's input size, so no resampling): pixel values are byte / 255, files in name order;
+        // explaining the folder gives what explaining the same values from .npy gives.
+        SaveTinyModel();
+        Directory.CreateDirectory(File("imgs"));
+        var expected = new float[2 * 3 * 36];
+        for (int i = 0; i < 2; i++)
+        {
+            using var bitmap = new SKBitmap(6, 6, SKColorType.Rgba8888, SKAlphaType.Opaque);
+            for (int p = 0; p < 36; p++)
+            {
+                byte r = (byte)(40 * i + 7 * p), g = (byte)(255 - 5 * p), b = (byte)(100 + 3 * p * i);
+                bitmap.SetPixel(p % 6, p / 6, new SKColor(r, g, b));
+                expected[(i * 3 + 0) * 36 + p] = r / 255f;
+                expected[(i * 3 + 1) * 36 + p] = g / 255f;
+                expected[(i * 3 + 2) * 36 + p] = b / 255f;
+            }
+            using var png = SKImage.FromBitmap(bitmap).Encode(SKEncodedImageFormat.Png, 100);
+            System.IO.File.WriteAllBytes(File($"imgs/{(char)('a' + i)}.png"), png.ToArray());
+        }
+        var loaded = Fovea.Data.ImageFolder.LoadFiles(Fovea.Data.ImageFolder.ImageFiles(File("imgs")), 6);
+        Assert.Equal(new Shape(2, 3, 6, 6), loaded.Shape);
+        var values = loaded.ToArray();
+        for (int k = 0; k < expected.Length; k++)
+            Assert.Equal(expected[k], values[k], 1e-6f);
+        Npy.Save(File("x.npy"), Tensor.Wrap(expected, [2, 3, 6, 6]));
+        var (code, _, err) = CliHarness.Run("explain", "--model", File("tiny"), "--images", File("imgs"),
+            "--method", "gradcampp", "--layer", "relu", "--target", "0", "--output", File("a.npy"));
+        Assert.True(code == 0, err);
+        (code, _, err) = CliHarness.Run("explain", "--model", File("tiny"), "--input", File("x.npy"),
+            "--method", "gradcampp", "--layer", "relu", "--target", "0", "--output", File("b.npy"));
+        Assert.True(code == 0, err);
+        Assert.Equal(Npy.Load(File("b.npy")).ToArray(), Npy.Load(File("a.npy")).ToArray());
     }
 
     [Fact]
