@@ -165,6 +165,43 @@ public sealed class ImageFolder
         return new ImageFolder(dataset, files[..kept], [.. skipped]);
     }
 
+    /// <summary>
+    /// Reads the given image files (no class subfolders needed) into one tensor [N, C, H, W], in the given order,
+    /// decoded, resized and normalised as <see cref="Load"/> does. For tools that take loose files, such as
+    /// <c>fovea explain --images DIR</c>.
+    /// </summary>
+    /// <exception cref="FoveaException">No file is given, or a file is missing or cannot be decoded (the message
+    /// names it).</exception>
+    public static Tensor LoadFiles(IReadOnlyList<string> files, Size2 imageSize, ColorMode color = ColorMode.Rgb,
+        ImageResize resize = ImageResize.CenterCrop, int? shorterSide = null, Normalization? normalization = null)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        if (files.Count == 0)
+            throw new FoveaException("ImageFolder.LoadFiles: no image files given");
+        if (!imageSize.IsPositive)
+            throw new ArgumentOutOfRangeException(nameof(imageSize), $"expected a positive size, received {imageSize}");
+        int channels = color == ColorMode.Rgb ? 3 : 1;
+        var decoder = new ImageDecoder(imageSize.Height, imageSize.Width, color, resize, shorterSide,
+            Normalization.ByteTable(normalization, channels));
+        int size = channels * imageSize.Height * imageSize.Width;
+        var pixels = new float[size * files.Count];
+        for (int i = 0; i < files.Count; i++)
+        {
+            if (decoder.Decode(files[i], pixels.AsSpan(i * size, size)) is string problem)
+                throw new FoveaException($"image '{files[i]}' is {problem}");
+        }
+        return Tensor.Wrap(pixels, [files.Count, channels, imageSize.Height, imageSize.Width]);
+    }
+
+    /// <summary>The image files directly inside <paramref name="folder"/> (extensions of <see cref="Extensions"/>,
+    /// hidden files left out), in ordinal order of their names.</summary>
+    public static IReadOnlyList<string> ImageFiles(string folder)
+    {
+        if (!Directory.Exists(folder))
+            throw new FoveaException($"image folder '{folder}' does not exist");
+        return [.. Directory.EnumerateFiles(folder).Where(IsImage).Order(StringComparer.Ordinal)];
+    }
+
     public override string ToString() =>
         $"ImageFolder({Dataset.Count} images of {Dataset.SampleShape}, {ClassNames.Count} classes, "
         + $"{Skipped.Count} skipped)";
