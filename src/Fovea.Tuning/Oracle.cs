@@ -70,10 +70,16 @@ public abstract class Oracle
 
     internal static int Mix(int seed, int number, string salt)
     {
-        // FNV-1a over the seed, the number and the salt: stable across processes (string.GetHashCode is not).
-        uint h = 2166136261;
+        // FNV-1a over the seed, the number and the salt (stable across processes, unlike string.GetHashCode), then
+        // the SplitMix64 finaliser: neighbouring trial numbers must give unrelated seeds, because System.Random's
+        // seeded generator returns correlated first draws for close seeds.
+        ulong h = 14695981039346656037;
         foreach (byte b in BitConverter.GetBytes(seed).Concat(BitConverter.GetBytes(number)).Concat(Encoding.UTF8.GetBytes(salt)))
-            h = (h ^ b) * 16777619;
+            h = (h ^ b) * 1099511628211;
+        h += 0x9E3779B97F4A7C15;
+        h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9;
+        h = (h ^ (h >> 27)) * 0x94D049BB133111EB;
+        h ^= h >> 31;
         return (int)(h & int.MaxValue);
     }
 }

@@ -11,10 +11,22 @@ internal sealed class ParzenEstimator
     private readonly double[] _mus = [];
     private readonly double[] _sigmas = [];
     private readonly double[][] _rows = [];
+    private readonly double[] _logWeights;
+    private readonly bool _withScale;
+    private readonly double[] _logAccept = [];
+    private readonly double[] _logSigmas = [];
 
-    public ParzenEstimator(TpeDimension dim, IReadOnlyList<double> observations, double priorWeight)
+    /// <param name="dim">The parameter.</param>
+    /// <param name="observations">Its values in the group, oldest first.</param>
+    /// <param name="priorWeight">Weight of the prior component before normalisation.</param>
+    /// <param name="withScale">
+    /// Whether a kernel's log density includes -log σ. Optuna 3.1 (python3-optuna in Debian, our oracle) leaves it
+    /// out: its <c>_truncnorm.logpdf</c> returns log φ(z) - log Z of the standardised z, so wide kernels weigh more.
+    /// </param>
+    public ParzenEstimator(TpeDimension dim, IReadOnlyList<double> observations, double priorWeight, bool withScale = false)
     {
         _dim = dim;
+        _withScale = withScale;
         int n = observations.Count;
         _weights = new double[n + 1];
         TpeOracle.Weights(n).CopyTo(_weights, 0);
@@ -23,6 +35,7 @@ internal sealed class ParzenEstimator
         for (int i = 0; i <= n; i++)
             _weights[i] /= total;
 
+        _logWeights = _weights.Select(w => Math.Log(w)).ToArray();
         if (dim.IsCategorical)
         {
             int k = dim.Choices;
@@ -65,6 +78,13 @@ internal sealed class ParzenEstimator
         for (int j = 0; j < m; j++)
             _sigmas[order[j]] = Math.Clamp(sortedSigma[j], minSigma, maxSigma);
         _sigmas[m - 1] = high - low;   // the prior
+        _logAccept = new double[m];
+        _logSigmas = new double[m];
+        for (int j = 0; j < m; j++)
+        {
+            _logAccept[j] = Normal.LogMass((low - _mus[j]) / _sigmas[j], (high - _mus[j]) / _sigmas[j]);
+            _logSigmas[j] = Math.Log(_sigmas[j]);
+        }
     }
 
     public double Sample(Random rng)
@@ -98,7 +118,8 @@ internal sealed class ParzenEstimator
     public double LogPdf(double x)
     {
         int n = _weights.Length;
-        var terms = new double[n];
+        Span<double> terms = n <= 256 ? stackalloc double[n] : new double[n];
+        double max = double.NegativeInfinity;
         for (int i = 0; i < n; i++)
         {
             double lp;
@@ -107,19 +128,22 @@ internal sealed class ParzenEstimator
             else
             {
                 double mu = _mus[i], sigma = _sigmas[i];
-                double logAccept = Normal.LogMass((_dim.Low - mu) / sigma, (_dim.High - mu) / sigma);
+                double logAccept = _logAccept[i];
                 if (_dim.Q is double q)
                 {
                     double upper = Math.Min(x + 0.5 * q, _dim.High), lower = Math.Max(x - 0.5 * q, _dim.Low);
                     lp = Normal.LogMass((lower - mu) / sigma, (upper - mu) / sigma) - logAccept;
                 }
                 else
-                    lp = Normal.LogPdf((x - mu) / sigma) - Math.Log(sigma) - logAccept;
+                    lp = Normal.LogPdf((x - mu) / sigma) - (_withScale ? _logSigmas[i] : 0) - logAccept;
             }
-            terms[i] = lp + Math.Log(_weights[i]);
+            terms[i] = lp + _logWeights[i];
+            max = Math.Max(max, terms[i]);
         }
-        double max = terms.Max();
-        return max + Math.Log(terms.Sum(t => Math.Exp(t - max)));
+        double sum = 0;
+        foreach (double t in terms)
+            sum += Math.Exp(t - max);
+        return max + Math.Log(sum);
     }
 
     private int Component(Random rng)

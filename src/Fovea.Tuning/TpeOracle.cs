@@ -10,9 +10,15 @@ namespace Fovea.Tuning;
 /// l(x) (below) are scored by log l(x) - log g(x) and the best is taken. Log parameters work in log space, integer and
 /// stepped ones on their grid (the normal's mass over the step), choices with Optuna's categorical kernel.
 /// Pruned trials rank after completed ones, by how far they got (Optuna's (-step, value)).
+/// As in Optuna 3.1 (the version the tests compare with), a continuous kernel's log density is that of the
+/// standardised variable, log φ(z) - log(Φ(b) - Φ(a)), without -log σ; <c>densityWithScale: true</c> adds it.
 /// </summary>
-public sealed class TpeOracle(int seed = 0, int nStartupTrials = 10, int nEiCandidates = 24) : Oracle(seed)
+public sealed class TpeOracle(int seed = 0, int nStartupTrials = 10, int nEiCandidates = 24, bool densityWithScale = false)
+    : Oracle(seed)
 {
+    /// <summary>Whether kernel densities include the 1/σ factor (false: as Optuna 3.1).</summary>
+    public bool DensityWithScale { get; } = densityWithScale;
+
     private const double PriorWeight = 1.0;
 
     /// <summary>Random trials before the estimators take over (Optuna's n_startup_trials, 10).</summary>
@@ -65,8 +71,8 @@ public sealed class TpeOracle(int seed = 0, int nStartupTrials = 10, int nEiCand
                 continue;
             (belowSet.Contains(t.Number) ? below : above).Add(dim.ToInternal(v));
         }
-        var l = new ParzenEstimator(dim, below, PriorWeight);
-        var g = new ParzenEstimator(dim, above, PriorWeight);
+        var l = new ParzenEstimator(dim, below, PriorWeight, DensityWithScale);
+        var g = new ParzenEstimator(dim, above, PriorWeight, DensityWithScale);
         double bestScore = double.NegativeInfinity;
         double best = 0;
         for (int k = 0; k < EiCandidates; k++)
