@@ -15,5 +15,6 @@ internal static class FoveaCommand
         FinetuneCommand.Create(),
         ExportCommand.Create(),
         ZooCommand.Create(),
+        TuneCommand.Create(),
     };
 }
