@@ -3,7 +3,8 @@
 Hartmann-6, 20 seeds x 100 evaluations each, default sampler settings (n_startup_trials=10, n_ei_candidates=24).
 
 Prints, per function and sampler, the median over seeds of the best value found after 10, 20, 30, 50, 75 and 100
-evaluations, and writes the whole median best-so-far curves to tests/golden/tuning_optuna.json, which
+evaluations, and writes the whole median best-so-far curves (and each seed's best at those budgets) to
+tests/golden/tuning_optuna.json, which
 tests/Fovea.Tuning.Tests/OptunaComparisonTests.cs reads: Fovea's TPE must reach Optuna's median best value in no
 more evaluations. Deterministic (seeded samplers): a rerun writes identical bytes.
 Run: /usr/bin/python3 tools/tuning/compare_optuna.py   (about a minute, one core)
@@ -61,7 +62,8 @@ def main():
                               ("random", lambda s: optuna.samplers.RandomSampler(seed=s))]:
             c = np.array(curves(objective, make))
             median = np.median(c, axis=0)
-            entry[sampler] = {"median_best": [float(v) for v in median]}
+            entry[sampler] = {"median_best": [float(v) for v in median],
+                              "best_at": {str(b): [float(v) for v in c[:, b - 1]] for b in REPORT}}
             print(f"{name:10s} optuna {sampler:6s} median best after " +
                   ", ".join(f"{b}: {median[b - 1]:.4f}" for b in REPORT))
         out["functions"][name] = entry
