@@ -84,7 +84,10 @@ internal static class TuneCommand
         {
             "random" => new RandomSearch(build, "val_accuracy", o.MaxTrials, o.Seed, directory: outDir, projectName: "study"),
             "tpe" => new TpeSearch(build, "val_accuracy", o.MaxTrials, o.Seed, directory: outDir, projectName: "study"),
+            // As many Hyperband iterations as --max-trials needs (one iteration of maxEpochs 1 is a single trial).
             "hyperband" => new Hyperband(build, "val_accuracy", maxEpochs: o.Epochs, seed: o.Seed, maxTrials: o.MaxTrials,
+                hyperbandIterations: (o.MaxTrials + new HyperbandOracle(o.Epochs).TrialsPerSearch() - 1) /
+                    new HyperbandOracle(o.Epochs).TrialsPerSearch(),
                 directory: outDir, projectName: "study"),
             _ => new BayesianOptimization(build, "val_accuracy", o.MaxTrials, o.Seed, directory: outDir, projectName: "study"),
         };
