@@ -4,7 +4,7 @@ using Xunit;
 namespace Fovea.Tuning.Tests;
 
 /// <summary>Against scikit-learn's GaussianProcessRegressor (tools/tuning/make_gp_golden.py).</summary>
-public class GaussianProcessTests
+public class GaussianProcessTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly System.Text.Json.Nodes.JsonObject s_golden = Golden.Json("tuning_gp_sklearn.json");
 
@@ -38,6 +38,9 @@ public class GaussianProcessTests
         var f = s_golden["fitted"]!;
         var gp = GaussianProcess.Fit(x, y, GaussianProcess.Bounds.Default, restarts: 5, seed: 0);
         double sklearnLml = (double)f["log_marginal_likelihood"]!;
+        output.WriteLine($"fovea: amplitude {gp.Amplitude:G6}, length scales {string.Join(", ", gp.LengthScales.Select(v => v.ToString("G6")))}, " +
+            $"noise {gp.Noise:G6}, LML {gp.LogMarginalLikelihood:G8}; sklearn: amplitude {(double)f["amplitude"]!:G6}, length scales " +
+            $"{string.Join(", ", Golden.Doubles(f["length_scales"]).Select(v => v.ToString("G6")))}, noise {(double)f["noise"]!:G6}, LML {sklearnLml:G8}");
         // Both maximise the same function from different starts with different optimisers (L-BFGS-B there, projected
         // BFGS here): ours must be at least as good up to 1e-4, and the optimum's location agree to 2% in log space.
         Assert.True(gp.LogMarginalLikelihood >= sklearnLml - 1e-4, $"ours {gp.LogMarginalLikelihood}, sklearn {sklearnLml}");
