@@ -18,5 +18,6 @@ internal static class FoveaCommand
         EvaluateDetectionsCommand.Create(),
         DetectCommand.Create(),
         ExplainCommand.Create(),
+        TuneCommand.Create(),
     };
 }
