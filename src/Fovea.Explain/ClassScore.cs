@@ -79,7 +79,8 @@ internal sealed class ClassScore
             int b = Math.Min(batchSize, n - start);
             using var scope = TensorScope.Begin();
             using var noGrad = GradMode.NoGrad();
-            var chunk = Tensor.FromArray(x.AsReadOnlySpan().Slice(start * sample, b * sample), x.Shape.With(0, b));
+            var chunk = b == n ? x   // one batch: no copy
+                : Tensor.FromArray(x.AsReadOnlySpan().Slice(start * sample, b * sample), x.Shape.With(0, b));
             var logits = Logits(_model.Capture(chunk, Needed, training: false, gradients: false));
             CheckTarget(logits, target);
             int k = logits.Shape[1];
