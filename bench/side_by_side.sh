@@ -19,6 +19,7 @@
 #               explain_M_resnet18, then bench/explain_torch.py M (channels_last) on the same image size, model,
 #               steps, masks and batch sizes (see both files for what is timed)
 #        EXPLAIN_TRIALS trials per method and run in the explain section (default 3)
+#        IG_BATCH integrated gradients' points per forward/backward pass, both sides (default 16)
 # Needs the Debian packages python3-torch python3-torchvision python3-numpy libopenblas0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,9 +88,9 @@ for s in ${*:-b1 b2 b3 b4 b5}; do
   explain)
     for m in ${EXPLAIN:-gradcam ig50 lime1000}; do
       log "explain $m round $round: Fovea"
-      FOVEA_EXPLAIN_TRIALS=${EXPLAIN_TRIALS:-3} fovea "$OUT/explain.jsonl" "explain_${m}_resnet18"; peers || continue
+      FOVEA_EXPLAIN_TRIALS=${EXPLAIN_TRIALS:-3} FOVEA_EXPLAIN_IG_BATCH=${IG_BATCH:-16} fovea "$OUT/explain.jsonl" "explain_${m}_resnet18"; peers || continue
       log "explain $m PyTorch channels_last"
-      $PY bench/explain_torch.py "$m" --trials "${EXPLAIN_TRIALS:-3}" --channels-last --tag env-Haswell | json >> "$OUT/explain.jsonl"
+      $PY bench/explain_torch.py "$m" --trials "${EXPLAIN_TRIALS:-3}" --ig-batch "${IG_BATCH:-16}" --channels-last --tag env-Haswell | json >> "$OUT/explain.jsonl"
     done
     ;;
   *) echo "unknown section $s" >&2; exit 2;;
