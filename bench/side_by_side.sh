@@ -3,7 +3,7 @@
 # that the ratios compare runs made under the same machine load. JSON lines go to $OUT/<section>.jsonl
 # (Fovea and peers alike; the peers' scripts also append to their own results/ folder), logs to stderr.
 #
-# Usage: bash bench/side_by_side.sh [section ...]        sections: b1 b2 b3 b4 b5 zoo (default: b1-b5)
+# Usage: bash bench/side_by_side.sh [section ...]        sections: b1 b2 b3 b4 b5 zoo explain (default: b1-b5)
 # Env:   PEERS  a writable copy of ../shared/peers (default /tmp/peers; created if missing), with
 #               torchsharp/ and onnxruntime/ built (dotnet build -c Release, see its RESULTS.md)
 #        OUT    output folder (default bench/results/<date-time>)
@@ -15,6 +15,11 @@
 #        ZOO    the models of the zoo section (default: resnet50 mobilenet_v3_large efficientnet_b0 convnext_tiny maxvit_t);
 #               per model and round: Fovea's zoo_NAME and zoo_NAME_train, PyTorch (channels_last) infer and train,
 #               ONNX Runtime on the torchvision export (its records are named B4_resnet18_*: read them as NAME's)
+#        EXPLAIN the methods of the explain section (default: gradcam ig50 lime1000); per method and round Fovea's
+#               explain_M_resnet18, then bench/explain_torch.py M (channels_last) on the same image size, model,
+#               steps, masks and batch sizes (see both files for what is timed)
+#        EXPLAIN_TRIALS trials per method and run in the explain section (default 3)
+#        IG_BATCH integrated gradients' points per forward/backward pass, both sides (default 16)
 # Needs the Debian packages python3-torch python3-torchvision python3-numpy libopenblas0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -78,6 +83,14 @@ for s in ${*:-b1 b2 b3 b4 b5}; do
       [ -f "$PEERS/results/$m.onnx" ] || (cd "$PEERS" && $PY bench_zoo_torch.py "$m" export >&2)
       log "zoo $m ONNX Runtime (torchvision export)"
       (cd "$PEERS" && $ORT bench "results/$m.onnx" 5 2) | json | sed "s/\"B4_resnet18_/\"zoo_${m}_/" >> "$OUT/zoo.jsonl"
+    done
+    ;;
+  explain)
+    for m in ${EXPLAIN:-gradcam ig50 lime1000}; do
+      log "explain $m round $round: Fovea"
+      FOVEA_EXPLAIN_TRIALS=${EXPLAIN_TRIALS:-3} FOVEA_EXPLAIN_IG_BATCH=${IG_BATCH:-16} fovea "$OUT/explain.jsonl" "explain_${m}_resnet18"; peers || continue
+      log "explain $m PyTorch channels_last"
+      $PY bench/explain_torch.py "$m" --trials "${EXPLAIN_TRIALS:-3}" --ig-batch "${IG_BATCH:-16}" --channels-last --tag env-Haswell | json >> "$OUT/explain.jsonl"
     done
     ;;
   *) echo "unknown section $s" >&2; exit 2;;

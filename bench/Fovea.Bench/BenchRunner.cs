@@ -17,6 +17,7 @@ public static class BenchRunner
         new ZooBench("B4_resnet18", "B4_resnet18", "ResNet-18", () => ResNet.ResNet18(), train: false),
         new ZooBench("B5_resnet18_train", "B5_resnet18", "ResNet-18", () => ResNet.ResNet18(), train: true),
         new AugmentBench(), new BatchNormShortRunBench(),
+        new ExplainBench("gradcam"), new ExplainBench("ig50"), new ExplainBench("lime1000"),
         .. ZooModels.SelectMany(name => new IBenchmark[]
         {
             new ZooBench($"zoo_{name}", $"zoo_{name}", ModelZoo.Describe(name), () => ModelZoo.Create(name),

@@ -79,7 +79,8 @@ internal sealed class ClassScore
             int b = Math.Min(batchSize, n - start);
             using var scope = TensorScope.Begin();
             using var noGrad = GradMode.NoGrad();
-            var chunk = Tensor.FromArray(x.AsReadOnlySpan().Slice(start * sample, b * sample), x.Shape.With(0, b));
+            var chunk = b == n ? x   // one batch: no copy
+                : Tensor.FromArray(x.AsReadOnlySpan().Slice(start * sample, b * sample), x.Shape.With(0, b));
             var logits = Logits(_model.Capture(chunk, Needed, training: false, gradients: false));
             CheckTarget(logits, target);
             int k = logits.Shape[1];
@@ -105,10 +106,12 @@ internal sealed class ClassScore
     /// <summary>
     /// One forward and one backward pass of <paramref name="x"/> (a batch the caller sized): the target logits, their
     /// gradient with respect to the input and, when <paramref name="layer"/> is given, that layer's output and its
-    /// gradient. <paramref name="hook"/> is registered on every output of <paramref name="hookLayers"/>.
+    /// gradient. <paramref name="hook"/> is registered on every output of <paramref name="hookLayers"/>. Without
+    /// <paramref name="inputGradient"/> (a layer must be given then) the backward pass stops at the layer and
+    /// <see cref="Gradient.Input"/> is empty.
     /// </summary>
     public Gradient Backward(Tensor x, int target, string? layer = null,
-        IReadOnlyList<string>? hookLayers = null, Func<Tensor, Tensor?>? hook = null)
+        IReadOnlyList<string>? hookLayers = null, Func<Tensor, Tensor?>? hook = null, bool inputGradient = true)
     {
         using var scope = TensorScope.Begin();
         var names = new List<string>(Needed);
@@ -140,12 +143,17 @@ internal sealed class ClassScore
                 seedSpan[i * k + target] = 1f;
                 scores[i] = ls[i * k + target];
             }
-            Tensor[] wrt = layer is null ? [run.Inputs[0]] : [run.Inputs[0], run[layer]];
-            var grads = Gradients.Compute([logits], wrt, [seed], allowUnused: true);
-            float[] dx = grads[0]?.ToArray() ?? new float[x.Length];
-            if (layer is null)
-                return new Gradient(scores, dx, null, null, default);
+            if (layer is null || !inputGradient)
+            {
+                var only = layer is null ? run.Inputs[0] : run[layer];
+                var grad = Gradients.Compute([logits], [only], [seed], allowUnused: true)[0];
+                if (layer is null)
+                    return new Gradient(scores, grad?.ToArray() ?? new float[x.Length], null, null, default);
+                return new Gradient(scores, [], only.ToArray(), grad?.ToArray() ?? new float[only.Length], only.Shape);
+            }
             var a = run[layer];
+            var grads = Gradients.Compute([logits], [run.Inputs[0], a], [seed], allowUnused: true);
+            float[] dx = grads[0]?.ToArray() ?? new float[x.Length];
             return new Gradient(scores, dx, a.ToArray(), grads[1]?.ToArray() ?? new float[a.Length], a.Shape);
         }
         finally

@@ -8,8 +8,9 @@ namespace Fovea.Explain;
 /// HiResCAM or LayerCAM (<see cref="CamMethod"/>) for the target logit (pre-softmax). The layer may be named as in
 /// the model ("layer4.1.relu2") or as a torchvision module ("layer4", "features": the output of its last layer). The
 /// result holds the maps at the layer's resolution, [N, 1, h, w], after the ReLU and before any upsampling or
-/// normalisation (<see cref="Maps.Upsample"/>, <see cref="Maps.Normalize"/>). Cost: one forward and one backward
-/// pass per batch of <see cref="InternalBatchSize"/> samples.
+/// normalisation (<see cref="Maps.Upsample"/>, <see cref="Maps.Normalize"/>). Cost: one forward pass and the part
+/// of one backward pass from the logits down to the layer (no input or weight gradients) per batch of
+/// <see cref="InternalBatchSize"/> samples.
 /// </summary>
 /// <param name="model">The model.</param>
 /// <param name="layer">The layer (or torchvision module) whose output is explained; it must have a [N, C, h, w]
@@ -39,7 +40,7 @@ public sealed class GradCam(Model model, string layer, CamMethod method = CamMet
         Shape mapShape = default;
         Inputs.ForEachBatch(inputs, InternalBatchSize, (chunk, offset) =>
         {
-            var g = _score.Backward(chunk, target, Layer);
+            var g = _score.Backward(chunk, target, Layer, inputGradient: false);
             if (g.LayerShape.Rank != 4)
                 throw new FoveaException($"GradCam: layer '{Layer}' has output {g.LayerShape}; expected [N, C, h, w]");
             int c = g.LayerShape[1], hw = g.LayerShape[2] * g.LayerShape[3];

@@ -22,10 +22,12 @@ internal static class PointBatches
             throw new ArgumentOutOfRangeException(nameof(batch),
                 $"internal batch size must be positive, received {batch}");
         int sample = sampleShape.Length;
+        float[]? points = null;
         for (int start = 0; start < count; start += batch)
         {
             int b = Math.Min(batch, count - start);
-            var points = new float[b * sample];
+            if (points is null || points.Length != b * sample)
+                points = new float[b * sample];   // reused across full batches
             for (int j = 0; j < b; j++)
                 fill(start + j, points.AsSpan(j * sample, sample));
             var g = score.Backward(Tensor.Wrap(points, sampleShape.WithBatch(b)), target);

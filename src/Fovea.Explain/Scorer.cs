@@ -51,10 +51,12 @@ internal sealed class Scorer
             throw new ArgumentOutOfRangeException(nameof(batch), $"batch size must be positive, received {batch}");
         int sample = sampleShape.Length;
         var result = new float[count];
+        float[]? points = null;
         for (int start = 0; start < count; start += batch)
         {
             int b = Math.Min(batch, count - start);
-            var points = new float[b * sample];
+            if (points is null || points.Length != b * sample)
+                points = new float[b * sample];   // reused across full batches
             for (int j = 0; j < b; j++)
                 fill(start + j, points.AsSpan(j * sample, sample));
             _scores(Tensor.Wrap(points, sampleShape.WithBatch(b)), target, b).CopyTo(result, start);

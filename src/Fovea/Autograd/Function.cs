@@ -11,8 +11,11 @@ namespace Fovea.Autograd;
 /// </summary>
 internal abstract class Function : GradNode
 {
-    /// <summary>Whether input <paramref name="i"/> wants a gradient.</summary>
-    protected bool NeedsGrad(int i) => Inputs[i] is { RequiresGrad: true };
+    /// <summary>Whether input <paramref name="i"/> wants a gradient: it requires one and, inside
+    /// <see cref="Gradients.Compute(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{Tensor?}?, bool)"/>,
+    /// lies on a path to a tensor whose gradient was asked for (parameters are skipped when only the input's is).
+    /// </summary>
+    protected bool NeedsGrad(int i) => Inputs[i] is { RequiresGrad: true } input && Graph.GradientWanted(input);
 
     /// <summary>
     /// Links <paramref name="output"/> to this op when gradient recording is on and some input requires a gradient.

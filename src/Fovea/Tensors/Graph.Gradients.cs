@@ -94,7 +94,17 @@ internal static partial class Graph
     /// <summary>Runs <paramref name="fn"/>'s backward; adds the results to inputs that lead to a wanted tensor.</summary>
     private static void PropagateTo(GradNode fn, Tensor g, IReadOnlyList<Tensor> wanted, Tensor?[] leafSums, int mark)
     {
-        var grads = fn.Backward(g);
+        var (outerWanted, outerMark) = (t_wanted, t_wantedMark);
+        (t_wanted, t_wantedMark) = (wanted, mark);
+        Tensor?[] grads;
+        try
+        {
+            grads = fn.Backward(g);
+        }
+        finally
+        {
+            (t_wanted, t_wantedMark) = (outerWanted, outerMark);
+        }
         var inputs = fn.Inputs;
         for (int j = 0; j < inputs.Length; j++)
         {
@@ -114,6 +124,25 @@ internal static partial class Graph
             }
         }
     }
+
+    /// <summary>The wanted tensors of the <see cref="Gradients"/> call whose op backward is running (null outside
+    /// one) and its needed-op stamp.</summary>
+    [ThreadStatic]
+    private static IReadOnlyList<Tensor>? t_wanted;
+
+    [ThreadStatic]
+    private static int t_wantedMark;
+
+    /// <summary>
+    /// Whether an op's backward has to produce the gradient of its input <paramref name="input"/> (which requires
+    /// one): always in <c>Backward()</c>; inside <see cref="Gradients"/> only when the input is wanted or made by an op
+    /// on a path to a wanted tensor, so that e.g. a convolution skips its weight gradient when only the gradient with
+    /// respect to the model input is asked for (PyTorch's <c>autograd.grad</c> does the same).
+    /// </summary>
+    internal static bool GradientWanted(Tensor input) =>
+        t_wanted is not { } wanted
+        || input.GradFn?.NeededMark == t_wantedMark
+        || IndexOf(wanted, input) >= 0;
 
     private static int IndexOf(IReadOnlyList<Tensor> list, Tensor t)
     {

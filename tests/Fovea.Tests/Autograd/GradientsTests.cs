@@ -185,4 +185,42 @@ public class GradientsTests
                 $"direction {d}: finite difference {numeric:G6}, Gradients.Compute {expected:G6}");
         }
     }
+
+    [Fact]
+    public void Compute_AsksOpsOnlyForGradientsOnAPathToAWantedTensor()
+    {
+        // y = Σ (x + w) with x and w both requiring a gradient: the gradient with respect to x alone must not make the
+        // op compute w's (as PyTorch's autograd.grad skips parameter gradients), Backward() still asks for both.
+        var x = Tensor.FromArray(1f, 2f);
+        x.RequiresGrad = true;
+        var w = Tensor.FromArray(3f, 4f);
+        w.RequiresGrad = true;
+        var probe = new ProbeFunction();
+        var y = Functional.Sum(probe.Apply(x, w));
+        Assert.Equal([1f, 1f], Gradients.Compute(y, x).ToArray());
+        Assert.Equal((true, false), probe.Asked);
+        Assert.Equal([1f, 1f], Gradients.Compute(y, w).ToArray());
+        Assert.Equal((false, true), probe.Asked);
+        y.Backward();
+        Assert.Equal((true, true), probe.Asked);
+        Assert.Equal([1f, 1f], w.Grad!.ToArray());
+    }
+
+    /// <summary>x + w, remembering which input gradients its last backward needed.</summary>
+    private sealed class ProbeFunction : Function
+    {
+        public (bool X, bool W) Asked { get; private set; }
+
+        public Tensor Apply(Tensor x, Tensor w)
+        {
+            var y = Tensor.FromArray(x[0] + w[0], x[1] + w[1]);
+            return Record(y, x, w);
+        }
+
+        internal override Tensor?[] Backward(Tensor dy)
+        {
+            Asked = (NeedsGrad(0), NeedsGrad(1));
+            return [Asked.X ? dy.Clone() : null, Asked.W ? dy.Clone() : null];
+        }
+    }
 }
