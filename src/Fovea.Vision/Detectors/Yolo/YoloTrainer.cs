@@ -276,7 +276,8 @@ public sealed class YoloTrainer
             var keep = Enumerable.Range(0, d.Count).Where(k => d.Scores[k] >= 0.3f).ToArray();
             grid.Add(BoxDrawing.Png(sample.Image.AsReadOnlySpan(), sample.Height, sample.Width,
                 sample.Boxes.AsReadOnlySpan(), [.. keep.SelectMany(k => d.Boxes.AsSpan(4 * k, 4).ToArray())],
-                [.. keep.Select(k => d.Labels[k])], [.. keep.Select(k => d.Scores[k])], model.ClassNames));
+                [.. keep.Select(k => d.Labels[k])], [.. keep.Select(k => d.Scores[k])], model.ClassNames,
+                Math.Max(1, 320f / _options.ImageSize)));
         }
         YoloReport.Write(Path.Combine(_run, "report.html"), $"yolo-{_options.Size.ToString().ToLowerInvariant()}",
             History, PerClassAP, grid);
