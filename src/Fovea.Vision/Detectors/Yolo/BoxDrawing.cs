@@ -34,8 +34,14 @@ public static class BoxDrawing
         var canvas = surface.Canvas;
         using (var image = SKImage.FromBitmap(src))
             canvas.DrawImage(image, new SKRect(0, 0, ow, oh));
-        using var green = new SKPaint { Color = new SKColor(0, 200, 0), Style = SKPaintStyle.Stroke, StrokeWidth = 1.5f };
-        using var red = new SKPaint { Color = new SKColor(230, 20, 20), Style = SKPaintStyle.Stroke, StrokeWidth = 1.5f };
+        using var green = new SKPaint
+        {
+            Color = new SKColor(0, 200, 0), Style = SKPaintStyle.Stroke, StrokeWidth = 1.5f,
+        };
+        using var red = new SKPaint
+        {
+            Color = new SKColor(230, 20, 20), Style = SKPaintStyle.Stroke, StrokeWidth = 1.5f,
+        };
         using var fill = new SKPaint { Color = new SKColor(230, 20, 20), Style = SKPaintStyle.Fill };
         using var text = new SKPaint { Color = SKColors.White, IsAntialias = true };
         using var font = new SKFont { Size = 10 };

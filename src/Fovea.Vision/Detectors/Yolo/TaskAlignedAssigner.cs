@@ -2,7 +2,8 @@ namespace Fovea.Vision.Detectors.Yolo;
 
 /// <summary>
 /// Task-aligned assignment (TOOD, Feng et al. 2021; as YOLOv8 uses it): for each ground-truth box g and anchor
-/// point a whose centre lies inside g, the alignment metric t = s^α·u^β with s the predicted probability of g's class
+/// point a whose centre lies inside g, the alignment metric t = s^α·u^β with s the predicted probability of g's
+/// class
 /// at a and u the IoU of a's predicted box with g. The <see cref="TopK"/> anchors with the largest t inside each
 /// box are its candidates; an anchor that is a candidate of several boxes goes to the one it overlaps most. The
 /// soft target of a positive anchor is t normalised per box: t / max t · max u (both maxima over that box's
@@ -58,7 +59,8 @@ public sealed class TaskAlignedAssigner(int topK = 10, double alpha = 1, double 
                 double t = Math.Pow(scores[i * c + label], Alpha) * Math.Pow(u, Beta);
                 candidates.Add((i, t, u));
             }
-            candidates.Sort((p, q) => q.Metric != p.Metric ? q.Metric.CompareTo(p.Metric) : p.Anchor.CompareTo(q.Anchor));
+            candidates.Sort((p, q) => q.Metric != p.Metric ? q.Metric.CompareTo(p.Metric)
+                : p.Anchor.CompareTo(q.Anchor));
             chosen[g] = candidates.Take(TopK).ToList();
         }
         // An anchor chosen by several boxes keeps the one with the highest IoU (the first on ties).

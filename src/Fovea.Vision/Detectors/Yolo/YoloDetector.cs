@@ -132,7 +132,8 @@ public sealed class YoloDetector
     }
 
     /// <summary>The loss of a batch of images [N, 3, S, S] with their boxes and labels (training mode).</summary>
-    public YoloLossTerms ComputeLoss(Tensor images, IReadOnlyList<Tensor> boxes, IReadOnlyList<IReadOnlyList<int>> labels)
+    public YoloLossTerms ComputeLoss(Tensor images, IReadOnlyList<Tensor> boxes,
+        IReadOnlyList<IReadOnlyList<int>> labels)
     {
         var (box, cls) = Head(images, training: true);
         return Loss.Compute(box, cls, AnchorPoints, AnchorStrides, boxes, labels);

@@ -73,7 +73,8 @@ public sealed class YoloLoss
     }
 
     /// <summary>
-    /// The loss of a batch: <see cref="Assign"/> then <see cref="Compute(Tensor, Tensor, Tensor, Tensor, YoloTargets)"/>.
+    /// The loss of a batch: <see cref="Assign"/> then
+    /// <see cref="Compute(Tensor, Tensor, Tensor, Tensor, YoloTargets)"/>.
     /// Shapes: box logits [N, A, 4, regMax + 1], class logits [N, A, C], anchor points [A, 2], strides [A]; per
     /// image the boxes [Mᵢ, 4] (x1, y1, x2, y2, pixels) and Mᵢ labels in [0, C).
     /// </summary>

@@ -6,7 +6,8 @@ namespace Fovea.Vision.Detectors.Yolo;
 /// <summary>
 /// The YOLO-style network as a Fovea functional graph (YOLOv8's layout, written from its published description):
 /// a CSP backbone of C2f blocks (two 1×1 branches, a chain of residual 3×3 bottlenecks whose every output is
-/// concatenated, a 1×1 fusion), SPPF (three chained 5×5 max pools), a PAN neck (top-down upsampling and concatenation,
+/// concatenated, a 1×1 fusion), SPPF (three chained 5×5 max pools), a PAN neck (top-down upsampling and
+/// concatenation,
 /// then bottom-up stride-2 convolutions) and a decoupled head per stride 8, 16, 32: a box branch (two 3×3
 /// convolutions, a 1×1 to 4·(regMax + 1) distribution logits) and a class branch (two 3×3, a 1×1 to the class
 /// logits). Every convolution but the last of each branch is Conv2D (no bias) + BatchNormalization + SiLU.
@@ -114,7 +115,8 @@ public static class YoloNetwork
         return Conv(new Concatenate(1, name + ".cat").Call(parts), filters, 1, 1, name + ".cv2");
     }
 
-    /// <summary>SPPF: a 1×1 to c/2, three chained 5×5 stride-1 max pools, the four concatenated, a 1×1 to c.</summary>
+    /// <summary>SPPF: a 1×1 to c/2, three chained 5×5 stride-1 max pools, the four concatenated, a 1×1 to c.
+    /// </summary>
     private static SymbolicTensor Sppf(SymbolicTensor x, int filters, string name)
     {
         var a = Conv(x, filters / 2, 1, 1, name + ".cv1");

@@ -30,7 +30,8 @@ public static class YoloReport
                 $"<b>{last.MeanAP50:F4}</b>; {history.Sum(e => e.Seconds):F0} s of training and evaluation.</p>");
         h.Append("<h2>Curves</h2>");
         h.Append(Chart("training loss", [("total", [.. history.Select(e => e.Loss)], "#d62728"),
-            ("box", [.. history.Select(e => e.Box)], "#1f77b4"), ("class", [.. history.Select(e => e.Class)], "#2ca02c"),
+            ("box", [.. history.Select(e => e.Box)], "#1f77b4"),
+            ("class", [.. history.Select(e => e.Class)], "#2ca02c"),
             ("dfl", [.. history.Select(e => e.Dfl)], "#9467bd")]));
         h.Append(Chart("val mAP", [("mAP@[.5:.95]", [.. history.Select(e => e.MeanAP)], "#d62728"),
             ("mAP@.5", [.. history.Select(e => e.MeanAP50)], "#1f77b4")]));

@@ -272,7 +272,8 @@ public sealed class YoloTrainer
         for (int i = 0; i < Math.Min(images, _val.Count); i++)
         {
             var sample = _val.Sample(i, _options.ImageSize);
-            var d = model.Predict(Tensor.Wrap(sample.Image.ToArray(), [1, 3, _options.ImageSize, _options.ImageSize]))[0];
+            int size = _options.ImageSize;
+            var d = model.Predict(Tensor.Wrap(sample.Image.ToArray(), [1, 3, size, size]))[0];
             var keep = Enumerable.Range(0, d.Count).Where(k => d.Scores[k] >= 0.3f).ToArray();
             grid.Add(BoxDrawing.Png(sample.Image.AsReadOnlySpan(), sample.Height, sample.Width,
                 sample.Boxes.AsReadOnlySpan(), [.. keep.SelectMany(k => d.Boxes.AsSpan(4 * k, 4).ToArray())],
