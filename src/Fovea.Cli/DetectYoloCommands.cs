@@ -97,7 +97,8 @@ internal static class DetectYoloCommands
                     f.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal).ToList();
             Directory.CreateDirectory(outDir);
-            var categories = detector.ClassNames.Select((n, i) => new CocoCategory(i + 1, n)).ToList();
+            var categories = detector.ClassNames.Select((n, i) => new CocoCategory(detector.CategoryIds[i], n))
+                .ToList();
             var results = new List<CocoDetection>();
             var clock = Stopwatch.StartNew();
             int s = detector.ImageSize;
@@ -124,7 +125,7 @@ internal static class DetectYoloCommands
             CocoJson.WriteDetections(results, Path.Combine(outDir, "predictions.json"));
             Console.WriteLine($"{files.Count} images, {results.Count} detections in " +
                 $"{clock.Elapsed.TotalSeconds:F1} s: {Path.Combine(outDir, "predictions.json")} (COCO results; " +
-                "category id = class + 1, image id = the file name's number or its position)");
+                "category ids as in the training data, image id = the file name's number + 1 or the position + 1)");
             return 0;
         });
     }

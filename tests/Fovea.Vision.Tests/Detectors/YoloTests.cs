@@ -49,6 +49,28 @@ public class YoloTests
         Assert.Throws<FoveaException>(() => det.Head(Tensor.Zeros([1, 3, 32, 32])));
     }
 
+    [Fact]
+    public void Detector_SaveLoad_SameOutputsAndSettings()
+    {
+        var det = new YoloDetector(YoloSize.N, classes: 2, imageSize: 64, seed: 4, classNames: ["cat", "dog"],
+            categoryIds: [3, 7]);
+        string dir = Directory.CreateTempSubdirectory("fovea-yolo-save-").FullName;
+        try
+        {
+            det.Save(dir);
+            var loaded = YoloDetector.Load(dir);
+            Assert.Equal(["cat", "dog"], loaded.ClassNames);
+            Assert.Equal([3, 7], loaded.CategoryIds);
+            Assert.Equal((YoloSize.N, 64, 15), (loaded.Size, loaded.ImageSize, loaded.RegMax));
+            var x = Tensor.RandomUniform([1, 3, 64, 64], new Rng(1));
+            Assert.Equal(det.Head(x).ClassLogits.ToArray(), loaded.Head(x).ClassLogits.ToArray());
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     /// <summary>Anchor points of a 4×4 grid with stride 8: (4, 12, 20, 28)².</summary>
     private static float[] Grid4()
     {

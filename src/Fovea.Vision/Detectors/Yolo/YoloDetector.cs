@@ -37,16 +37,20 @@ public sealed class YoloDetector
     /// <param name="regMax">Largest distance bin (bins 0..regMax; YOLOv8's reg_max 16 is 15 here).</param>
     /// <param name="seed">Seed of the initial weights.</param>
     /// <param name="classNames">Optional class names (saved with the detector).</param>
+    /// <param name="categoryIds">Optional COCO category id of each class (default: class + 1).</param>
     public YoloDetector(YoloSize size, int classes, int imageSize = 320, int regMax = 15, int seed = 0,
-        IReadOnlyList<string>? classNames = null)
+        IReadOnlyList<string>? classNames = null, IReadOnlyList<int>? categoryIds = null)
         : this(YoloNetwork.Create(size, classes, imageSize, regMax, seed), size, classes, imageSize, regMax,
-            classNames)
+            classNames, categoryIds)
     {
     }
 
     private YoloDetector(Model network, YoloSize size, int classes, int imageSize, int regMax,
-        IReadOnlyList<string>? classNames)
+        IReadOnlyList<string>? classNames, IReadOnlyList<int>? categoryIds)
     {
+        CategoryIds = categoryIds ?? [.. Enumerable.Range(1, classes)];
+        if (CategoryIds.Count != classes)
+            throw new FoveaException($"YoloDetector: {CategoryIds.Count} category ids for {classes} classes");
         Network = network;
         Size = size;
         Classes = classes;
@@ -72,6 +76,9 @@ public sealed class YoloDetector
 
     /// <summary>Class names, index = label.</summary>
     public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>COCO category id of each class (what <c>fovea detect</c> writes as <c>category_id</c>).</summary>
+    public IReadOnlyList<int> CategoryIds { get; }
 
     /// <summary>Square input side.</summary>
     public int ImageSize { get; }
@@ -209,6 +216,7 @@ public sealed class YoloDetector
             ["format"] = "fovea-yolo", ["size"] = Size.ToString().ToLowerInvariant(), ["classes"] = Classes,
             ["image_size"] = ImageSize, ["reg_max"] = RegMax,
             ["class_names"] = new JsonArray([.. ClassNames.Select(x => (JsonNode)x)]),
+            ["category_ids"] = new JsonArray([.. CategoryIds.Select(x => (JsonNode)x)]),
             ["strides"] = new JsonArray([.. YoloNetwork.Strides.Select(x => (JsonNode)x)]),
         };
         AtomicFile.WriteAllText(Path.Combine(directory, SettingsFileName),
@@ -224,8 +232,9 @@ public sealed class YoloDetector
         var s = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         var size = ParseSize(s["size"]!.GetValue<string>());
         var names = s["class_names"]!.AsArray().Select(x => x!.GetValue<string>()).ToList();
+        var ids = s["category_ids"]?.AsArray().Select(x => x!.GetValue<int>()).ToList();
         return new YoloDetector(Model.Load(directory), size, s["classes"]!.GetValue<int>(),
-            s["image_size"]!.GetValue<int>(), s["reg_max"]!.GetValue<int>(), names);
+            s["image_size"]!.GetValue<int>(), s["reg_max"]!.GetValue<int>(), names, ids);
     }
 
     /// <summary>Parses "n", "s", "m" or "yolo-n", "yolo-s", "yolo-m".</summary>

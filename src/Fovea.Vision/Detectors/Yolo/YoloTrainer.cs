@@ -101,7 +101,8 @@ public sealed class YoloTrainer
         _run = run;
         Directory.CreateDirectory(run);
         Detector = new YoloDetector(options.Size, _train.Categories.Count, options.ImageSize, seed: options.Seed,
-            classNames: [.. _train.Categories.Select(c => c.Name)]);
+            classNames: [.. _train.Categories.Select(c => c.Name)],
+            categoryIds: [.. _train.Categories.Select(c => c.Id)]);
     }
 
     /// <summary>The detector being trained (its network holds the raw weights).</summary>
