@@ -8,7 +8,13 @@ namespace Fovea.Cli;
 /// detection dataset (COCO JSON + PNG images + class-mask PNGs).</summary>
 internal static class DetectCommand
 {
-    public static Command Create() => new("detect", "Object detection: generate a dataset") { Generate() };
+    public static Command Create()
+    {
+        var detect = new Command("detect", "Object detection: generate a dataset, train the YOLO-style detector, " +
+            "and detect (--model RUN --images DIR --out DIR)") { Generate(), DetectYoloCommands.Train() };
+        DetectYoloCommands.AddPredict(detect);
+        return detect;
+    }
 
     private static Command Generate()
     {
