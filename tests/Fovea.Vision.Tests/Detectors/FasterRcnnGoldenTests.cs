@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using Fovea.Tensors;
+using Fovea.Vision.Detectors.Torchvision;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Fovea.Vision.Tests.Detectors;
+
+/// <summary>
+/// The torchvision detectors against torchvision 0.14 in eval mode (<c>tests/golden/detectors.safetensors</c>, written
+/// by <c>tools/golden/make_detectors_golden.py</c>): the same generated weights and images, the same constructor
+/// arguments; same number of detections, same labels, same score order, boxes and scores within tolerance.
+/// </summary>
+public sealed class FasterRcnnGoldenTests(ITestOutputHelper output)
+{
+    private const string File = "detectors";
+
+    /// <summary>Boxes: float32 rounding through ~60 convolutions, RoIAlign and the coder moves them by ~1e-4 px
+    /// (measured 1.5e-4); 2e-3 px leaves room for a different summation order, far below a pixel.</summary>
+    private const double BoxTolerance = 2e-3;
+
+    /// <summary>Scores: softmax of class logits the script scales ×60, which scales float32 rounding too; measured
+    /// 1.4e-5. Expected scores closer than this count as tied (either order).</summary>
+    private const double ScoreTolerance = 5e-5;
+
+    [Fact]
+    public void Images_Generated_MatchScript()
+    {
+        var g = Golden.Load(File);
+        for (int i = 0; i < 2; i++)
+        {
+            var stored = g.Get($"image.{i}");
+            g.Close($"image.{i}", TorchvisionWeights.Image($"image.{i}", stored.Shape), 0, 0);
+        }
+    }
+
+    [Fact]
+    public void MobileNetV3LargeFpn_GeneratedWeights_MatchesTorchvision()
+    {
+        const string name = "fasterrcnn_mobilenet_v3_large_fpn";
+        var g = Golden.Load(File);
+        var p = g.Params(name);
+        var kwargs = p["kwargs"]!.AsObject();
+        var options = new FasterRcnnOptions
+        {
+            NumClasses = kwargs["num_classes"]!.GetValue<int>(),
+            MinSize = kwargs["min_size"]!.GetValue<int>(),
+            MaxSize = kwargs["max_size"]!.GetValue<int>(),
+            BoxScoreThreshold = kwargs["box_score_thresh"]!.GetValue<float>(),
+            RpnScoreThreshold = 0.05f,
+        };
+        var model = FasterRcnn.MobileNetV3LargeFpn(options);
+        model.LoadStateDict(StateDict(g, name));
+        var images = Enumerable.Range(0, 2).Select(i => g.Get($"image.{i}")).ToList();
+        var detections = model.Detect(images);
+        for (int i = 0; i < images.Count; i++)
+        {
+            g.Close($"{name}.{i}.proposals", model.LastProposals![i], 1e-3, 1e-4, output);
+            Compare(g, $"{name}.{i}", detections[i]);
+        }
+    }
+
+    /// <summary>The generated state dict of the names and shapes torchvision gave, with the script's factors and the
+    /// entries it stored ("model.state.entry") in place of generated ones.</summary>
+    internal static Dictionary<string, Tensor> StateDict(Golden g, string model)
+    {
+        var p = g.Params(model);
+        var scales = p["scales"]!.AsObject();
+        var state = new Dictionary<string, Tensor>();
+        foreach (var entry in p["state_dict"]!.AsArray())
+        {
+            string key = entry![0]!.GetValue<string>();
+            var shape = new Shape(entry[1]!.AsArray().Select(d => d!.GetValue<int>()).ToArray());
+            if (g.Has($"{model}.state.{key}"))
+            {
+                state[key] = g.Get($"{model}.state.{key}");
+                continue;
+            }
+            var t = TorchvisionWeights.Generate(key, shape);
+            if (scales[key] is { } factor)
+            {
+                float f = factor.GetValue<float>();
+                var s = t.AsSpan();
+                for (int i = 0; i < s.Length; i++)
+                    s[i] *= f;
+            }
+            state[key] = t;
+        }
+        return state;
+    }
+
+    /// <summary>
+    /// Same count; position by position the same label, score within <see cref="ScoreTolerance"/> and box within
+    /// <see cref="BoxTolerance"/> — except that detections whose expected scores are within
+    /// <see cref="ScoreTolerance"/> of each other (a tie at float32 rounding) may come in either order.
+    /// </summary>
+    private void Compare(Golden g, string prefix, Detections actual)
+    {
+        var eb = g.Get($"{prefix}.boxes").ToArray();
+        var labels = g.Ints($"{prefix}.labels");
+        var scores = g.Get($"{prefix}.scores").ToArray();
+        var ab = actual.Boxes.ToArray();
+        Assert.Equal(scores.Length, actual.Count);
+        double maxBox = 0, maxScore = 0;
+        int ties = 0;
+        for (int start = 0; start < scores.Length;)
+        {
+            int end = start + 1;
+            while (end < scores.Length && scores[end - 1] - scores[end] <= ScoreTolerance)
+                end++;
+            ties += end - start - 1;
+            var used = new bool[end - start];
+            for (int i = start; i < end; i++)
+            {
+                int match = -1;
+                for (int j = start; j < end && match < 0; j++)
+                {
+                    if (!used[j - start] && actual.Labels[j] == labels[i] &&
+                        Math.Abs(actual.Scores[j] - scores[i]) <= ScoreTolerance &&
+                        Enumerable.Range(0, 4).All(c => Math.Abs(ab[4 * j + c] - eb[4 * i + c]) <= BoxTolerance))
+                    {
+                        match = j;
+                    }
+                }
+                Assert.True(match >= 0, $"{prefix}: detection {i} (label {labels[i]}, score {scores[i]:G9}, box " +
+                    $"[{string.Join(", ", eb.Skip(4 * i).Take(4))}]) not found at its place; found label " +
+                    $"{actual.Labels[i]}, score {actual.Scores[i]:G9}, box [{string.Join(", ", ab.Skip(4 * i).Take(4))}]");
+                used[match - start] = true;
+                maxScore = Math.Max(maxScore, Math.Abs(actual.Scores[match] - scores[i]));
+                for (int c = 0; c < 4; c++)
+                    maxBox = Math.Max(maxBox, Math.Abs(ab[4 * match + c] - eb[4 * i + c]));
+            }
+            start = end;
+        }
+        output.WriteLine($"{prefix}: {scores.Length} detections, labels {string.Join(",", labels.Distinct().Order())}, " +
+            $"max box difference {maxBox:G3} px, max score difference {maxScore:G3}, {ties} near-ties");
+    }
+}

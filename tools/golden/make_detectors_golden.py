@@ -1,0 +1,119 @@
+#!/usr/bin/python3
+"""Writes tests/golden/detectors.safetensors: torchvision 0.14 detectors in eval mode on two generated images.
+
+Weights are not stored (the models have millions of parameters): every state-dict entry is generated from its name
+by make_zoo_golden.py's counter-based generator (FNV-1a of the name, splitmix64, rules by the name's last part;
+tests/Fovea.Vision.Tests/Detectors/TorchvisionWeights.cs repeats it bit for bit). The images "image.0" [3, 160, 200]
+and "image.1" [3, 128, 128] hold u in [0, 1) from the same generator (named "image.0", "image.1"); they are stored
+too, so the test can check its generator.
+
+Per model (prefix "<model>."): the detections of each image i, "<model>.i.boxes" [K, 4] (original image pixels),
+".labels" (float32), ".scores", and intermediate results for diagnosis: "<model>.i.proposals" (Faster R-CNN's RPN
+output). The constructor keyword arguments (small min_size/max_size, few classes, thresholds) are in the metadata
+under "<model>" ("kwargs"), so the C# model is built with the same ones, with the factors applied to some generated
+tensors ("scales") and the state_dict names and shapes in torchvision's order ("state_dict").
+
+Run with Debian's interpreter:  /usr/bin/python3 tools/golden/make_detectors_golden.py
+"""
+
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+import torchvision
+from torchvision.models import detection
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_golden import OUT, check_torch, write_safetensors  # noqa: E402
+from make_zoo_golden import generated, uniform  # noqa: E402
+
+IMAGES = [("image.0", (3, 160, 200)), ("image.1", (3, 128, 128))]
+
+# Generated tensors multiplied by a factor (in float32, after generation), so that the class scores spread out
+# instead of all sitting near 1 / classes.
+SCALES = {
+    "fasterrcnn_mobilenet_v3_large_fpn": {"roi_heads.box_predictor.cls_score.weight": 60.0},
+}
+
+# Entries whose generated value is replaced by one computed here and stored as "<model>.state.<entry>": the class
+# bias is centred so that every class's logit averages 0 over the RoIs of the two images (otherwise the generated
+# weights favour one class everywhere and every detection has the same label).
+CENTRED_BIAS = {
+    "fasterrcnn_mobilenet_v3_large_fpn": ("roi_heads.box_predictor.cls_score", lambda m: m.roi_heads.box_predictor),
+}
+
+# Constructor keyword arguments per model: small images, few classes; score thresholds chosen so that the generated
+# weights give a few dozen detections per image.
+MODELS = {
+    "fasterrcnn_mobilenet_v3_large_fpn": dict(num_classes=5, min_size=128, max_size=224, box_score_thresh=0.4),
+}
+
+
+def images():
+    return [torch.from_numpy(uniform(name, int(np.prod(shape))).astype(np.float32).reshape(shape))
+            for name, shape in IMAGES]
+
+
+def build(name, kwargs):
+    model = getattr(detection, name)(weights=None, weights_backbone=None, **kwargs)
+    state = model.state_dict()
+    new = {}
+    for k, v in state.items():
+        g = generated(k, tuple(v.shape))
+        new[k] = torch.from_numpy(np.asarray(g)).to(v.dtype).reshape(v.shape)
+        if k in SCALES.get(name, {}):
+            new[k] = new[k] * torch.tensor(SCALES[name][k], dtype=torch.float32)
+    model.load_state_dict(new)
+    return model.eval()
+
+
+def main():
+    check_torch()
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    tensors, meta = {}, {"generator": "tools/golden/make_detectors_golden.py", "torch_version": torch.__version__,
+                         "torchvision_version": torchvision.__version__}
+    imgs = images()
+    for (name, _), img in zip(IMAGES, imgs):
+        tensors[name] = img
+    for name, kwargs in MODELS.items():
+        model = build(name, kwargs)
+        if name in CENTRED_BIAS:
+            key, module = CENTRED_BIAS[name]
+            logits = []
+            hook = module(model).register_forward_hook(lambda _m, _i, o: logits.append(o[0]))
+            with torch.no_grad():
+                model(imgs)
+                hook.remove()
+                layer = getattr(module(model), key.rsplit(".", 1)[1])
+                layer.bias -= logits[0].mean(0)
+            tensors[f"{name}.state.{key}.bias"] = layer.bias.detach().clone()
+        meta[name] = json.dumps({"kwargs": kwargs, "scales": SCALES.get(name, {}),
+                                 "state_dict": [[k, list(v.shape)] for k, v in model.state_dict().items()]})
+        captured = {}
+        if hasattr(model, "rpn"):
+            def hook(_module, _inputs, output):
+                captured["proposals"] = output[0]
+            model.rpn.register_forward_hook(hook)
+        with torch.no_grad():
+            dets = model(imgs)
+        for i, d in enumerate(dets):
+            tensors[f"{name}.{i}.boxes"] = d["boxes"].reshape(-1, 4)
+            tensors[f"{name}.{i}.labels"] = d["labels"].to(torch.float32)
+            tensors[f"{name}.{i}.scores"] = d["scores"]
+            if "proposals" in captured:
+                tensors[f"{name}.{i}.proposals"] = captured["proposals"][i]
+            s = d["scores"]
+            gap = (s[:-1] - s[1:]).min().item() if len(s) > 1 else float("nan")
+            print(f"{name} image {i}: {len(s)} detections, scores {s.max().item() if len(s) else 0:.4f}.."
+                  f"{s.min().item() if len(s) else 0:.4f}, smallest gap {gap:.2e}, labels "
+                  f"{torch.bincount(d['labels']).tolist()}")
+    path = os.path.join(OUT, "detectors.safetensors")
+    write_safetensors(path, {k: v.contiguous() for k, v in tensors.items()}, meta)
+    print(f"tests/golden/detectors.safetensors: {len(tensors)} tensors, {os.path.getsize(path)} bytes")
+
+
+if __name__ == "__main__":
+    main()
