@@ -35,19 +35,24 @@ IMAGES = [("image.0", (3, 160, 200)), ("image.1", (3, 128, 128))]
 # instead of all sitting near 1 / classes.
 SCALES = {
     "fasterrcnn_mobilenet_v3_large_fpn": {"roi_heads.box_predictor.cls_score.weight": 60.0},
+    "ssdlite320_mobilenet_v3_large": {f"head.classification_head.module_list.{i}.1.weight": 30.0 for i in range(6)},
 }
 
-# Entries whose generated value is replaced by one computed here and stored as "<model>.state.<entry>": the class
-# bias is centred so that every class's logit averages 0 over the RoIs of the two images (otherwise the generated
-# weights favour one class everywhere and every detection has the same label).
-CENTRED_BIAS = {
-    "fasterrcnn_mobilenet_v3_large_fpn": ("roi_heads.box_predictor.cls_score", lambda m: m.roi_heads.box_predictor),
+# Layers whose bias is replaced by one computed here and stored as "<model>.state.<layer>.bias": the generated bias
+# minus the mean of the layer's output per channel over the two images (every dimension but 1), so that each class's
+# logit averages 0 (otherwise the generated weights favour one class everywhere and every detection has the same
+# label).
+CENTRED = {
+    "fasterrcnn_mobilenet_v3_large_fpn": ["roi_heads.box_predictor.cls_score"],
+    "ssdlite320_mobilenet_v3_large": [f"head.classification_head.module_list.{i}.1" for i in range(6)],
 }
 
 # Constructor keyword arguments per model: small images, few classes; score thresholds chosen so that the generated
 # weights give a few dozen detections per image.
 MODELS = {
     "fasterrcnn_mobilenet_v3_large_fpn": dict(num_classes=5, min_size=128, max_size=224, box_score_thresh=0.4),
+    # The input size is fixed at 320x320 by the builder.
+    "ssdlite320_mobilenet_v3_large": dict(num_classes=5, score_thresh=0.5, detections_per_img=100),
 }
 
 
@@ -69,6 +74,20 @@ def build(name, kwargs):
     return model.eval()
 
 
+def centre(model, layers, imgs):
+    outputs = {}
+    hooks = [model.get_submodule(layer).register_forward_hook(
+        lambda _m, _i, o, layer=layer: outputs.setdefault(layer, o)) for layer in layers]
+    with torch.no_grad():
+        model(imgs)
+        for h in hooks:
+            h.remove()
+        for layer in layers:
+            o = outputs[layer]
+            dims = [d for d in range(o.dim()) if d != 1]
+            model.get_submodule(layer).bias -= o.mean(dim=dims)
+
+
 def main():
     check_torch()
     torch.set_num_threads(1)
@@ -80,16 +99,9 @@ def main():
         tensors[name] = img
     for name, kwargs in MODELS.items():
         model = build(name, kwargs)
-        if name in CENTRED_BIAS:
-            key, module = CENTRED_BIAS[name]
-            logits = []
-            hook = module(model).register_forward_hook(lambda _m, _i, o: logits.append(o[0]))
-            with torch.no_grad():
-                model(imgs)
-                hook.remove()
-                layer = getattr(module(model), key.rsplit(".", 1)[1])
-                layer.bias -= logits[0].mean(0)
-            tensors[f"{name}.state.{key}.bias"] = layer.bias.detach().clone()
+        centre(model, CENTRED.get(name, []), imgs)
+        for layer in CENTRED.get(name, []):
+            tensors[f"{name}.state.{layer}.bias"] = model.get_submodule(layer).bias.detach().clone()
         meta[name] = json.dumps({"kwargs": kwargs, "scales": SCALES.get(name, {}),
                                  "state_dict": [[k, list(v.shape)] for k, v in model.state_dict().items()]})
         captured = {}

@@ -60,20 +60,22 @@ public sealed class FasterRcnn
     {
         options ??= new FasterRcnnOptions { RpnScoreThreshold = 0.05f };
         var w = new TorchParameters("fasterrcnn_mobilenet_v3_large_fpn", seed);
-        var body = new MobileNetV3Backbone(w, "backbone.body.", 1e-5f);
+        var body = new MobileNetV3Backbone(w, (i, k) => k is null ? $"backbone.body.{i}" : $"backbone.body.{i}.block.{k}",
+            1e-5f);
         // torchvision's _mobilenet_extractor: stages = [0, strided blocks..., last]; returned_layers = the last two.
         int[] stages = [0, .. MobileNetV3Backbone.StridedBlocks(), body.Count - 1];
         int[] returned = [stages[^2], stages[^1]];
+        string[] taps = returned.Select(i => $"{i}").ToArray();
         FeaturePyramidNetwork fpn;
         using (Layers.Layer.Seeded(seed))
-            fpn = new FeaturePyramidNetwork(returned.Select(MobileNetV3Backbone.Channels).ToList(), 256);
+            fpn = new FeaturePyramidNetwork(returned.Select(body.Channels).ToList(), 256);
         foreach (var (name, p) in fpn.StateDict())
             w.Register("backbone.fpn." + name, p);
         float[] sizes = [32, 64, 128, 256, 512];
         float[] ratios = [0.5f, 1f, 2f];
         var anchors = new AnchorGenerator([sizes, sizes, sizes], [ratios, ratios, ratios]);
         return new FasterRcnn("fasterrcnn_mobilenet_v3_large_fpn", options, w,
-            x => fpn.Call(body.Call(x, returned)), pooledLevels: 2, anchors, 256);
+            x => fpn.Call(body.Call(x, taps)), pooledLevels: 2, anchors, 256);
     }
 
     /// <summary>Every weight and BatchNorm statistic under its torchvision state-dict name.</summary>

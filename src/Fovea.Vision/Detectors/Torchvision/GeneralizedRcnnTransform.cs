@@ -15,9 +15,15 @@ namespace Fovea.Vision.Detectors.Torchvision;
 /// <param name="mean">Per-channel mean subtracted.</param>
 /// <param name="std">Per-channel standard deviation divided by.</param>
 /// <param name="sizeDivisible">The padded batch's height and width are multiples of this.</param>
+/// <param name="fixedSize">torchvision's <c>fixed_size</c> (SSD): every image is resized to exactly this size
+/// (height, width), ignoring <paramref name="minSize"/> and <paramref name="maxSize"/>.</param>
 public sealed class GeneralizedRcnnTransform(int minSize, int maxSize, IReadOnlyList<float> mean,
-    IReadOnlyList<float> std, int sizeDivisible = 32)
+    IReadOnlyList<float> std, int sizeDivisible = 32, Size2? fixedSize = null)
 {
+    /// <summary>The fixed size every image is resized to, or null to scale by <see cref="MinSize"/> and
+    /// <see cref="MaxSize"/>.</summary>
+    public Size2? FixedSize { get; } = fixedSize;
+
     /// <summary>Target length of the shorter side.</summary>
     public int MinSize { get; } = minSize > 0 ? minSize
         : throw new FoveaException($"GeneralizedRcnnTransform: minSize must be positive, received {minSize}");
@@ -71,6 +77,8 @@ public sealed class GeneralizedRcnnTransform(int minSize, int maxSize, IReadOnly
     /// <summary>The size an image of <paramref name="height"/> × <paramref name="width"/> is resized to.</summary>
     public (int Height, int Width) ResizedSize(int height, int width)
     {
+        if (FixedSize is { } f)
+            return (f.Height, f.Width);
         float scale = MathF.Min(MinSize / (float)Math.Min(height, width), MaxSize / (float)Math.Max(height, width));
         return ((int)Math.Floor(height * (double)scale), (int)Math.Floor(width * (double)scale));
     }

@@ -26,46 +26,78 @@ internal sealed class MobileNetV3Backbone
         new(112, 5, 672, 160, true, true, 2), new(160, 5, 960, 160, true, true, 1), new(160, 5, 960, 160, true, true, 1),
     ];
 
-    private readonly List<Func<Tensor, Tensor>> _features = [];
+    private readonly List<(Func<Tensor, Tensor> Step, string Tap)> _steps = [];
+    private readonly BlockConfig[] _blocks;
 
-    public MobileNetV3Backbone(TorchParameters weights, string prefix, float epsilon)
+    /// <param name="weights">Where the weights are registered.</param>
+    /// <param name="prefixOf">The state-dict prefix of feature module i (k null) or of part k of block i
+    /// (torchvision's <c>features.{i}</c> and <c>features.{i}.block.{k}</c>, renamed by the detector).</param>
+    /// <param name="epsilon">BatchNorm ε.</param>
+    /// <param name="reducedTail">torchvision's <c>reduced_tail</c>: the last stage has half the channels (SSDLite
+    /// without a pretrained backbone).</param>
+    public MobileNetV3Backbone(TorchParameters weights, Func<int, int?, string> prefixOf, float epsilon,
+        bool reducedTail = false)
     {
-        _features.Add(ConvNormActivation(weights, $"{prefix}0", 3, 16, 3, 2, 1, Act.HardSwish, epsilon));
-        for (int i = 0; i < s_large.Length; i++)
-            _features.Add(Block(weights, $"{prefix}{i + 1}", s_large[i], epsilon));
-        _features.Add(ConvNormActivation(weights, $"{prefix}{s_large.Length + 1}", 160, 960, 1, 1, 1, Act.HardSwish,
-            epsilon));
+        _blocks = reducedTail ? ReducedTail() : s_large;
+        AddStep(ConvNormActivation(weights, prefixOf(0, null), 3, 16, 3, 2, 1, Act.HardSwish, epsilon), "0");
+        for (int i = 0; i < _blocks.Length; i++)
+            Block(weights, i + 1, prefixOf, _blocks[i], epsilon);
+        int last = _blocks.Length + 1;
+        AddStep(ConvNormActivation(weights, prefixOf(last, null), _blocks[^1].Out, 6 * _blocks[^1].Out, 1, 1, 1,
+            Act.HardSwish, epsilon), $"{last}");
     }
 
     /// <summary>Number of feature modules (17: stem, 15 blocks, last convolution).</summary>
-    public int Count => _features.Count;
+    public int Count => _blocks.Length + 2;
 
     /// <summary>Channels out of feature module <paramref name="index"/>.</summary>
-    public static int Channels(int index) => index == 0 ? 16 : index <= s_large.Length ? s_large[index - 1].Out : 960;
+    public int Channels(int index) =>
+        index == 0 ? 16 : index <= _blocks.Length ? _blocks[index - 1].Out : 6 * _blocks[^1].Out;
+
+    /// <summary>Channels of the expansion of block <paramref name="index"/>.</summary>
+    public int ExpandedChannels(int index) => _blocks[index - 1].Expanded;
 
     /// <summary>Indices of the blocks that downsample (torchvision's <c>_is_cn</c>).</summary>
     public static IEnumerable<int> StridedBlocks() =>
         Enumerable.Range(0, s_large.Length).Where(i => s_large[i].Stride > 1).Select(i => i + 1);
 
-    /// <summary>Runs features 0..max(<paramref name="outputs"/>) on x [N, 3, H, W] and returns the outputs of the
-    /// requested modules, in the order given.</summary>
-    public Tensor[] Call(Tensor x, IReadOnlyList<int> outputs)
+    /// <summary>Runs x [N, 3, H, W] through the features up to the last requested tap and returns the tapped
+    /// outputs in the order given. Taps: "i" is the output of feature module i; "i.k" the output of part k of the
+    /// (non-residual) block i.</summary>
+    public Tensor[] Call(Tensor x, IReadOnlyList<string> taps)
     {
-        var results = new Tensor[outputs.Count];
-        int last = outputs.Max();
-        for (int i = 0; i <= last; i++)
+        var results = new Tensor?[taps.Count];
+        int remaining = taps.Count;
+        foreach (var (step, tap) in _steps)
         {
-            x = _features[i](x);
-            for (int j = 0; j < outputs.Count; j++)
+            x = step(x);
+            for (int j = 0; j < taps.Count; j++)
             {
-                if (outputs[j] == i)
+                if (taps[j] == tap)
+                {
                     results[j] = x;
+                    remaining--;
+                }
             }
+            if (remaining == 0)
+                break;
         }
-        return results;
+        return results.Select((r, j) => r ?? throw new FoveaException(
+            $"MobileNetV3Backbone: no output '{taps[j]}'")).ToArray();
     }
 
-    internal enum Act { None, Relu, HardSwish }
+    private static BlockConfig[] ReducedTail()
+    {
+        var b = (BlockConfig[])s_large.Clone();
+        b[^3] = b[^3] with { Out = b[^3].Out / 2 };
+        b[^2] = new(b[^3].Out, 5, b[^2].Expanded / 2, b[^2].Out / 2, true, true, 1);
+        b[^1] = new(b[^2].Out, 5, b[^1].Expanded / 2, b[^1].Out / 2, true, true, 1);
+        return b;
+    }
+
+    private void AddStep(Func<Tensor, Tensor> step, string tap) => _steps.Add((step, tap));
+
+    internal enum Act { None, Relu, Relu6, HardSwish }
 
     /// <summary>torchvision's Conv2dNormActivation: k×k convolution without bias (padding (k − 1)/2), BatchNorm,
     /// activation.</summary>
@@ -78,22 +110,24 @@ internal sealed class MobileNetV3Backbone
         return x =>
         {
             var y = bn.Apply(Conv2D(x, kernelWeight, null, stride, (pad, pad, pad, pad), 1, groups));
-            return act switch { Act.Relu => Relu(y), Act.HardSwish => HardSwish(y), _ => y };
+            return act switch { Act.Relu => Relu(y), Act.Relu6 => Clip(y, 0f, 6f), Act.HardSwish => HardSwish(y), _ => y };
         };
     }
 
-    private static Func<Tensor, Tensor> Block(TorchParameters w, string prefix, BlockConfig b, float epsilon)
+    /// <summary>An inverted residual block: a residual one as one step, another as one step per part (so that
+    /// SSDLite can tap the expansion).</summary>
+    private void Block(TorchParameters w, int index, Func<int, int?, string> prefixOf, BlockConfig b, float epsilon)
     {
         var act = b.HardSwish ? Act.HardSwish : Act.Relu;
         var steps = new List<Func<Tensor, Tensor>>();
         int k = 0;
         if (b.Expanded != b.In)
-            steps.Add(ConvNormActivation(w, $"{prefix}.block.{k++}", b.In, b.Expanded, 1, 1, 1, act, epsilon));
-        steps.Add(ConvNormActivation(w, $"{prefix}.block.{k++}", b.Expanded, b.Expanded, b.Kernel, b.Stride,
+            steps.Add(ConvNormActivation(w, prefixOf(index, k++), b.In, b.Expanded, 1, 1, 1, act, epsilon));
+        steps.Add(ConvNormActivation(w, prefixOf(index, k++), b.Expanded, b.Expanded, b.Kernel, b.Stride,
             b.Expanded, act, epsilon));
         if (b.Se)
         {
-            string se = $"{prefix}.block.{k++}";
+            string se = prefixOf(index, k++);
             int squeeze = MakeDivisible(b.Expanded / 4);
             var w1 = w.Weight(se + ".fc1.weight", squeeze, b.Expanded, 1, 1);
             var b1 = w.Bias(se + ".fc1.bias", squeeze);
@@ -106,15 +140,20 @@ internal sealed class MobileNetV3Backbone
                 return Multiply(x, s);
             });
         }
-        steps.Add(ConvNormActivation(w, $"{prefix}.block.{k}", b.Expanded, b.Out, 1, 1, 1, Act.None, epsilon));
-        bool residual = b.Stride == 1 && b.In == b.Out;
-        return x =>
+        steps.Add(ConvNormActivation(w, prefixOf(index, k), b.Expanded, b.Out, 1, 1, 1, Act.None, epsilon));
+        if (b.Stride == 1 && b.In == b.Out)
         {
-            var y = x;
-            foreach (var step in steps)
-                y = step(y);
-            return residual ? Add(y, x) : y;
-        };
+            AddStep(x =>
+            {
+                var y = x;
+                foreach (var step in steps)
+                    y = step(y);
+                return Add(y, x);
+            }, $"{index}");
+            return;
+        }
+        for (int j = 0; j < steps.Count; j++)
+            AddStep(steps[j], j == steps.Count - 1 ? $"{index}" : $"{index}.{j}");
     }
 
     /// <summary>torchvision's <c>_make_divisible(v, 8)</c>.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Fovea.Tensors;
 using Fovea.Vision.Detectors.Torchvision;
 using Xunit;
@@ -6,63 +5,23 @@ using Xunit.Abstractions;
 
 namespace Fovea.Vision.Tests.Detectors;
 
-/// <summary>
-/// The torchvision detectors against torchvision 0.14 in eval mode (<c>tests/golden/detectors.safetensors</c>, written
-/// by <c>tools/golden/make_detectors_golden.py</c>): the same generated weights and images, the same constructor
-/// arguments; same number of detections, same labels, same score order, boxes and scores within tolerance.
-/// </summary>
-public sealed class FasterRcnnGoldenTests(ITestOutputHelper output)
+/// <summary>Shared by the torchvision detector goldens (<c>tests/golden/detectors.safetensors</c>): the generated
+/// state dict and the comparison of detections.</summary>
+internal static class DetectorGolden
 {
-    private const string File = "detectors";
+    public const string File = "detectors";
 
     /// <summary>Boxes: float32 rounding through ~60 convolutions, RoIAlign and the coder moves them by ~1e-4 px
     /// (measured 1.5e-4); 2e-3 px leaves room for a different summation order, far below a pixel.</summary>
-    private const double BoxTolerance = 2e-3;
+    public const double BoxTolerance = 2e-3;
 
     /// <summary>Scores: softmax of class logits the script scales ×60, which scales float32 rounding too; measured
     /// 1.4e-5. Expected scores closer than this count as tied (either order).</summary>
-    private const double ScoreTolerance = 5e-5;
-
-    [Fact]
-    public void Images_Generated_MatchScript()
-    {
-        var g = Golden.Load(File);
-        for (int i = 0; i < 2; i++)
-        {
-            var stored = g.Get($"image.{i}");
-            g.Close($"image.{i}", TorchvisionWeights.Image($"image.{i}", stored.Shape), 0, 0);
-        }
-    }
-
-    [Fact]
-    public void MobileNetV3LargeFpn_GeneratedWeights_MatchesTorchvision()
-    {
-        const string name = "fasterrcnn_mobilenet_v3_large_fpn";
-        var g = Golden.Load(File);
-        var p = g.Params(name);
-        var kwargs = p["kwargs"]!.AsObject();
-        var options = new FasterRcnnOptions
-        {
-            NumClasses = kwargs["num_classes"]!.GetValue<int>(),
-            MinSize = kwargs["min_size"]!.GetValue<int>(),
-            MaxSize = kwargs["max_size"]!.GetValue<int>(),
-            BoxScoreThreshold = kwargs["box_score_thresh"]!.GetValue<float>(),
-            RpnScoreThreshold = 0.05f,
-        };
-        var model = FasterRcnn.MobileNetV3LargeFpn(options);
-        model.LoadStateDict(StateDict(g, name));
-        var images = Enumerable.Range(0, 2).Select(i => g.Get($"image.{i}")).ToList();
-        var detections = model.Detect(images);
-        for (int i = 0; i < images.Count; i++)
-        {
-            g.Close($"{name}.{i}.proposals", model.LastProposals![i], 1e-3, 1e-4, output);
-            Compare(g, $"{name}.{i}", detections[i]);
-        }
-    }
+    public const double ScoreTolerance = 5e-5;
 
     /// <summary>The generated state dict of the names and shapes torchvision gave, with the script's factors and the
     /// entries it stored ("model.state.entry") in place of generated ones.</summary>
-    internal static Dictionary<string, Tensor> StateDict(Golden g, string model)
+    public static Dictionary<string, Tensor> StateDict(Golden g, string model)
     {
         var p = g.Params(model);
         var scales = p["scales"]!.AsObject();
@@ -94,7 +53,7 @@ public sealed class FasterRcnnGoldenTests(ITestOutputHelper output)
     /// <see cref="BoxTolerance"/> — except that detections whose expected scores are within
     /// <see cref="ScoreTolerance"/> of each other (a tie at float32 rounding) may come in either order.
     /// </summary>
-    private void Compare(Golden g, string prefix, Detections actual)
+    public static void Compare(Golden g, string prefix, Detections actual, ITestOutputHelper output)
     {
         var eb = g.Get($"{prefix}.boxes").ToArray();
         var labels = g.Ints($"{prefix}.labels");

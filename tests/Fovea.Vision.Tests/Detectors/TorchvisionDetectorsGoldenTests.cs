@@ -1,0 +1,71 @@
+using Fovea.Vision.Detectors.Torchvision;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Fovea.Vision.Tests.Detectors;
+
+/// <summary>
+/// The torchvision detectors against torchvision 0.14 in eval mode (<c>tests/golden/detectors.safetensors</c>, written
+/// by <c>tools/golden/make_detectors_golden.py</c>): the same generated weights and images, the same constructor
+/// arguments; same number of detections, same labels, same score order, boxes and scores within tolerance.
+/// </summary>
+public sealed class TorchvisionDetectorsGoldenTests(ITestOutputHelper output)
+{
+    private const string File = DetectorGolden.File;
+
+    [Fact]
+    public void Images_Generated_MatchScript()
+    {
+        var g = Golden.Load(File);
+        for (int i = 0; i < 2; i++)
+        {
+            var stored = g.Get($"image.{i}");
+            g.Close($"image.{i}", TorchvisionWeights.Image($"image.{i}", stored.Shape), 0, 0);
+        }
+    }
+
+    [Fact]
+    public void MobileNetV3LargeFpn_GeneratedWeights_MatchesTorchvision()
+    {
+        const string name = "fasterrcnn_mobilenet_v3_large_fpn";
+        var g = Golden.Load(File);
+        var p = g.Params(name);
+        var kwargs = p["kwargs"]!.AsObject();
+        var options = new FasterRcnnOptions
+        {
+            NumClasses = kwargs["num_classes"]!.GetValue<int>(),
+            MinSize = kwargs["min_size"]!.GetValue<int>(),
+            MaxSize = kwargs["max_size"]!.GetValue<int>(),
+            BoxScoreThreshold = kwargs["box_score_thresh"]!.GetValue<float>(),
+            RpnScoreThreshold = 0.05f,
+        };
+        var model = FasterRcnn.MobileNetV3LargeFpn(options);
+        model.LoadStateDict(DetectorGolden.StateDict(g, name));
+        var images = Enumerable.Range(0, 2).Select(i => g.Get($"image.{i}")).ToList();
+        var detections = model.Detect(images);
+        for (int i = 0; i < images.Count; i++)
+        {
+            g.Close($"{name}.{i}.proposals", model.LastProposals![i], 1e-3, 1e-4, output);
+            DetectorGolden.Compare(g, $"{name}.{i}", detections[i], output);
+        }
+    }
+
+    [Fact]
+    public void SsdLite320_GeneratedWeights_MatchesTorchvision()
+    {
+        const string name = "ssdlite320_mobilenet_v3_large";
+        var g = Golden.Load(File);
+        var kwargs = g.Params(name)["kwargs"]!.AsObject();
+        var model = SsdLite.MobileNetV3Large320(new SsdLiteOptions
+        {
+            NumClasses = kwargs["num_classes"]!.GetValue<int>(),
+            ScoreThreshold = kwargs["score_thresh"]!.GetValue<float>(),
+            DetectionsPerImage = kwargs["detections_per_img"]!.GetValue<int>(),
+        });
+        model.LoadStateDict(DetectorGolden.StateDict(g, name));
+        var images = Enumerable.Range(0, 2).Select(i => g.Get($"image.{i}")).ToList();
+        var detections = model.Detect(images);
+        for (int i = 0; i < images.Count; i++)
+            DetectorGolden.Compare(g, $"{name}.{i}", detections[i], output);
+    }
+}
