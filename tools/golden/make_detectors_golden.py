@@ -36,6 +36,8 @@ IMAGES = [("image.0", (3, 160, 200)), ("image.1", (3, 128, 128))]
 SCALES = {
     "fasterrcnn_mobilenet_v3_large_fpn": {"roi_heads.box_predictor.cls_score.weight": 60.0},
     "ssdlite320_mobilenet_v3_large": {f"head.classification_head.module_list.{i}.1.weight": 30.0 for i in range(6)},
+    # ResNet-50 + FPN + four plain convolutions give large logits: scaled down so that sigmoid does not saturate.
+    "retinanet_resnet50_fpn": {"head.classification_head.cls_logits.weight": 0.3},
 }
 
 # Layers whose bias is replaced by one computed here and stored as "<model>.state.<layer>.bias": the generated bias
@@ -45,6 +47,7 @@ SCALES = {
 CENTRED = {
     "fasterrcnn_mobilenet_v3_large_fpn": ["roi_heads.box_predictor.cls_score"],
     "ssdlite320_mobilenet_v3_large": [f"head.classification_head.module_list.{i}.1" for i in range(6)],
+    "retinanet_resnet50_fpn": ["head.classification_head.cls_logits"],
 }
 
 # Constructor keyword arguments per model: small images, few classes; score thresholds chosen so that the generated
@@ -53,6 +56,7 @@ MODELS = {
     "fasterrcnn_mobilenet_v3_large_fpn": dict(num_classes=5, min_size=128, max_size=224, box_score_thresh=0.4),
     # The input size is fixed at 320x320 by the builder.
     "ssdlite320_mobilenet_v3_large": dict(num_classes=5, score_thresh=0.5, detections_per_img=100),
+    "retinanet_resnet50_fpn": dict(num_classes=5, min_size=128, max_size=224, score_thresh=0.6, detections_per_img=100),
 }
 
 
@@ -77,15 +81,15 @@ def build(name, kwargs):
 def centre(model, layers, imgs):
     outputs = {}
     hooks = [model.get_submodule(layer).register_forward_hook(
-        lambda _m, _i, o, layer=layer: outputs.setdefault(layer, o)) for layer in layers]
+        lambda _m, _i, o, layer=layer: outputs.setdefault(layer, []).append(o)) for layer in layers]
     with torch.no_grad():
         model(imgs)
         for h in hooks:
             h.remove()
         for layer in layers:
-            o = outputs[layer]
-            dims = [d for d in range(o.dim()) if d != 1]
-            model.get_submodule(layer).bias -= o.mean(dim=dims)
+            # every call of the layer (RetinaNet's head runs once per level): channel-major, then the mean
+            flat = torch.cat([o.transpose(0, 1).reshape(o.shape[1], -1) for o in outputs[layer]], dim=1)
+            model.get_submodule(layer).bias -= flat.mean(dim=1)
 
 
 def main():

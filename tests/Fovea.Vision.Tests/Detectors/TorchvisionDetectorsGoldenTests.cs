@@ -68,4 +68,25 @@ public sealed class TorchvisionDetectorsGoldenTests(ITestOutputHelper output)
         for (int i = 0; i < images.Count; i++)
             DetectorGolden.Compare(g, $"{name}.{i}", detections[i], output);
     }
+
+    [Fact]
+    public void RetinaNetResNet50Fpn_GeneratedWeights_MatchesTorchvision()
+    {
+        const string name = "retinanet_resnet50_fpn";
+        var g = Golden.Load(File);
+        var kwargs = g.Params(name)["kwargs"]!.AsObject();
+        var model = RetinaNet.ResNet50Fpn(new RetinaNetOptions
+        {
+            NumClasses = kwargs["num_classes"]!.GetValue<int>(),
+            MinSize = kwargs["min_size"]!.GetValue<int>(),
+            MaxSize = kwargs["max_size"]!.GetValue<int>(),
+            ScoreThreshold = kwargs["score_thresh"]!.GetValue<float>(),
+            DetectionsPerImage = kwargs["detections_per_img"]!.GetValue<int>(),
+        });
+        model.LoadStateDict(DetectorGolden.StateDict(g, name));
+        var images = Enumerable.Range(0, 2).Select(i => g.Get($"image.{i}")).ToList();
+        var detections = model.Detect(images);
+        for (int i = 0; i < images.Count; i++)
+            DetectorGolden.Compare(g, $"{name}.{i}", detections[i], output);
+    }
 }
