@@ -65,7 +65,7 @@ def images():
             for name, shape in IMAGES]
 
 
-def build(name, kwargs):
+def build(name, kwargs, centred=None, prefix=None):
     model = getattr(detection, name)(weights=None, weights_backbone=None, **kwargs)
     state = model.state_dict()
     new = {}
@@ -74,8 +74,36 @@ def build(name, kwargs):
         new[k] = torch.from_numpy(np.asarray(g)).to(v.dtype).reshape(v.shape)
         if k in SCALES.get(name, {}):
             new[k] = new[k] * torch.tensor(SCALES[name][k], dtype=torch.float32)
+        if centred is not None and f"{prefix}.state.{k}" in centred:
+            new[k] = centred[f"{prefix}.state.{k}"]
     model.load_state_dict(new)
     return model.eval()
+
+
+# Training-mode losses of Faster R-CNN for these targets (original image pixels). torchvision samples anchors and
+# proposals at random (BalancedPositiveNegativeSampler: randperm); with batch_size_per_image so large that
+# int(batch * positive_fraction) and batch - positives exceed every count, every positive and every negative is kept,
+# and the sampled set (a mask) no longer depends on the permutation. BatchNorm stays in eval mode (running statistics),
+# as with torchvision's FrozenBatchNorm2d for pretrained backbones.
+TARGETS = [
+    {"boxes": [[20.0, 30.0, 90.0, 110.0], [100.0, 40.0, 180.0, 150.0]], "labels": [1, 3]},
+    {"boxes": [[10.0, 10.0, 60.0, 70.0], [50.0, 60.0, 120.0, 120.0], [30.0, 20.0, 100.0, 90.0]], "labels": [2, 4, 1]},
+]
+LOSS_MODELS = {
+    "fasterrcnn_mobilenet_v3_large_fpn": dict(rpn_batch_size_per_image=1000000, box_batch_size_per_image=1000000),
+}
+
+
+def losses(model, imgs):
+    model.train()
+    for m in model.modules():
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+            m.eval()
+    targets = [{"boxes": torch.tensor(t["boxes"]), "labels": torch.tensor(t["labels"])} for t in TARGETS]
+    with torch.no_grad():
+        out = model(imgs, targets)
+    model.eval()
+    return out
 
 
 def centre(model, layers, imgs):
@@ -101,6 +129,9 @@ def main():
     imgs = images()
     for (name, _), img in zip(IMAGES, imgs):
         tensors[name] = img
+    for i, t in enumerate(TARGETS):
+        tensors[f"target.{i}.boxes"] = torch.tensor(t["boxes"])
+        tensors[f"target.{i}.labels"] = torch.tensor(t["labels"], dtype=torch.float32)
     for name, kwargs in MODELS.items():
         model = build(name, kwargs)
         centre(model, CENTRED.get(name, []), imgs)
@@ -115,6 +146,11 @@ def main():
             model.rpn.register_forward_hook(hook)
         with torch.no_grad():
             dets = model(imgs)
+        if name in LOSS_MODELS:
+            meta[name + ".losses"] = json.dumps(LOSS_MODELS[name], sort_keys=True)
+            for k, v in losses(build(name, {**kwargs, **LOSS_MODELS[name]}, centred=tensors, prefix=name), imgs).items():
+                tensors[f"{name}.loss.{k}"] = v.reshape(1)
+                print(f"{name} {k}: {v.item():.6f}")
         for i, d in enumerate(dets):
             tensors[f"{name}.{i}.boxes"] = d["boxes"].reshape(-1, 4)
             tensors[f"{name}.{i}.labels"] = d["labels"].to(torch.float32)

@@ -89,4 +89,37 @@ public sealed class TorchvisionDetectorsGoldenTests(ITestOutputHelper output)
         for (int i = 0; i < images.Count; i++)
             DetectorGolden.Compare(g, $"{name}.{i}", detections[i], output);
     }
+
+    /// <summary>Training-mode losses with sampling that keeps every candidate (deterministic in torchvision), BatchNorm
+    /// on its running statistics. Tolerance: relative 1e-4 (sums over ~1,000 sampled anchors/proposals in float32;
+    /// a changed match or sample would move a loss by far more).</summary>
+    [Fact]
+    public void MobileNetV3LargeFpn_TrainingLosses_MatchTorchvision()
+    {
+        const string name = "fasterrcnn_mobilenet_v3_large_fpn";
+        var g = Golden.Load(File);
+        var kwargs = g.Params(name)["kwargs"]!.AsObject();
+        var lossArgs = g.Params(name + ".losses");
+        var model = FasterRcnn.MobileNetV3LargeFpn(new FasterRcnnOptions
+        {
+            NumClasses = kwargs["num_classes"]!.GetValue<int>(),
+            MinSize = kwargs["min_size"]!.GetValue<int>(),
+            MaxSize = kwargs["max_size"]!.GetValue<int>(),
+            BoxScoreThreshold = kwargs["box_score_thresh"]!.GetValue<float>(),
+            RpnScoreThreshold = 0.05f,
+            RpnBatchSizePerImage = lossArgs["rpn_batch_size_per_image"]!.GetValue<int>(),
+            BoxBatchSizePerImage = lossArgs["box_batch_size_per_image"]!.GetValue<int>(),
+        });
+        model.LoadStateDict(DetectorGolden.StateDict(g, name));
+        var images = Enumerable.Range(0, 2).Select(i => g.Get($"image.{i}")).ToList();
+        var boxes = Enumerable.Range(0, 2).Select(i => g.Get($"target.{i}.boxes")).ToList();
+        var labels = Enumerable.Range(0, 2).Select(i => g.Ints($"target.{i}.labels")).ToList();
+        var losses = model.Loss(images, boxes, labels);
+        foreach (var (key, actual) in new[] { ("loss_classifier", losses.Classifier),
+            ("loss_box_reg", losses.BoxRegression), ("loss_objectness", losses.Objectness),
+            ("loss_rpn_box_reg", losses.RpnBoxRegression) })
+        {
+            g.Close($"{name}.loss.{key}", Fovea.Autograd.Functional.Reshape(actual, 1), 1e-6, 1e-4, output);
+        }
+    }
 }

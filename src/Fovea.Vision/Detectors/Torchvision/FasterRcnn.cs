@@ -13,16 +13,17 @@ namespace Fovea.Vision.Detectors.Torchvision;
 /// image. <see cref="Detect"/> gives torchvision's detections (same labels, same score order, boxes within float32
 /// rounding; see <c>src/Fovea.Vision/README.md</c> for the measured differences).
 /// </summary>
-public sealed class FasterRcnn
+public sealed partial class FasterRcnn
 {
     private readonly TorchParameters _weights;
     private readonly Func<Tensor, IReadOnlyList<Tensor>> _backbone;
     private readonly int _pooledLevels;
     private readonly RegionProposalNetwork _rpn;
     private readonly RoiHeads _roiHeads;
+    private readonly Random _random;
 
     private FasterRcnn(string name, FasterRcnnOptions options, TorchParameters weights,
-        Func<Tensor, IReadOnlyList<Tensor>> backbone, int pooledLevels, AnchorGenerator anchors, int channels)
+        Func<Tensor, IReadOnlyList<Tensor>> backbone, int pooledLevels, AnchorGenerator anchors, int channels, int seed)
     {
         if (options.NumClasses < 2)
             throw new FoveaException($"{name}: NumClasses counts the background and must be at least 2, received " +
@@ -35,6 +36,7 @@ public sealed class FasterRcnn
         _pooledLevels = pooledLevels;
         _rpn = new RegionProposalNetwork(weights, channels, anchors, options);
         _roiHeads = new RoiHeads(weights, channels, options);
+        _random = new Random(seed);
     }
 
     /// <summary>The torchvision builder this model mirrors.</summary>
@@ -75,7 +77,7 @@ public sealed class FasterRcnn
         float[] ratios = [0.5f, 1f, 2f];
         var anchors = new AnchorGenerator([sizes, sizes, sizes], [ratios, ratios, ratios]);
         return new FasterRcnn("fasterrcnn_mobilenet_v3_large_fpn", options, w,
-            x => fpn.Call(body.Call(x, taps)), pooledLevels: 2, anchors, 256);
+            x => fpn.Call(body.Call(x, taps)), pooledLevels: 2, anchors, 256, seed);
     }
 
     /// <summary>Every weight and BatchNorm statistic under its torchvision state-dict name.</summary>

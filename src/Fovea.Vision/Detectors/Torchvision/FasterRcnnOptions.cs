@@ -42,4 +42,34 @@ public sealed record FasterRcnnOptions
 
     /// <summary><c>box_detections_per_img</c>.</summary>
     public int DetectionsPerImage { get; init; } = 100;
+
+    /// <summary><c>rpn_pre_nms_top_n_train</c>: proposals kept per level before NMS in training.</summary>
+    public int RpnPreNmsTopNTrain { get; init; } = 2000;
+
+    /// <summary><c>rpn_post_nms_top_n_train</c>: proposals kept per image after NMS in training.</summary>
+    public int RpnPostNmsTopNTrain { get; init; } = 2000;
+
+    /// <summary><c>rpn_fg_iou_thresh</c>: anchors with IoU ≥ this with a ground-truth box are positive.</summary>
+    public float RpnFgIouThreshold { get; init; } = 0.7f;
+
+    /// <summary><c>rpn_bg_iou_thresh</c>: anchors whose best IoU is below this are negative.</summary>
+    public float RpnBgIouThreshold { get; init; } = 0.3f;
+
+    /// <summary><c>rpn_batch_size_per_image</c>: anchors sampled per image for the RPN losses.</summary>
+    public int RpnBatchSizePerImage { get; init; } = 256;
+
+    /// <summary><c>rpn_positive_fraction</c>: largest share of positives in the sampled anchors.</summary>
+    public float RpnPositiveFraction { get; init; } = 0.5f;
+
+    /// <summary><c>box_fg_iou_thresh</c>: proposals with IoU ≥ this with a ground-truth box take its class.</summary>
+    public float BoxFgIouThreshold { get; init; } = 0.5f;
+
+    /// <summary><c>box_bg_iou_thresh</c>: proposals whose best IoU is below this are background.</summary>
+    public float BoxBgIouThreshold { get; init; } = 0.5f;
+
+    /// <summary><c>box_batch_size_per_image</c>: proposals sampled per image for the box-head losses.</summary>
+    public int BoxBatchSizePerImage { get; init; } = 512;
+
+    /// <summary><c>box_positive_fraction</c>: largest share of positives in the sampled proposals.</summary>
+    public float BoxPositiveFraction { get; init; } = 0.25f;
 }

@@ -38,48 +38,103 @@ internal sealed class RegionProposalNetwork
         _options = options;
     }
 
-    /// <summary>Proposals [K_i, 4] (x1, y1, x2, y2, pixels of the resized image) and their scores, per image.
-    /// </summary>
-    public (Tensor Boxes, float[] Scores)[] Call(IReadOnlyList<Tensor> features, int batchHeight, int batchWidth,
-        IReadOnlyList<(int Height, int Width)> imageSizes)
+    /// <summary>The head's outputs over every level, ordered (level, row, column, anchor) as the anchors:
+    /// objectness logits [N, M], box deltas [N, M, 4] (differentiable), the anchors [M, 4] and M per level.</summary>
+    public (Tensor Objectness, Tensor Deltas, Tensor Anchors, List<int> PerLevel) Head(IReadOnlyList<Tensor> features,
+        int batchHeight, int batchWidth)
     {
-        int n = features[0].Shape[0];
         int a = _anchors.AnchorsPerLocation[0];
-        var objectness = new List<float>[n];
-        var deltas = new List<float>[n];
-        for (int i = 0; i < n; i++)
-            (objectness[i], deltas[i]) = ([], []);
+        var logits = new List<Tensor>();
+        var deltas = new List<Tensor>();
         var perLevel = new List<int>();
         foreach (var f in features)
         {
+            int n = f.Shape[0], h = f.Shape[2], w = f.Shape[3];
             var t = Relu(Conv2D(f, _conv, _convBias, 1, (1, 1, 1, 1), 1, 1));
-            var logits = Conv2D(t, _cls, _clsBias).AsReadOnlySpan();
-            var boxes = Conv2D(t, _bbox, _bboxBias).AsReadOnlySpan();
-            int h = f.Shape[2], wd = f.Shape[3], plane = h * wd;
-            perLevel.Add(plane * a);
-            for (int img = 0; img < n; img++)
-            for (int p = 0; p < plane; p++)
-            for (int k = 0; k < a; k++)
-            {
-                objectness[img].Add(logits[(img * a + k) * plane + p]);
-                for (int c = 0; c < 4; c++)
-                    deltas[img].Add(boxes[((img * a + k) * 4 + c) * plane + p]);
-            }
+            logits.Add(Reshape(Permute(Conv2D(t, _cls, _clsBias), 0, 2, 3, 1), n, h * w * a));
+            deltas.Add(Reshape(Permute(Reshape(Conv2D(t, _bbox, _bboxBias), n, a, 4, h, w), 0, 3, 4, 1, 2),
+                n, h * w * a, 4));
+            perLevel.Add(h * w * a);
         }
         var anchors = _anchors.Generate(batchHeight, batchWidth,
             features.Select(f => (f.Shape[2], f.Shape[3])).ToList());
+        return (Concat(logits, 1), Concat(deltas, 1), anchors, perLevel);
+    }
+
+    /// <summary>Proposals [K_i, 4] (x1, y1, x2, y2, pixels of the resized image) and their scores, per image, with the
+    /// eval (<paramref name="training"/> false) or training top-n settings.</summary>
+    public (Tensor Boxes, float[] Scores)[] Call(IReadOnlyList<Tensor> features, int batchHeight, int batchWidth,
+        IReadOnlyList<(int Height, int Width)> imageSizes, bool training = false)
+    {
+        var (objectness, deltas, anchors, perLevel) = Head(features, batchHeight, batchWidth);
+        return Proposals(objectness, deltas, anchors, perLevel, imageSizes, training);
+    }
+
+    /// <summary>Decodes and filters the head's outputs into proposals (not differentiable).</summary>
+    public (Tensor Boxes, float[] Scores)[] Proposals(Tensor objectness, Tensor deltas, Tensor anchors,
+        List<int> perLevel, IReadOnlyList<(int Height, int Width)> imageSizes, bool training)
+    {
+        int n = objectness.Shape[0], m = anchors.Shape[0];
+        var logits = objectness.ToArray();
+        var codes = deltas.ToArray();
         var result = new (Tensor, float[])[n];
         for (int img = 0; img < n; img++)
         {
-            var proposals = _coder.Decode(Tensor.Wrap([.. deltas[img]], [anchors.Shape[0], 4]), anchors)
+            var proposals = _coder.Decode(Tensor.Wrap(codes.AsSpan(img * m * 4, m * 4).ToArray(), [m, 4]), anchors)
                 .AsReadOnlySpan();
-            result[img] = Filter(proposals, objectness[img], perLevel, imageSizes[img]);
+            result[img] = Filter(proposals, logits.AsSpan(img * m, m).ToArray().ToList(), perLevel, imageSizes[img],
+                training ? _options.RpnPreNmsTopNTrain : _options.RpnPreNmsTopN,
+                training ? _options.RpnPostNmsTopNTrain : _options.RpnPostNmsTopN);
         }
         return result;
     }
 
+    /// <summary>
+    /// torchvision's RPN losses: anchors matched to the ground truth (IoU ≥ fg threshold positive, &lt; bg threshold
+    /// negative, in between ignored, and every ground-truth box's best anchors positive), positives and negatives
+    /// sampled per image; <c>loss_objectness</c> = binary cross-entropy of the sampled logits (mean),
+    /// <c>loss_rpn_box_reg</c> = smooth L1 (β = 1/9) of the positives' deltas against the encoded ground truth,
+    /// summed and divided by the number sampled.
+    /// </summary>
+    public (Tensor Objectness, Tensor BoxRegression) Loss(Tensor objectness, Tensor deltas, Tensor anchors,
+        IReadOnlyList<Tensor> gtBoxes, Random random)
+    {
+        int n = objectness.Shape[0], m = anchors.Shape[0];
+        var pos = new List<int>();
+        var neg = new List<int>();
+        var targets = new List<float>();
+        var posLabels = new List<int>();
+        for (int img = 0; img < n; img++)
+        {
+            var gt = gtBoxes[img];
+            var matches = TrainingTargets.Match(Boxes.Iou(gt, anchors), _options.RpnFgIouThreshold,
+                _options.RpnBgIouThreshold, allowLowQuality: true);
+            var labels = matches.Select(v => v >= 0 ? 1 : v == TrainingTargets.BelowLow ? 0 : -1).ToArray();
+            var (p, q) = TrainingTargets.Sample(labels, _options.RpnBatchSizePerImage, _options.RpnPositiveFraction,
+                random);
+            if (p.Length > 0)
+            {
+                var encoded = _coder.Encode(TrainingTargets.Rows(gt, p.Select(i => matches[i]).ToList()),
+                    TrainingTargets.Rows(anchors, p));
+                targets.AddRange(encoded.ToArray());
+            }
+            pos.AddRange(p.Select(i => img * m + i));
+            neg.AddRange(q.Select(i => img * m + i));
+        }
+        var sampled = pos.Concat(neg).ToArray();
+        var flatLogits = Reshape(objectness, n * m);
+        var x = Gather(flatLogits, 0, sampled, [sampled.Length]);
+        var y = Tensor.Wrap(sampled.Select((_, j) => j < pos.Count ? 1f : 0f).ToArray(), [sampled.Length]);
+        // BCE with logits: max(x, 0) − x·y + log(1 + exp(−|x|)), mean.
+        var bce = Mean(Add(Subtract(Relu(x), Multiply(x, y)), Log(Add(Exp(Neg(Abs(x))), Tensor.Scalar(1f)))));
+        var predicted = Gather(Reshape(deltas, n * m, 4), 0, [.. pos], [pos.Count]);
+        var boxLoss = Divide(TrainingTargets.SmoothL1Sum(predicted, Tensor.Wrap([.. targets], [pos.Count, 4]), 1f / 9),
+            Tensor.Scalar((float)sampled.Length));
+        return (bce, boxLoss);
+    }
+
     private (Tensor, float[]) Filter(ReadOnlySpan<float> proposals, List<float> objectness, List<int> perLevel,
-        (int Height, int Width) size)
+        (int Height, int Width) size, int preNmsTopN, int postNmsTopN)
     {
         var chosen = new List<int>();
         var levels = new List<int>();
@@ -88,7 +143,7 @@ internal sealed class RegionProposalNetwork
         {
             int count = perLevel[l], start = offset;
             var top = Enumerable.Range(start, count).OrderByDescending(i => objectness[i])
-                .Take(Math.Min(_options.RpnPreNmsTopN, count));
+                .Take(Math.Min(preNmsTopN, count));
             foreach (int i in top)
             {
                 chosen.Add(i);
@@ -115,7 +170,7 @@ internal sealed class RegionProposalNetwork
         var boxTensor = Tensor.Wrap([.. boxes], [scores.Count, 4]);
         var keep = Boxes.BatchedNms(boxTensor, Tensor.Wrap([.. scores], [scores.Count]), kept.ToArray(),
             _options.RpnNmsThreshold);
-        int m = Math.Min(keep.Length, _options.RpnPostNmsTopN);
+        int m = Math.Min(keep.Length, postNmsTopN);
         var outBoxes = new float[4 * m];
         var outScores = new float[m];
         for (int j = 0; j < m; j++)

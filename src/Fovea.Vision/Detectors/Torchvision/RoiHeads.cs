@@ -34,17 +34,74 @@ internal sealed class RoiHeads
         _options = options;
     }
 
+    /// <summary>Class logits [R, C] and per-class box deltas [R, 4·C] of the proposals of every image (R in all),
+    /// differentiable in the features and weights.</summary>
+    public (Tensor Logits, Tensor Regression) Predict(IReadOnlyList<Tensor> features, IReadOnlyList<Tensor> proposals,
+        IReadOnlyList<(int Height, int Width)> imageSizes)
+    {
+        var pooled = _pool.Call(features, proposals, imageSizes);
+        var x = Relu(Linear(Flatten(pooled), _fc6, _fc6Bias));
+        x = Relu(Linear(x, _fc7, _fc7Bias));
+        return (Linear(x, _cls, _clsBias), Linear(x, _bbox, _bboxBias));
+    }
+
+    /// <summary>
+    /// torchvision's box-head losses: the ground-truth boxes are appended to each image's proposals, which are matched
+    /// (IoU ≥ fg threshold: the box's class; &lt; bg threshold: background; in between ignored) and sampled; the
+    /// sampled proposals (in index order) are classified: <c>loss_classifier</c> = softmax cross-entropy (mean),
+    /// <c>loss_box_reg</c> = smooth L1 (β = 1/9) of the true class's deltas of the positives against the encoded
+    /// ground truth (weights 10, 10, 5, 5), summed and divided by the number sampled.
+    /// </summary>
+    public (Tensor Classifier, Tensor BoxRegression) Loss(IReadOnlyList<Tensor> features,
+        IReadOnlyList<Tensor> proposals, IReadOnlyList<(int Height, int Width)> imageSizes,
+        IReadOnlyList<Tensor> gtBoxes, IReadOnlyList<int[]> gtLabels, Random random)
+    {
+        int c = _options.NumClasses;
+        var sampledBoxes = new List<Tensor>();
+        var labels = new List<int>();
+        var targets = new List<float>();
+        var positiveRows = new List<int>();
+        int row = 0;
+        for (int img = 0; img < proposals.Count; img++)
+        {
+            var all = Concat([proposals[img], gtBoxes[img]], 0);
+            var matches = TrainingTargets.Match(Boxes.Iou(gtBoxes[img], all), _options.BoxFgIouThreshold,
+                _options.BoxBgIouThreshold, allowLowQuality: false);
+            var l = matches.Select(m => m >= 0 ? gtLabels[img][m] : m == TrainingTargets.BelowLow ? 0 : -1).ToArray();
+            var (p, q) = TrainingTargets.Sample(l, _options.BoxBatchSizePerImage, _options.BoxPositiveFraction, random);
+            var sampled = p.Concat(q).Order().ToArray();
+            var boxes = TrainingTargets.Rows(all, sampled);
+            sampledBoxes.Add(boxes);
+            var matchedGt = gtBoxes[img].Shape[0] == 0 ? Tensor.Zeros([sampled.Length, 4])
+                : TrainingTargets.Rows(gtBoxes[img], sampled.Select(i => Math.Max(matches[i], 0)).ToList());
+            var encoded = _coder.Encode(matchedGt, boxes).ToArray();
+            for (int j = 0; j < sampled.Length; j++, row++)
+            {
+                int label = l[sampled[j]];
+                labels.Add(label);
+                if (label > 0)
+                {
+                    positiveRows.Add(row);
+                    targets.AddRange(encoded.AsSpan(4 * j, 4).ToArray());
+                }
+            }
+        }
+        var (logits, regression) = Predict(features, sampledBoxes, imageSizes);
+        var classifier = SoftmaxCrossEntropy(logits, Tensor.Wrap(labels.Select(v => (float)v).ToArray(), [row]));
+        var picked = Gather(Reshape(regression, row * c, 4), 0,
+            positiveRows.Select(r => r * c + labels[r]).ToArray(), [positiveRows.Count]);
+        var box = Divide(TrainingTargets.SmoothL1Sum(picked, Tensor.Wrap([.. targets], [positiveRows.Count, 4]), 1f / 9),
+            Tensor.Scalar((float)row));
+        return (classifier, box);
+    }
+
     /// <summary>Detections per image in resized-image pixels. <paramref name="features"/> are the levels the pooler
     /// sees (torchvision's featmap_names "0".."3" that exist).</summary>
     public Detections[] Call(IReadOnlyList<Tensor> features, IReadOnlyList<Tensor> proposals,
         IReadOnlyList<(int Height, int Width)> imageSizes)
     {
         int c = _options.NumClasses;
-        var pooled = _pool.Call(features, proposals, imageSizes);
-        var x = Relu(Linear(Flatten(pooled), _fc6, _fc6Bias));
-        x = Relu(Linear(x, _fc7, _fc7Bias));
-        var logits = Linear(x, _cls, _clsBias);
-        var regression = Linear(x, _bbox, _bboxBias);
+        var (logits, regression) = Predict(features, proposals, imageSizes);
         var all = Concat(proposals.ToList(), 0);
         var decoded = _coder.Decode(regression, all).AsReadOnlySpan();
         var scores = Softmax(logits, -1).AsReadOnlySpan();
