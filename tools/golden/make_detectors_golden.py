@@ -91,6 +91,8 @@ TARGETS = [
 ]
 LOSS_MODELS = {
     "fasterrcnn_mobilenet_v3_large_fpn": dict(rpn_batch_size_per_image=1000000, box_batch_size_per_image=1000000),
+    # RetinaNet does not sample (focal loss over every anchor that is not between the thresholds).
+    "retinanet_resnet50_fpn": dict(),
 }
 
 

@@ -122,4 +122,44 @@ public sealed class TorchvisionDetectorsGoldenTests(ITestOutputHelper output)
             g.Close($"{name}.loss.{key}", Fovea.Autograd.Functional.Reshape(actual, 1), 1e-6, 1e-4, output);
         }
     }
+
+    /// <summary>RetinaNet's training-mode losses (no sampling), BatchNorm on its running statistics. Tolerance:
+    /// relative 1e-4 (focal-loss sums over ~10,000 anchor-class pairs in float32).</summary>
+    [Fact]
+    public void RetinaNetResNet50Fpn_TrainingLosses_MatchTorchvision()
+    {
+        const string name = "retinanet_resnet50_fpn";
+        var g = Golden.Load(File);
+        var kwargs = g.Params(name)["kwargs"]!.AsObject();
+        var model = RetinaNet.ResNet50Fpn(new RetinaNetOptions
+        {
+            NumClasses = kwargs["num_classes"]!.GetValue<int>(),
+            MinSize = kwargs["min_size"]!.GetValue<int>(),
+            MaxSize = kwargs["max_size"]!.GetValue<int>(),
+        });
+        model.LoadStateDict(DetectorGolden.StateDict(g, name));
+        var images = Enumerable.Range(0, 2).Select(i => g.Get($"image.{i}")).ToList();
+        var boxes = Enumerable.Range(0, 2).Select(i => g.Get($"target.{i}.boxes")).ToList();
+        var labels = Enumerable.Range(0, 2).Select(i => g.Ints($"target.{i}.labels")).ToList();
+        var (classification, regression) = model.Loss(images, boxes, labels);
+        g.Close($"{name}.loss.classification", Fovea.Autograd.Functional.Reshape(classification, 1), 1e-6, 1e-4, output);
+        g.Close($"{name}.loss.bbox_regression", Fovea.Autograd.Functional.Reshape(regression, 1), 1e-6, 1e-4, output);
+    }
+
+    [Fact]
+    public void LoadStateDict_MissingEntry_ThrowsNamingIt()
+    {
+        var model = SsdLite.MobileNetV3Large320(new SsdLiteOptions { NumClasses = 3 });
+        var state = model.StateDict().Skip(1).ToDictionary(kv => kv.Key, kv => (Fovea.Tensors.Tensor)kv.Value);
+        var e = Assert.Throws<FoveaException>(() => model.LoadStateDict(state));
+        Assert.Contains(model.StateDict()[0].Key, e.Message);
+    }
+
+    [Fact]
+    public void Detect_WrongChannelCount_ThrowsWithShape()
+    {
+        var model = FasterRcnn.MobileNetV3LargeFpn(new FasterRcnnOptions { NumClasses = 3, MinSize = 64, MaxSize = 64 });
+        var e = Assert.Throws<FoveaException>(() => model.Detect([Fovea.Tensors.Tensor.Zeros([1, 32, 32])]));
+        Assert.Contains("[1, 32, 32]", e.Message);
+    }
 }

@@ -89,10 +89,7 @@ public sealed class RetinaNet
     {
         using var _ = GradMode.NoGrad();
         var (batch, sizes) = Transform.Apply(images);
-        var features = _fpn.Call(_body.Call(batch, [2, 3, 4])).ToList();
-        var p6 = Conv2D(features[^1], _p6, _p6Bias, 2, (1, 1, 1, 1), 1, 1);
-        features.Add(p6);
-        features.Add(Conv2D(Relu(p6), _p7, _p7Bias, 2, (1, 1, 1, 1), 1, 1));
+        var features = Features(batch);
         var grids = features.Select(f => (f.Shape[2], f.Shape[3])).ToList();
         var anchors = _anchors.Generate(batch.Shape[2], batch.Shape[3], grids).AsReadOnlySpan();
         int k = Options.NumClasses, a = _anchors.AnchorsPerLocation[0];
@@ -151,6 +148,77 @@ public sealed class RetinaNet
                 keep.Select(j => labels[j]).ToArray(), keep.Select(j => scores[j]).ToArray()));
         }
         return result;
+    }
+
+    /// <summary>
+    /// The training-mode losses of torchvision's <c>model(images, targets)</c> (BatchNorm on its running statistics,
+    /// as <c>FrozenBatchNorm2d</c>): anchors matched to the ground truth (IoU ≥ 0.5 foreground, &lt; 0.4 background,
+    /// in between ignored, each box's best anchors foreground); <c>classification</c> = sigmoid focal loss (α 0.25,
+    /// γ 2) summed over the anchors not ignored, one-hot targets of the matched class, divided by max(1, foreground);
+    /// <c>bbox_regression</c> = L1 between the foreground anchors' deltas and the encoded ground truth, summed and
+    /// divided by max(1, foreground); each averaged over the images. No sampling: deterministic as torchvision's.
+    /// </summary>
+    /// <param name="images">Images [3, H_i, W_i] with values in [0, 1].</param>
+    /// <param name="boxes">Per image, ground-truth boxes [G_i, 4] (x1, y1, x2, y2) in its pixels.</param>
+    /// <param name="labels">Per image, the G_i classes (0 … NumClasses − 1).</param>
+    public (Tensor Classification, Tensor BoxRegression) Loss(IReadOnlyList<Tensor> images,
+        IReadOnlyList<Tensor> boxes, IReadOnlyList<int[]> labels)
+    {
+        if (boxes.Count != images.Count || labels.Count != images.Count)
+            throw new FoveaException($"retinanet_resnet50_fpn: expected one box tensor and one label array per image " +
+                $"({images.Count}), received {boxes.Count} and {labels.Count}");
+        int k = Options.NumClasses;
+        for (int i = 0; i < boxes.Count; i++)
+        {
+            if (boxes[i].Rank != 2 || boxes[i].Shape[1] != 4 || labels[i].Length != boxes[i].Shape[0] ||
+                labels[i].Any(l => l < 0 || l >= k))
+                throw new FoveaException($"retinanet_resnet50_fpn: image {i}: expected boxes [G, 4] and G labels in " +
+                    $"[0, {k - 1}], received {boxes[i].Shape} and [{string.Join(", ", labels[i])}]");
+        }
+        var (batch, sizes) = Transform.Apply(images);
+        var features = Features(batch);
+        int n = batch.Shape[0];
+        var logits = Reshape(Concat(features.Select(f => Flatten(_classification(f), k)).ToList(), 1), -1, k);
+        var deltas = Reshape(Concat(features.Select(f => Flatten(_regression(f), 4)).ToList(), 1), -1, 4);
+        var anchors = _anchors.Generate(batch.Shape[2], batch.Shape[3],
+            features.Select(f => (f.Shape[2], f.Shape[3])).ToList());
+        int m = anchors.Shape[0];
+        var classification = new List<Tensor>();
+        var regression = new List<Tensor>();
+        for (int img = 0; img < n; img++)
+        {
+            var gt = GeneralizedRcnnTransform.Postprocess(boxes[img], (images[img].Shape[1], images[img].Shape[2]),
+                sizes[img]);
+            var matches = TrainingTargets.Match(Boxes.Iou(gt, anchors), 0.5f, 0.4f, allowLowQuality: true);
+            var valid = Enumerable.Range(0, m).Where(i => matches[i] != TrainingTargets.Between).ToArray();
+            var foreground = Enumerable.Range(0, m).Where(i => matches[i] >= 0).ToArray();
+            var onehot = new float[valid.Length * k];
+            for (int j = 0; j < valid.Length; j++)
+            {
+                if (matches[valid[j]] >= 0)
+                    onehot[j * k + labels[img][matches[valid[j]]]] = 1f;
+            }
+            var scale = Tensor.Scalar(Math.Max(1, foreground.Length));
+            var x = Gather(logits, 0, valid.Select(i => img * m + i).ToArray(), [valid.Length]);
+            classification.Add(Divide(DetectionLosses.SigmoidFocalLoss(x, Tensor.Wrap(onehot, [valid.Length, k]),
+                reduction: LossReduction.Sum), scale));
+            var target = _coder.Encode(TrainingTargets.Rows(gt, foreground.Select(i => matches[i]).ToList()),
+                TrainingTargets.Rows(anchors, foreground));
+            var predicted = Gather(deltas, 0, foreground.Select(i => img * m + i).ToArray(), [foreground.Length]);
+            regression.Add(Divide(Sum(Abs(Subtract(predicted, target))), scale));
+        }
+        var count = Tensor.Scalar(n);
+        return (Divide(AddN(classification), count), Divide(AddN(regression), count));
+    }
+
+    /// <summary>P3–P7: the FPN over layer2–layer4 and LastLevelP6P7.</summary>
+    private List<Tensor> Features(Tensor batch)
+    {
+        var features = _fpn.Call(_body.Call(batch, [2, 3, 4])).ToList();
+        var p6 = Conv2D(features[^1], _p6, _p6Bias, 2, (1, 1, 1, 1), 1, 1);
+        features.Add(p6);
+        features.Add(Conv2D(Relu(p6), _p7, _p7Bias, 2, (1, 1, 1, 1), 1, 1));
+        return features;
     }
 
     /// <summary>[N, A·c, H, W] → [N, H·W·A, c], ordered (row, column, anchor).</summary>
