@@ -93,6 +93,8 @@ LOSS_MODELS = {
     "fasterrcnn_mobilenet_v3_large_fpn": dict(rpn_batch_size_per_image=1000000, box_batch_size_per_image=1000000),
     # RetinaNet does not sample (focal loss over every anchor that is not between the thresholds).
     "retinanet_resnet50_fpn": dict(),
+    # SSD does not sample either (hard negative mining: the 3 x positives highest-loss negatives, ties summing equal).
+    "ssdlite320_mobilenet_v3_large": dict(),
 }
 
 

@@ -162,4 +162,22 @@ public sealed class TorchvisionDetectorsGoldenTests(ITestOutputHelper output)
         var e = Assert.Throws<FoveaException>(() => model.Detect([Fovea.Tensors.Tensor.Zeros([1, 32, 32])]));
         Assert.Contains("[1, 32, 32]", e.Message);
     }
+
+    /// <summary>SSDLite's training-mode losses (hard negative mining, no sampling), BatchNorm on its running statistics.
+    /// Tolerance: relative 1e-4 (float32 sums over the matched and mined boxes).</summary>
+    [Fact]
+    public void SsdLite320_TrainingLosses_MatchTorchvision()
+    {
+        const string name = "ssdlite320_mobilenet_v3_large";
+        var g = Golden.Load(File);
+        var kwargs = g.Params(name)["kwargs"]!.AsObject();
+        var model = SsdLite.MobileNetV3Large320(new SsdLiteOptions { NumClasses = kwargs["num_classes"]!.GetValue<int>() });
+        model.LoadStateDict(DetectorGolden.StateDict(g, name));
+        var images = Enumerable.Range(0, 2).Select(i => g.Get($"image.{i}")).ToList();
+        var boxes = Enumerable.Range(0, 2).Select(i => g.Get($"target.{i}.boxes")).ToList();
+        var labels = Enumerable.Range(0, 2).Select(i => g.Ints($"target.{i}.labels")).ToList();
+        var (regression, classification) = model.Loss(images, boxes, labels);
+        g.Close($"{name}.loss.bbox_regression", Fovea.Autograd.Functional.Reshape(regression, 1), 1e-6, 1e-4, output);
+        g.Close($"{name}.loss.classification", Fovea.Autograd.Functional.Reshape(classification, 1), 1e-6, 1e-4, output);
+    }
 }

@@ -114,6 +114,103 @@ public sealed class SsdLite
         return result;
     }
 
+    /// <summary>
+    /// The training-mode losses of torchvision's SSD (<c>model(images, targets)</c>, BatchNorm on its running
+    /// statistics): default boxes matched to the ground truth (IoU ≥ 0.5, and each box's best default box, the later
+    /// box winning a shared one); <c>bbox_regression</c> = smooth L1 (β = 1) of the matched boxes' deltas against the
+    /// encoded ground truth (weights 10, 10, 5, 5), summed; <c>classification</c> = softmax cross-entropy of the
+    /// matched boxes plus, per image, of the 3 × (its matches) unmatched boxes with the highest cross-entropy (hard
+    /// negative mining), summed; both divided by max(1, matches). No sampling: deterministic as torchvision's.
+    /// </summary>
+    /// <param name="images">Images [3, H_i, W_i] with values in [0, 1].</param>
+    /// <param name="boxes">Per image, ground-truth boxes [G_i, 4] (x1, y1, x2, y2) in its pixels.</param>
+    /// <param name="labels">Per image, the G_i classes (1 … NumClasses − 1).</param>
+    public (Tensor BoxRegression, Tensor Classification) Loss(IReadOnlyList<Tensor> images,
+        IReadOnlyList<Tensor> boxes, IReadOnlyList<int[]> labels)
+    {
+        int k = Options.NumClasses;
+        if (boxes.Count != images.Count || labels.Count != images.Count)
+            throw new FoveaException($"ssdlite320_mobilenet_v3_large: expected one box tensor and one label array per " +
+                $"image ({images.Count}), received {boxes.Count} and {labels.Count}");
+        for (int i = 0; i < boxes.Count; i++)
+        {
+            if (boxes[i].Rank != 2 || boxes[i].Shape[1] != 4 || labels[i].Length != boxes[i].Shape[0] ||
+                labels[i].Any(l => l < 1 || l >= k))
+                throw new FoveaException($"ssdlite320_mobilenet_v3_large: image {i}: expected boxes [G, 4] and G labels " +
+                    $"in [1, {k - 1}], received {boxes[i].Shape} and [{string.Join(", ", labels[i])}]");
+        }
+        var (batch, sizes) = Transform.Apply(images);
+        var features = _body.Call(batch, ["13.0", "16"]).ToList();
+        foreach (var block in _extra)
+            features.Add(block(features[^1]));
+        int n = batch.Shape[0];
+        var logits = Reshape(Flatten(features, _classification, k), -1, k);
+        var deltas = Reshape(Flatten(features, _regression, 4), -1, 4);
+        var anchors = _anchors.Generate(batch.Shape[2], batch.Shape[3],
+            features.Select(f => (f.Shape[2], f.Shape[3])).ToList());
+        int m = anchors.Shape[0];
+        var logitValues = logits.ToArray();
+        var boxLosses = new List<Tensor>();
+        var rows = new List<int>();
+        var targets = new List<float>();
+        int foregroundCount = 0;
+        for (int img = 0; img < n; img++)
+        {
+            var gt = GeneralizedRcnnTransform.Postprocess(boxes[img], (images[img].Shape[1], images[img].Shape[2]),
+                sizes[img]);
+            var iou = Boxes.Iou(gt, anchors);
+            var matches = TrainingTargets.Match(iou, 0.5f, 0.5f, allowLowQuality: false);
+            var q = iou.AsReadOnlySpan();
+            for (int g = 0; g < gt.Shape[0]; g++)
+            {
+                int best = 0;
+                for (int j = 1; j < m; j++)
+                {
+                    if (q[g * m + j] > q[g * m + best])
+                        best = j;
+                }
+                matches[best] = g;
+            }
+            var foreground = Enumerable.Range(0, m).Where(i => matches[i] >= 0).ToArray();
+            foregroundCount += foreground.Length;
+            var target = _coder.Encode(TrainingTargets.Rows(gt, foreground.Select(i => matches[i]).ToList()),
+                TrainingTargets.Rows(anchors, foreground));
+            var predicted = Gather(deltas, 0, foreground.Select(i => img * m + i).ToArray(), [foreground.Length]);
+            boxLosses.Add(TrainingTargets.SmoothL1Sum(predicted, target, 1f));
+            // Hard negatives: the 3·|foreground| unmatched boxes of highest cross-entropy against the background.
+            var negatives = Enumerable.Range(0, m).Where(i => matches[i] < 0)
+                .Select(i => (Index: i, Loss: BackgroundCrossEntropy(logitValues.AsSpan((img * m + i) * k, k))))
+                .OrderByDescending(p => p.Loss).Take(3 * foreground.Length).Select(p => p.Index);
+            foreach (int i in foreground)
+            {
+                rows.Add(img * m + i);
+                targets.Add(labels[img][matches[i]]);
+            }
+            foreach (int i in negatives)
+            {
+                rows.Add(img * m + i);
+                targets.Add(0f);
+            }
+        }
+        var count = Tensor.Scalar(Math.Max(1, foregroundCount));
+        var chosen = Gather(logits, 0, [.. rows], [rows.Count]);
+        var classification = Multiply(SoftmaxCrossEntropy(chosen, Tensor.Wrap([.. targets], [rows.Count])),
+            (float)rows.Count);
+        return (Divide(AddN(boxLosses), count), Divide(classification, count));
+    }
+
+    /// <summary>−log softmax(logits)[0], in double.</summary>
+    private static double BackgroundCrossEntropy(ReadOnlySpan<float> logits)
+    {
+        double max = double.NegativeInfinity;
+        foreach (float v in logits)
+            max = Math.Max(max, v);
+        double sum = 0;
+        foreach (float v in logits)
+            sum += Math.Exp(v - max);
+        return max + Math.Log(sum) - logits[0];
+    }
+
     private Detections Postprocess(ReadOnlySpan<float> decoded, ReadOnlySpan<float> scores, int m,
         (int Height, int Width) size)
     {
