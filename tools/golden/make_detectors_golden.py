@@ -98,16 +98,33 @@ LOSS_MODELS = {
 }
 
 
-def losses(model, imgs):
+# Gradients of the summed losses stored for these (small) tensors, as "<model>.grad.<entry>".
+GRADIENTS = {
+    "fasterrcnn_mobilenet_v3_large_fpn": ["roi_heads.box_predictor.cls_score.bias",
+                                          "roi_heads.box_predictor.bbox_pred.bias", "rpn.head.cls_logits.bias",
+                                          "rpn.head.bbox_pred.bias", "backbone.fpn.layer_blocks.0.0.bias",
+                                          "backbone.body.16.1.weight", "backbone.body.1.block.0.0.weight"],
+    "ssdlite320_mobilenet_v3_large": ["head.classification_head.module_list.0.1.bias",
+                                      "head.regression_head.module_list.5.1.bias", "backbone.extra.3.2.1.bias",
+                                      "backbone.features.0.0.0.weight"],
+    "retinanet_resnet50_fpn": ["head.classification_head.cls_logits.bias", "head.regression_head.bbox_reg.bias",
+                               "backbone.fpn.extra_blocks.p7.bias", "backbone.body.conv1.weight"],
+}
+
+
+def losses(model, imgs, name=None):
+    """The training-mode losses and the gradients of their sum for GRADIENTS[name]."""
     model.train()
     for m in model.modules():
         if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
             m.eval()
     targets = [{"boxes": torch.tensor(t["boxes"]), "labels": torch.tensor(t["labels"])} for t in TARGETS]
-    with torch.no_grad():
-        out = model(imgs, targets)
+    out = model(imgs, targets)
+    params = dict(model.named_parameters())
+    names = GRADIENTS.get(name, [])
+    grads = torch.autograd.grad(sum(out.values()), [params[k] for k in names]) if names else []
     model.eval()
-    return out
+    return {k: v.detach() for k, v in out.items()}, dict(zip(names, grads))
 
 
 def centre(model, layers, imgs):
@@ -152,9 +169,13 @@ def main():
             dets = model(imgs)
         if name in LOSS_MODELS:
             meta[name + ".losses"] = json.dumps(LOSS_MODELS[name], sort_keys=True)
-            for k, v in losses(build(name, {**kwargs, **LOSS_MODELS[name]}, centred=tensors, prefix=name), imgs).items():
+            values, grads = losses(build(name, {**kwargs, **LOSS_MODELS[name]}, centred=tensors, prefix=name), imgs,
+                                   name)
+            for k, v in values.items():
                 tensors[f"{name}.loss.{k}"] = v.reshape(1)
                 print(f"{name} {k}: {v.item():.6f}")
+            for k, v in grads.items():
+                tensors[f"{name}.grad.{k}"] = v
         for i, d in enumerate(dets):
             tensors[f"{name}.{i}.boxes"] = d["boxes"].reshape(-1, 4)
             tensors[f"{name}.{i}.labels"] = d["labels"].to(torch.float32)

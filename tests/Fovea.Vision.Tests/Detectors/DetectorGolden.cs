@@ -95,4 +95,25 @@ internal static class DetectorGolden
         output.WriteLine($"{prefix}: {scores.Length} detections, labels {string.Join(",", labels.Distinct().Order())}, " +
             $"max box difference {maxBox:G3} px, max score difference {maxScore:G3}, {ties} near-ties");
     }
+
+    /// <summary>The gradients of the summed losses for every state-dict entry the script stored one for
+    /// ("model.grad.entry"): within 5e-3 of the tensor's largest gradient. Heads and FPN agree within 1e-6 of it; the
+    /// first backbone layers, after ~60 layers of float32 backward whose ReLU/hard-swish kinks rounding can flip,
+    /// within 2.8e-3 (Faster R-CNN body.1), 1.4e-3 (SSDLite), 3.6e-4 (RetinaNet conv1). A missing or wrong term would
+    /// be off by far more.</summary>
+    public static void Gradients(Golden g, string model, IReadOnlyList<KeyValuePair<string, Parameter>> state,
+        ITestOutputHelper output)
+    {
+        int checkedCount = 0;
+        foreach (var (key, p) in state)
+        {
+            string name = $"{model}.grad.{key}";
+            if (!g.Has(name))
+                continue;
+            float scale = g.Get(name).ToArray().Max(Math.Abs);
+            g.Close(name, p.Grad, 5e-3 * scale, 0, output);
+            checkedCount++;
+        }
+        Assert.True(checkedCount >= 3, $"{model}: only {checkedCount} gradients found in the golden");
+    }
 }

@@ -115,6 +115,8 @@ public sealed class TorchvisionDetectorsGoldenTests(ITestOutputHelper output)
         var boxes = Enumerable.Range(0, 2).Select(i => g.Get($"target.{i}.boxes")).ToList();
         var labels = Enumerable.Range(0, 2).Select(i => g.Ints($"target.{i}.labels")).ToList();
         var losses = model.Loss(images, boxes, labels);
+        losses.Total.Backward();
+        DetectorGolden.Gradients(g, name, model.StateDict(), output);
         foreach (var (key, actual) in new[] { ("loss_classifier", losses.Classifier),
             ("loss_box_reg", losses.BoxRegression), ("loss_objectness", losses.Objectness),
             ("loss_rpn_box_reg", losses.RpnBoxRegression) })
@@ -142,6 +144,8 @@ public sealed class TorchvisionDetectorsGoldenTests(ITestOutputHelper output)
         var boxes = Enumerable.Range(0, 2).Select(i => g.Get($"target.{i}.boxes")).ToList();
         var labels = Enumerable.Range(0, 2).Select(i => g.Ints($"target.{i}.labels")).ToList();
         var (classification, regression) = model.Loss(images, boxes, labels);
+        Fovea.Autograd.Functional.Add(classification, regression).Backward();
+        DetectorGolden.Gradients(g, name, model.StateDict(), output);
         g.Close($"{name}.loss.classification", Fovea.Autograd.Functional.Reshape(classification, 1), 1e-6, 1e-4, output);
         g.Close($"{name}.loss.bbox_regression", Fovea.Autograd.Functional.Reshape(regression, 1), 1e-6, 1e-4, output);
     }
@@ -177,6 +181,8 @@ public sealed class TorchvisionDetectorsGoldenTests(ITestOutputHelper output)
         var boxes = Enumerable.Range(0, 2).Select(i => g.Get($"target.{i}.boxes")).ToList();
         var labels = Enumerable.Range(0, 2).Select(i => g.Ints($"target.{i}.labels")).ToList();
         var (regression, classification) = model.Loss(images, boxes, labels);
+        Fovea.Autograd.Functional.Add(classification, regression).Backward();
+        DetectorGolden.Gradients(g, name, model.StateDict(), output);
         g.Close($"{name}.loss.bbox_regression", Fovea.Autograd.Functional.Reshape(regression, 1), 1e-6, 1e-4, output);
         g.Close($"{name}.loss.classification", Fovea.Autograd.Functional.Reshape(classification, 1), 1e-6, 1e-4, output);
     }
