@@ -6,7 +6,7 @@ namespace Fovea.Vision.Detectors.Torchvision;
 /// <summary>
 /// The body of torchvision's <c>resnet50</c> as the detection models use it (<c>backbone.body.*</c>: <c>conv1</c>,
 /// <c>bn1</c>, max pooling, <c>layer1</c>..<c>layer4</c> of bottleneck blocks with the stride on the 3×3 convolution
-/// and a 1×1 <c>downsample</c> where the shape changes), BatchNorm ε = 1e-5 evaluated with its running statistics
+/// and a 1×1 <c>downsample</c> where the shape changes), BatchNorm (ε 1e-5 by default) evaluated with its running statistics
 /// (<c>BatchNorm2d</c> in eval mode or <c>FrozenBatchNorm2d</c>). Works on any input size.
 /// </summary>
 internal sealed class ResNetBackbone
@@ -17,9 +17,9 @@ internal sealed class ResNetBackbone
     /// <param name="w">Where the weights are registered.</param>
     /// <param name="prefix">State-dict prefix, e.g. "backbone.body.".</param>
     /// <param name="blocks">Bottleneck blocks per stage ([3, 4, 6, 3] for ResNet-50).</param>
-    public ResNetBackbone(TorchParameters w, string prefix, int[] blocks)
+    /// <param name="eps">BatchNorm ε.</param>
+    public ResNetBackbone(TorchParameters w, string prefix, int[] blocks, float eps = 1e-5f)
     {
-        const float eps = 1e-5f;
         var conv1 = w.Weight(prefix + "conv1.weight", 64, 3, 7, 7);
         var bn1 = w.BatchNorm(prefix + "bn1", 64, eps);
         _stem = x => MaxPool2D(Relu(bn1.Apply(Conv2D(x, conv1, null, 2, (3, 3, 3, 3), 1, 1))), 3, 2,

@@ -8,7 +8,7 @@ namespace Fovea.Vision.Detectors.Torchvision;
 
 /// <summary>
 /// torchvision's <c>retinanet_resnet50_fpn</c> in eval mode, with its <c>state_dict</c> names:
-/// <see cref="GeneralizedRcnnTransform"/>; ResNet-50 (<c>backbone.body.*</c>, BatchNorm ε = 1e-5 with running
+/// <see cref="GeneralizedRcnnTransform"/>; ResNet-50 (<c>backbone.body.*</c>, BatchNorm ε <see cref="RetinaNetOptions.BatchNormEpsilon"/> with running
 /// statistics) whose layer2–layer4 feed an FPN of 256 channels (<c>backbone.fpn.*</c>) with torchvision's
 /// <c>LastLevelP6P7</c> (P6 = 3×3 stride-2 convolution of P5, P7 = the same of ReLU(P6)); anchors of sizes
 /// (s, ⌊s·2^(1/3)⌋, ⌊s·2^(2/3)⌋) for s = 32…512 × ratios 0.5, 1, 2 (9 per cell); a head shared by the levels: four
@@ -35,7 +35,7 @@ public sealed class RetinaNet
         Options = options;
         Transform = new GeneralizedRcnnTransform(options.MinSize, options.MaxSize, options.ImageMean, options.ImageStd);
         var w = _weights = new TorchParameters("retinanet_resnet50_fpn", seed);
-        _body = new ResNetBackbone(w, "backbone.body.", [3, 4, 6, 3]);
+        _body = new ResNetBackbone(w, "backbone.body.", [3, 4, 6, 3], options.BatchNormEpsilon);
         using (Layers.Layer.Seeded(seed))
             _fpn = new FeaturePyramidNetwork([.. new[] { 2, 3, 4 }.Select(ResNetBackbone.Channels)], 256,
                 extraMaxPool: false);

@@ -31,4 +31,8 @@ public sealed record RetinaNetOptions
 
     /// <summary><c>topk_candidates</c>: candidates kept per level before NMS.</summary>
     public int TopKCandidates { get; init; } = 1000;
+
+    /// <summary>BatchNorm ε of the backbone: 1e-5 as torchvision builds the model; torchvision sets 0 when it loads
+    /// its COCO_V1 weights (<c>overwrite_eps(model, 0.0)</c>), so use 0 with those.</summary>
+    public float BatchNormEpsilon { get; init; } = 1e-5f;
 }
