@@ -84,7 +84,8 @@ internal static class DetectorGolden
                 }
                 Assert.True(match >= 0, $"{prefix}: detection {i} (label {labels[i]}, score {scores[i]:G9}, box " +
                     $"[{string.Join(", ", eb.Skip(4 * i).Take(4))}]) not found at its place; found label " +
-                    $"{actual.Labels[i]}, score {actual.Scores[i]:G9}, box [{string.Join(", ", ab.Skip(4 * i).Take(4))}]");
+                    $"{actual.Labels[i]}, score {actual.Scores[i]:G9}, box " +
+                    $"[{string.Join(", ", ab.Skip(4 * i).Take(4))}]");
                 used[match - start] = true;
                 maxScore = Math.Max(maxScore, Math.Abs(actual.Scores[match] - scores[i]));
                 for (int c = 0; c < 4; c++)
@@ -92,7 +93,8 @@ internal static class DetectorGolden
             }
             start = end;
         }
-        output.WriteLine($"{prefix}: {scores.Length} detections, labels {string.Join(",", labels.Distinct().Order())}, " +
+        output.WriteLine($"{prefix}: {scores.Length} detections, " +
+            $"labels {string.Join(",", labels.Distinct().Order())}, " +
             $"max box difference {maxBox:G3} px, max score difference {maxScore:G3}, {ties} near-ties");
     }
 

@@ -1,4 +1,5 @@
 using Fovea.Vision.Detectors.Torchvision;
+using static Fovea.Autograd.Functional;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -121,7 +122,7 @@ public sealed class TorchvisionDetectorsGoldenTests(ITestOutputHelper output)
             ("loss_box_reg", losses.BoxRegression), ("loss_objectness", losses.Objectness),
             ("loss_rpn_box_reg", losses.RpnBoxRegression) })
         {
-            g.Close($"{name}.loss.{key}", Fovea.Autograd.Functional.Reshape(actual, 1), 1e-6, 1e-4, output);
+            g.Close($"{name}.loss.{key}", Reshape(actual, 1), 1e-6, 1e-4, output);
         }
     }
 
@@ -144,10 +145,10 @@ public sealed class TorchvisionDetectorsGoldenTests(ITestOutputHelper output)
         var boxes = Enumerable.Range(0, 2).Select(i => g.Get($"target.{i}.boxes")).ToList();
         var labels = Enumerable.Range(0, 2).Select(i => g.Ints($"target.{i}.labels")).ToList();
         var (classification, regression) = model.Loss(images, boxes, labels);
-        Fovea.Autograd.Functional.Add(classification, regression).Backward();
+        Add(classification, regression).Backward();
         DetectorGolden.Gradients(g, name, model.StateDict(), output);
-        g.Close($"{name}.loss.classification", Fovea.Autograd.Functional.Reshape(classification, 1), 1e-6, 1e-4, output);
-        g.Close($"{name}.loss.bbox_regression", Fovea.Autograd.Functional.Reshape(regression, 1), 1e-6, 1e-4, output);
+        g.Close($"{name}.loss.classification", Reshape(classification, 1), 1e-6, 1e-4, output);
+        g.Close($"{name}.loss.bbox_regression", Reshape(regression, 1), 1e-6, 1e-4, output);
     }
 
     [Fact]
@@ -162,28 +163,30 @@ public sealed class TorchvisionDetectorsGoldenTests(ITestOutputHelper output)
     [Fact]
     public void Detect_WrongChannelCount_ThrowsWithShape()
     {
-        var model = FasterRcnn.MobileNetV3LargeFpn(new FasterRcnnOptions { NumClasses = 3, MinSize = 64, MaxSize = 64 });
+        var model = FasterRcnn.MobileNetV3LargeFpn(
+            new FasterRcnnOptions { NumClasses = 3, MinSize = 64, MaxSize = 64 });
         var e = Assert.Throws<FoveaException>(() => model.Detect([Fovea.Tensors.Tensor.Zeros([1, 32, 32])]));
         Assert.Contains("[1, 32, 32]", e.Message);
     }
 
-    /// <summary>SSDLite's training-mode losses (hard negative mining, no sampling), BatchNorm on its running statistics.
-    /// Tolerance: relative 1e-4 (float32 sums over the matched and mined boxes).</summary>
+    /// <summary>SSDLite's training-mode losses (hard negative mining, no sampling), BatchNorm on its running
+    /// statistics. Tolerance: relative 1e-4 (float32 sums over the matched and mined boxes).</summary>
     [Fact]
     public void SsdLite320_TrainingLosses_MatchTorchvision()
     {
         const string name = "ssdlite320_mobilenet_v3_large";
         var g = Golden.Load(File);
         var kwargs = g.Params(name)["kwargs"]!.AsObject();
-        var model = SsdLite.MobileNetV3Large320(new SsdLiteOptions { NumClasses = kwargs["num_classes"]!.GetValue<int>() });
+        var model = SsdLite.MobileNetV3Large320(
+            new SsdLiteOptions { NumClasses = kwargs["num_classes"]!.GetValue<int>() });
         model.LoadStateDict(DetectorGolden.StateDict(g, name));
         var images = Enumerable.Range(0, 2).Select(i => g.Get($"image.{i}")).ToList();
         var boxes = Enumerable.Range(0, 2).Select(i => g.Get($"target.{i}.boxes")).ToList();
         var labels = Enumerable.Range(0, 2).Select(i => g.Ints($"target.{i}.labels")).ToList();
         var (regression, classification) = model.Loss(images, boxes, labels);
-        Fovea.Autograd.Functional.Add(classification, regression).Backward();
+        Add(classification, regression).Backward();
         DetectorGolden.Gradients(g, name, model.StateDict(), output);
-        g.Close($"{name}.loss.bbox_regression", Fovea.Autograd.Functional.Reshape(regression, 1), 1e-6, 1e-4, output);
-        g.Close($"{name}.loss.classification", Fovea.Autograd.Functional.Reshape(classification, 1), 1e-6, 1e-4, output);
+        g.Close($"{name}.loss.bbox_regression", Reshape(regression, 1), 1e-6, 1e-4, output);
+        g.Close($"{name}.loss.classification", Reshape(classification, 1), 1e-6, 1e-4, output);
     }
 }

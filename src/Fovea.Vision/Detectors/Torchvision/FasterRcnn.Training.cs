@@ -33,14 +33,14 @@ public sealed partial class FasterRcnn
         IReadOnlyList<int[]> labels)
     {
         if (boxes.Count != images.Count || labels.Count != images.Count)
-            throw new FoveaException($"{Name}: expected one box tensor and one label array per image ({images.Count}), " +
-                $"received {boxes.Count} and {labels.Count}");
+            throw new FoveaException($"{Name}: expected one box tensor and one label array per image " +
+                $"({images.Count}), received {boxes.Count} and {labels.Count}");
         for (int i = 0; i < boxes.Count; i++)
         {
             BoxColumnsCheck(boxes[i]);
             if (labels[i].Length != boxes[i].Shape[0] || labels[i].Any(l => l < 1 || l >= Options.NumClasses))
-                throw new FoveaException($"{Name}: image {i} has {boxes[i].Shape[0]} boxes, expected as many labels in " +
-                    $"[1, {Options.NumClasses - 1}], received [{string.Join(", ", labels[i])}]");
+                throw new FoveaException($"{Name}: image {i} has {boxes[i].Shape[0]} boxes, expected as many labels " +
+                    $"in [1, {Options.NumClasses - 1}], received [{string.Join(", ", labels[i])}]");
         }
         var (batch, sizes) = Transform.Apply(images);
         var gt = boxes.Select((b, i) => GeneralizedRcnnTransform.Postprocess(b,

@@ -6,7 +6,8 @@ using Fovea.Vision.Ops;
 namespace Fovea.Vision.Detectors.Torchvision;
 
 /// <summary>
-/// torchvision's Faster R-CNN (<c>torchvision.models.detection.FasterRCNN</c>) in eval mode, with its
+/// torchvision's Faster R-CNN (<c>torchvision.models.detection.FasterRCNN</c>) in eval mode (and its training losses,
+/// <see cref="Loss"/>), with its
 /// <c>state_dict</c> names so that a torchvision state dict (saved as safetensors) loads one to one:
 /// <see cref="GeneralizedRcnnTransform"/> → backbone with FPN (<c>backbone.body.*</c>, <c>backbone.fpn.*</c>) →
 /// region proposal network (<c>rpn.head.*</c>) → RoI heads (<c>roi_heads.*</c>) → boxes mapped back to each original
@@ -62,8 +63,8 @@ public sealed partial class FasterRcnn
     {
         options ??= new FasterRcnnOptions { RpnScoreThreshold = 0.05f };
         var w = new TorchParameters("fasterrcnn_mobilenet_v3_large_fpn", seed);
-        var body = new MobileNetV3Backbone(w, (i, k) => k is null ? $"backbone.body.{i}" : $"backbone.body.{i}.block.{k}",
-            1e-5f);
+        var body = new MobileNetV3Backbone(w,
+            (i, k) => k is null ? $"backbone.body.{i}" : $"backbone.body.{i}.block.{k}", 1e-5f);
         // torchvision's _mobilenet_extractor: stages = [0, strided blocks..., last]; returned_layers = the last two.
         int[] stages = [0, .. MobileNetV3Backbone.StridedBlocks(), body.Count - 1];
         int[] returned = [stages[^2], stages[^1]];

@@ -23,7 +23,8 @@ internal sealed class MobileNetV3Backbone
         new(24, 5, 72, 40, true, false, 2), new(40, 5, 120, 40, true, false, 1), new(40, 5, 120, 40, true, false, 1),
         new(40, 3, 240, 80, false, true, 2), new(80, 3, 200, 80, false, true, 1), new(80, 3, 184, 80, false, true, 1),
         new(80, 3, 184, 80, false, true, 1), new(80, 3, 480, 112, true, true, 1), new(112, 3, 672, 112, true, true, 1),
-        new(112, 5, 672, 160, true, true, 2), new(160, 5, 960, 160, true, true, 1), new(160, 5, 960, 160, true, true, 1),
+        new(112, 5, 672, 160, true, true, 2), new(160, 5, 960, 160, true, true, 1),
+        new(160, 5, 960, 160, true, true, 1),
     ];
 
     private readonly List<(Func<Tensor, Tensor> Step, string Tap)> _steps = [];
@@ -110,7 +111,10 @@ internal sealed class MobileNetV3Backbone
         return x =>
         {
             var y = bn.Apply(Conv2D(x, kernelWeight, null, stride, (pad, pad, pad, pad), 1, groups));
-            return act switch { Act.Relu => Relu(y), Act.Relu6 => Clip(y, 0f, 6f), Act.HardSwish => HardSwish(y), _ => y };
+            return act switch
+            {
+                Act.Relu => Relu(y), Act.Relu6 => Clip(y, 0f, 6f), Act.HardSwish => HardSwish(y), _ => y,
+            };
         };
     }
 

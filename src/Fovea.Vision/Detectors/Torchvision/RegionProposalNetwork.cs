@@ -156,8 +156,10 @@ internal sealed class RegionProposalNetwork
         var kept = new List<int>();
         foreach (var (i, l) in chosen.Zip(levels))
         {
-            float x1 = Math.Clamp(proposals[4 * i], 0, size.Width), y1 = Math.Clamp(proposals[4 * i + 1], 0, size.Height);
-            float x2 = Math.Clamp(proposals[4 * i + 2], 0, size.Width), y2 = Math.Clamp(proposals[4 * i + 3], 0, size.Height);
+            float x1 = Math.Clamp(proposals[4 * i], 0, size.Width);
+            float y1 = Math.Clamp(proposals[4 * i + 1], 0, size.Height);
+            float x2 = Math.Clamp(proposals[4 * i + 2], 0, size.Width);
+            float y2 = Math.Clamp(proposals[4 * i + 3], 0, size.Height);
             if (x2 - x1 < MinSize || y2 - y1 < MinSize)
                 continue;
             float score = 1f / (1f + MathF.Exp(-objectness[i]));

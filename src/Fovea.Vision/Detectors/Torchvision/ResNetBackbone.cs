@@ -6,7 +6,8 @@ namespace Fovea.Vision.Detectors.Torchvision;
 /// <summary>
 /// The body of torchvision's <c>resnet50</c> as the detection models use it (<c>backbone.body.*</c>: <c>conv1</c>,
 /// <c>bn1</c>, max pooling, <c>layer1</c>..<c>layer4</c> of bottleneck blocks with the stride on the 3×3 convolution
-/// and a 1×1 <c>downsample</c> where the shape changes), BatchNorm (ε 1e-5 by default) evaluated with its running statistics
+/// and a 1×1 <c>downsample</c> where the shape changes), BatchNorm (ε 1e-5 by default) evaluated with its running
+/// statistics
 /// (<c>BatchNorm2d</c> in eval mode or <c>FrozenBatchNorm2d</c>). Works on any input size.
 /// </summary>
 internal sealed class ResNetBackbone

@@ -7,9 +7,10 @@ using static Fovea.Autograd.Functional;
 namespace Fovea.Vision.Detectors.Torchvision;
 
 /// <summary>
-/// torchvision's <c>retinanet_resnet50_fpn</c> in eval mode, with its <c>state_dict</c> names:
-/// <see cref="GeneralizedRcnnTransform"/>; ResNet-50 (<c>backbone.body.*</c>, BatchNorm ε <see cref="RetinaNetOptions.BatchNormEpsilon"/> with running
-/// statistics) whose layer2–layer4 feed an FPN of 256 channels (<c>backbone.fpn.*</c>) with torchvision's
+/// torchvision's <c>retinanet_resnet50_fpn</c> in eval mode (<see cref="Detect"/>) and its training losses
+/// (<see cref="Loss"/>), with its <c>state_dict</c> names: <see cref="GeneralizedRcnnTransform"/>; ResNet-50
+/// (<c>backbone.body.*</c>, BatchNorm ε <see cref="RetinaNetOptions.BatchNormEpsilon"/> with running statistics)
+/// whose layer2–layer4 feed an FPN of 256 channels (<c>backbone.fpn.*</c>) with torchvision's
 /// <c>LastLevelP6P7</c> (P6 = 3×3 stride-2 convolution of P5, P7 = the same of ReLU(P6)); anchors of sizes
 /// (s, ⌊s·2^(1/3)⌋, ⌊s·2^(2/3)⌋) for s = 32…512 × ratios 0.5, 1, 2 (9 per cell); a head shared by the levels: four
 /// 3×3 convolutions + ReLU then a 3×3 convolution to A·K class logits (<c>head.classification_head.*</c>) or A·4 box
@@ -31,7 +32,8 @@ public sealed class RetinaNet
     private RetinaNet(RetinaNetOptions options, int seed)
     {
         if (options.NumClasses < 1)
-            throw new FoveaException($"retinanet_resnet50_fpn: NumClasses must be positive, received {options.NumClasses}");
+            throw new FoveaException(
+                $"retinanet_resnet50_fpn: NumClasses must be positive, received {options.NumClasses}");
         Options = options;
         Transform = new GeneralizedRcnnTransform(options.MinSize, options.MaxSize, options.ImageMean, options.ImageStd);
         var w = _weights = new TorchParameters("retinanet_resnet50_fpn", seed);

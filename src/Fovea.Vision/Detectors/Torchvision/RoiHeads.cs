@@ -90,7 +90,8 @@ internal sealed class RoiHeads
         var classifier = SoftmaxCrossEntropy(logits, Tensor.Wrap(labels.Select(v => (float)v).ToArray(), [row]));
         var picked = Gather(Reshape(regression, row * c, 4), 0,
             positiveRows.Select(r => r * c + labels[r]).ToArray(), [positiveRows.Count]);
-        var box = Divide(TrainingTargets.SmoothL1Sum(picked, Tensor.Wrap([.. targets], [positiveRows.Count, 4]), 1f / 9),
+        var target = Tensor.Wrap([.. targets], [positiveRows.Count, 4]);
+        var box = Divide(TrainingTargets.SmoothL1Sum(picked, target, 1f / 9),
             Tensor.Scalar((float)row));
         return (classifier, box);
     }

@@ -8,7 +8,8 @@ using static Fovea.Vision.Detectors.Torchvision.MobileNetV3Backbone;
 namespace Fovea.Vision.Detectors.Torchvision;
 
 /// <summary>
-/// torchvision's <c>ssdlite320_mobilenet_v3_large</c> in eval mode, with its <c>state_dict</c> names: images resized
+/// torchvision's <c>ssdlite320_mobilenet_v3_large</c> in eval mode (and its training losses, <see cref="Loss"/>),
+/// with its <c>state_dict</c> names: images resized
 /// to 320×320 and mapped to [−1, 1]; MobileNetV3-Large with the reduced tail (as torchvision builds it without a
 /// pretrained backbone; BatchNorm ε = 1e-3 throughout) tapped after the expansion of block 13 (672 channels, stride
 /// 16, <c>backbone.features.0.*</c>) and at its end (480 channels, <c>backbone.features.1.*</c>), four extra blocks
@@ -33,8 +34,8 @@ public sealed class SsdLite
     private SsdLite(SsdLiteOptions options, int seed)
     {
         if (options.NumClasses < 2)
-            throw new FoveaException($"ssdlite320_mobilenet_v3_large: NumClasses counts the background and must be at " +
-                $"least 2, received {options.NumClasses}");
+            throw new FoveaException($"ssdlite320_mobilenet_v3_large: NumClasses counts the background and must be " +
+                $"at least 2, received {options.NumClasses}");
         Options = options;
         Transform = new GeneralizedRcnnTransform(320, 320, options.ImageMean, options.ImageStd, sizeDivisible: 1,
             fixedSize: (320, 320));
@@ -130,14 +131,14 @@ public sealed class SsdLite
     {
         int k = Options.NumClasses;
         if (boxes.Count != images.Count || labels.Count != images.Count)
-            throw new FoveaException($"ssdlite320_mobilenet_v3_large: expected one box tensor and one label array per " +
-                $"image ({images.Count}), received {boxes.Count} and {labels.Count}");
+            throw new FoveaException($"ssdlite320_mobilenet_v3_large: expected one box tensor and one label array " +
+                $"per image ({images.Count}), received {boxes.Count} and {labels.Count}");
         for (int i = 0; i < boxes.Count; i++)
         {
             if (boxes[i].Rank != 2 || boxes[i].Shape[1] != 4 || labels[i].Length != boxes[i].Shape[0] ||
                 labels[i].Any(l => l < 1 || l >= k))
-                throw new FoveaException($"ssdlite320_mobilenet_v3_large: image {i}: expected boxes [G, 4] and G labels " +
-                    $"in [1, {k - 1}], received {boxes[i].Shape} and [{string.Join(", ", labels[i])}]");
+                throw new FoveaException($"ssdlite320_mobilenet_v3_large: image {i}: expected boxes [G, 4] and G " +
+                    $"labels in [1, {k - 1}], received {boxes[i].Shape} and [{string.Join(", ", labels[i])}]");
         }
         var (batch, sizes) = Transform.Apply(images);
         var features = _body.Call(batch, ["13.0", "16"]).ToList();

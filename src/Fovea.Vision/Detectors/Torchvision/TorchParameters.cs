@@ -30,7 +30,8 @@ internal sealed class TorchParameters(string owner, int seed)
     /// <summary>A bias [n], zeros.</summary>
     public Parameter Bias(string name, int n) => Add(name, [n], trainable: true);
 
-    /// <summary>BatchNorm's four tensors at <paramref name="prefix"/> (weight 1, bias 0, running mean 0, var 1).</summary>
+    /// <summary>BatchNorm's four tensors at <paramref name="prefix"/> (weight 1, bias 0, running mean 0, variance 1).
+    /// </summary>
     public BatchNormWeights BatchNorm(string prefix, int channels, float epsilon)
     {
         var gamma = Add(prefix + ".weight", [channels], trainable: true);
@@ -58,7 +59,8 @@ internal sealed class TorchParameters(string owner, int seed)
         var extra = state.Keys.Where(k => !known.Contains(k) && !k.EndsWith(".num_batches_tracked",
             StringComparison.Ordinal)).ToList();
         if (extra.Count > 0)
-            throw new FoveaException($"{owner}: the state dict has {extra.Count} unexpected entries, e.g. '{extra[0]}'");
+            throw new FoveaException(
+                $"{owner}: the state dict has {extra.Count} unexpected entries, e.g. '{extra[0]}'");
     }
 
     /// <summary>Registers a parameter created elsewhere (e.g. the FPN's) under <paramref name="name"/>.</summary>
