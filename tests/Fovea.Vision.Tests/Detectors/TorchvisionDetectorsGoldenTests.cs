@@ -189,4 +189,26 @@ public sealed class TorchvisionDetectorsGoldenTests(ITestOutputHelper output)
         g.Close($"{name}.loss.bbox_regression", Reshape(regression, 1), 1e-6, 1e-4, output);
         g.Close($"{name}.loss.classification", Reshape(classification, 1), 1e-6, 1e-4, output);
     }
+
+    /// <summary>No proposal passes the RPN threshold (no score reaches SSD's or RetinaNet's): every image gets an empty
+    /// result of shape [0, 4], as torchvision returns.</summary>
+    [Fact]
+    public void Detect_NoProposals_ReturnsEmptyDetections()
+    {
+        var model = FasterRcnn.MobileNetV3LargeFpn(
+            new FasterRcnnOptions { NumClasses = 3, MinSize = 64, MaxSize = 64, RpnScoreThreshold = 1.1f });
+        var detections = model.Detect(
+            [Fovea.Tensors.Tensor.Zeros([3, 48, 64]), Fovea.Tensors.Tensor.Zeros([3, 64, 64])]);
+        var ssd = SsdLite.MobileNetV3Large320(new SsdLiteOptions { NumClasses = 3, ScoreThreshold = 1f });
+        var retina = RetinaNet.ResNet50Fpn(new RetinaNetOptions
+        {
+            NumClasses = 3, MinSize = 64, MaxSize = 64, ScoreThreshold = 1f,
+        });
+        var image = Fovea.Tensors.Tensor.Zeros([3, 48, 64]);
+        Assert.All([.. detections, .. ssd.Detect([image]), .. retina.Detect([image])], d =>
+        {
+            Assert.Equal(0, d.Count);
+            Assert.Equal(new Fovea.Tensors.Shape(0, 4), d.Boxes.Shape);
+        });
+    }
 }

@@ -40,7 +40,8 @@ internal sealed class RoiHeads
         IReadOnlyList<(int Height, int Width)> imageSizes)
     {
         var pooled = _pool.Call(features, proposals, imageSizes);
-        var x = Relu(Linear(Flatten(pooled), _fc6, _fc6Bias));
+        var flat = Reshape(pooled, pooled.Shape[0], pooled.Shape[1] * pooled.Shape[2] * pooled.Shape[3]);
+        var x = Relu(Linear(flat, _fc6, _fc6Bias));
         x = Relu(Linear(x, _fc7, _fc7Bias));
         return (Linear(x, _cls, _clsBias), Linear(x, _bbox, _bboxBias));
     }
