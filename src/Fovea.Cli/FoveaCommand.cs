@@ -17,5 +17,6 @@ internal static class FoveaCommand
         ZooCommand.Create(),
         EvaluateDetectionsCommand.Create(),
         DetectCommand.Create(),
+        SegmentCommand.Create(),
     };
 }
