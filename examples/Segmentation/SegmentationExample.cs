@@ -136,7 +136,8 @@ public static class SegmentationExample
         var val = SegmentationFolder.Load(Path.Combine(dir, "val"));
         int classes = FashionDetection.ClassNames.Count + 1;       // + background
         Console.WriteLine($"{train.Count} training and {val.Count} validation images {size}x{size}, {classes} classes");
-        foreach (var (name, model) in new[] { ("U-Net", BuildUNet(classes, size)), ("DeepLab", BuildDeepLab(classes, size)) })
+        var models = new[] { ("U-Net", BuildUNet(classes, size)), ("DeepLab", BuildDeepLab(classes, size)) };
+        foreach (var (name, model) in models)
         {
             var r = TrainAndEvaluate(model, train, val, classes, epochs, batchSize: 8);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -36,7 +36,10 @@ internal static class SegmentCommand
         {
             string? run = r.GetValue(model), inDir = r.GetValue(images), outDir = r.GetValue(output);
             if (run is null || inDir is null || outDir is null)
-                return CliRunner.Fail("fovea segment: expected --model RUN --images DIR --out DIR (or `segment train`)");
+            {
+                return CliRunner.Fail(
+                    "fovea segment: expected --model RUN --images DIR --out DIR (or `segment train`)");
+            }
             return Predict(run, inDir, outDir);
         });
         return command;
@@ -54,13 +57,19 @@ internal static class SegmentCommand
         model.AcceptOnlyFromAmong("unet", "deeplabv3plus");
         var data = new Option<string?>("--data") { Description = "Folder with train/ and val/, each images/ + masks/" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => 10 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Images per step", DefaultValueFactory = _ => 8 };
+        var batchSize = new Option<int>("--batch-size")
+        {
+            Description = "Images per step", DefaultValueFactory = _ => 8,
+        };
         var output = new Option<string>("--out") { Description = "Run folder", Required = true };
         var imageSize = new Option<int?>("--image-size")
         {
             Description = "Resize images and masks to S×S (default: the files' size)",
         };
-        var seed = new Option<int>("--seed") { Description = "Seed (weights, order, augmentation)", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed (weights, order, augmentation)", DefaultValueFactory = _ => 0,
+        };
         var lr = new Option<double>("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => 2e-3 };
         var filters = new Option<int>("--filters")
         {
@@ -94,7 +103,10 @@ internal static class SegmentCommand
             {
                 string path = Path.Combine(runDir, OptionsFile);
                 if (!File.Exists(path))
-                    return CliRunner.Fail($"--resume: '{runDir}' is not a segment run folder ('{OptionsFile}' missing)");
+                {
+                    return CliRunner.Fail(
+                        $"--resume: '{runDir}' is not a segment run folder ('{OptionsFile}' missing)");
+                }
                 var saved = JsonSerializer.Deserialize<SegmentOptions>(File.ReadAllText(path))
                     ?? throw new FoveaException($"'{path}' is empty");
                 bool explicitEpochs = r.GetResult(epochs) is { Implicit: false };
@@ -133,7 +145,8 @@ internal static class SegmentCommand
             [new MeanIoU(o.Classes, IgnoreIndex)]);
         var trainSet = train.ToDataset();
         var backup = new BackupAndRestore(runDir);
-        Console.WriteLine(F($"fovea segment train: {o.Model}, {net.ParameterCount:N0} parameters, {train.Count} train ") +
+        Console.WriteLine(F($"fovea segment train: {o.Model}, {net.ParameterCount:N0} parameters, ") +
+            F($"{train.Count} train ") +
             F($"and {val.Count} val images {w}x{h}, {o.Classes} classes, batch {o.BatchSize}, {o.Epochs} epochs") +
             (o.Augment ? ", augmented" : "") + $", run folder {runDir}" +
             (resuming && File.Exists(backup.FilePath) ? " (resuming from its last checkpoint)" : ""));
@@ -144,7 +157,8 @@ internal static class SegmentCommand
             new ProgressCallback(p =>
             {
                 if (interactive)
-                    Console.Write(F($"\repoch {p.Epoch + 1}/{p.Epochs} step {p.Step}/{p.Steps} loss {p.Logs["loss"]:F4} ") +
+                    Console.Write(F($"\repoch {p.Epoch + 1}/{p.Epochs} step {p.Step}/{p.Steps} ") +
+                        F($"loss {p.Logs["loss"]:F4} ") +
                         F($"{p.SamplesPerSecond:F1} img/s ETA {p.EtaSeconds:F0}s   "));
             }, (epoch, logs) => Console.WriteLine((interactive ? "\r" : "") + F($"epoch {epoch + 1}/{o.Epochs}  ") +
                 F($"loss {Get(logs, "loss"):F4}  val_loss {Get(logs, "val_loss"):F4}  val_mIoU ") +

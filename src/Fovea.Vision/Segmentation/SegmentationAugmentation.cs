@@ -6,7 +6,8 @@ namespace Fovea.Vision.Segmentation;
 /// <see cref="Rotate90"/>) plus a small angle in ±<see cref="MaxAngle"/> degrees, a scale in
 /// [<see cref="MinScale"/>, <see cref="MaxScale"/>] and a random crop (or placement) of the output size. The image is
 /// sampled bilinearly (outside: 0), the mask by nearest neighbour (outside: <see cref="MaskFill"/>), so mask pixels
-/// keep their class values. Colour jitter (brightness ±<see cref="Brightness"/>, contrast ×(1 ± <see cref="Contrast"/>)
+/// keep their class values. Colour jitter (brightness ±<see cref="Brightness"/>,
+/// contrast ×(1 ± <see cref="Contrast"/>)
 /// about each channel's mean, clamped to [0, 1]) changes the image only.
 /// </summary>
 public sealed record SegmentationAugmentation

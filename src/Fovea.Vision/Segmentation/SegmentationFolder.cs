@@ -18,8 +18,8 @@ public sealed record SegmentationFolderOptions
     /// Grey masks hold class indices; indexed-palette masks (Pascal VOC) hold them as palette indices.</summary>
     public IReadOnlyList<(byte R, byte G, byte B)>? ColorMap { get; init; }
 
-    /// <summary>Resize every sample to ImageSize × ImageSize (images bilinear, masks nearest neighbour); null keeps the
-    /// files' size, which must then be the same for all.</summary>
+    /// <summary>Resize every sample to ImageSize × ImageSize (images bilinear, masks nearest neighbour); null keeps
+    /// the files' size, which must then be the same for all.</summary>
     public int? ImageSize { get; init; }
 
     /// <summary>Read at most this many samples (in file name order); null reads all.</summary>

@@ -77,8 +77,8 @@ public static class SegmentationImages
     {
         int plane = height * width;
         if (chw.Length != 3 * plane || mask.Length != plane)
-            throw new FoveaException($"SegmentationImages.Overlay: expected an image [3, {height}, {width}] and a mask " +
-                $"[{height}, {width}], received {chw.Length} and {mask.Length} values");
+            throw new FoveaException($"SegmentationImages.Overlay: expected an image [3, {height}, {width}] and a " +
+                $"mask [{height}, {width}], received {chw.Length} and {mask.Length} values");
         var result = chw.ToArray();
         for (int p = 0; p < plane; p++)
         {
@@ -110,8 +110,8 @@ public static class SegmentationImages
     public static void WriteImage(string path, ReadOnlySpan<float> chw, int height, int width) =>
         PngFiles.WriteRgb(path, chw, height, width);
 
-    /// <summary>Writes a class map as an 8-bit grey PNG of class indices (readable by <see cref="SegmentationFolder"/>).
-    /// </summary>
+    /// <summary>Writes a class map as an 8-bit grey PNG of class indices (readable by
+    /// <see cref="SegmentationFolder"/>).</summary>
     /// <exception cref="FoveaException">A value outside [0, 255].</exception>
     public static void WriteMask(string path, ReadOnlySpan<float> mask, int height, int width)
     {
