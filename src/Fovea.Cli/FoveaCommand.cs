@@ -19,5 +19,6 @@ internal static class FoveaCommand
         DetectCommand.Create(),
         ExplainCommand.Create(),
         TuneCommand.Create(),
+        SegmentCommand.Create(),
     };
 }

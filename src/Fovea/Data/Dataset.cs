@@ -5,7 +5,8 @@ namespace Fovea.Data;
 
 /// <summary>
 /// An in-memory labelled dataset: <see cref="Features"/> [N, ...] (images [N, C, H, W]) and <see cref="Labels"/>,
-/// either [N] class indices stored as floats, or [N, classes] one-hot rows or class probabilities. For a model with
+/// either [N] class indices stored as floats, [N, classes] one-hot rows or class probabilities, or class maps
+/// [N, H, W] (per-pixel class indices, as segmentation trains on). For a model with
 /// several inputs or outputs a dataset holds several input tensors (<see cref="Inputs"/>) and several target
 /// tensors (<see cref="Targets"/>), by position or by name (the model's input names and output names).
 /// </summary>
@@ -29,10 +30,12 @@ public sealed partial class Dataset
     private readonly string[]? _inputNames, _targetNames;
 
     /// <summary>
-    /// A dataset over <paramref name="features"/> [N, ...] and <paramref name="labels"/> [N] or [N, K].
+    /// A dataset over <paramref name="features"/> [N, ...] and <paramref name="labels"/> [N], [N, K] or a class map
+    /// [N, H, W].
     /// </summary>
     /// <param name="features">Inputs, first dimension = samples.</param>
-    /// <param name="labels">Class indices [N] (as floats) or per-class targets [N, K].</param>
+    /// <param name="labels">Class indices [N] (as floats), per-class targets [N, K], or per-pixel class indices
+    /// [N, H, W] (as floats).</param>
     /// <param name="classNames">Optional names, indexed by class; with [N, K] labels there must be K of them.</param>
     /// <exception cref="ArgumentException">The sample counts differ, the ranks are wrong, or a tensor belongs to a
     /// <see cref="TensorScope"/>.</exception>
@@ -42,8 +45,11 @@ public sealed partial class Dataset
         ArgumentNullException.ThrowIfNull(labels);
         if (features.Rank < 1)
             throw new ArgumentException($"features must be [N, ...], received a scalar {features.Shape}");
-        if (labels.Rank is < 1 or > 2)
-            throw new ArgumentException($"labels must be [N] class indices or [N, classes], received {labels.Shape}");
+        if (labels.Rank is < 1 or > 3)
+        {
+            throw new ArgumentException(
+                $"labels must be [N] class indices, [N, classes] or class maps [N, H, W], received {labels.Shape}");
+        }
         if (features.Shape[0] != labels.Shape[0])
         {
             throw new ArgumentException(
@@ -117,8 +123,8 @@ public sealed partial class Dataset
     /// <summary>The inputs, [N, ...]; for images [N, C, H, W] (the first input when there are several).</summary>
     public Tensor Features => _inputs[0];
 
-    /// <summary>The targets: [N] class indices (as floats) or [N, classes] (the first target when there are
-    /// several).</summary>
+    /// <summary>The targets: [N] class indices (as floats), [N, classes] or class maps [N, H, W] (the first target
+    /// when there are several).</summary>
     public Tensor Labels => _targets[0];
 
     /// <summary>Every input tensor, [N, ...] each (one for a plain dataset: <see cref="Features"/>).</summary>

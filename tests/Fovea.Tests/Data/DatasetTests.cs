@@ -32,6 +32,41 @@ public class DatasetTests
     }
 
     [Fact]
+    public void Constructor_ClassMapLabels_LoaderBatchesCarryEachSamplesOwnMap()
+    {
+        // Sample i is filled with i and its [2, 3] class map is i·10 + pixel: a batch must pair them row by row.
+        const int n = 5;
+        float[] maps = new float[n * 6];
+        for (int i = 0; i < maps.Length; i++)
+            maps[i] = i / 6 * 10 + i % 6;
+        var data = new Dataset(Indexed(n, _ => 0).Features, Tensor.Wrap(maps, [n, 2, 3]));
+        Assert.Equal(new Shape(2, 3), data.LabelShape);
+        var loader = new DataLoader(data, batchSize: 2, shuffle: true, seed: 3);
+        int seen = 0;
+        foreach (var (x, y) in loader)
+        {
+            Assert.Equal(x.Shape[0], y.Shape[0]);
+            Assert.Equal(3, y.Rank);
+            int[] ids = SampleIds(x);
+            var labels = y.AsReadOnlySpan();
+            for (int b = 0; b < ids.Length; b++, seen++)
+            {
+                for (int p = 0; p < 6; p++)
+                    Assert.Equal(ids[b] * 10 + p, labels[b * 6 + p]);
+            }
+        }
+        Assert.Equal(n, seen);
+    }
+
+    [Fact]
+    public void Constructor_RankFourLabels_ThrowsNamingTheShape()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Dataset(Tensor.Zeros([2, 1, 2, 2]),
+            Tensor.Zeros([2, 1, 2, 2])));
+        Assert.Contains("[2, 1, 2, 2]", e.Message);
+    }
+
+    [Fact]
     public void Constructor_DifferentSampleCounts_ThrowsWithBothShapes()
     {
         var e = Assert.Throws<ArgumentException>(() => new Dataset(Tensor.Zeros([3, 1, 2, 2]), Tensor.Zeros([2])));
