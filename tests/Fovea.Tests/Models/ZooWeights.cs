@@ -82,6 +82,17 @@ internal static class ZooWeights
         return Tensor.Wrap(values, shape);
     }
 
+    /// <summary>A generated image named <paramref name="name"/> of <paramref name="shape"/>: values u in [0, 1), as the
+    /// detector goldens' images (<c>make_detectors_golden.py</c>).</summary>
+    public static Tensor Image(string name, Shape shape)
+    {
+        ulong h = Fnv1a(name);
+        var values = new float[shape.Length];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = (float)Uniform(h, i);
+        return Tensor.Wrap(values, shape);
+    }
+
     /// <summary>The generated clip "clip.T.S": [1, 3, T, S, S] with values 2u − 1.</summary>
     public static Tensor Clip(int frames, int size)
     {

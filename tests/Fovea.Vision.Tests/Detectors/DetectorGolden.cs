@@ -1,3 +1,4 @@
+using Fovea.Tests.Models;
 using Fovea.Tensors;
 using Fovea.Vision.Detectors.Torchvision;
 using Xunit;
@@ -36,7 +37,7 @@ internal static class DetectorGolden
                 state[key] = g.Get($"{model}.state.{key}");
                 continue;
             }
-            var t = TorchvisionWeights.Generate(key, shape);
+            var t = ZooWeights.Generate(key, shape);
             if (scales[key] is { } factor)
             {
                 float f = factor.GetValue<float>();

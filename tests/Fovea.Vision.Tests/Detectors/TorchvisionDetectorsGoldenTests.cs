@@ -1,3 +1,4 @@
+using Fovea.Tests.Models;
 using Fovea.Vision.Detectors.Torchvision;
 using static Fovea.Autograd.Functional;
 using Xunit;
@@ -21,7 +22,7 @@ public sealed class TorchvisionDetectorsGoldenTests(ITestOutputHelper output)
         for (int i = 0; i < 2; i++)
         {
             var stored = g.Get($"image.{i}");
-            g.Close($"image.{i}", TorchvisionWeights.Image($"image.{i}", stored.Shape), 0, 0);
+            g.Close($"image.{i}", ZooWeights.Image($"image.{i}", stored.Shape), 0, 0);
         }
     }
 
